@@ -1,0 +1,292 @@
+"""The one place that names every field, dtype and allowed value.
+
+Every other module imports column names and allowed values from here; no
+column name is spelled as a string literal anywhere else. ``SCHEMA.md`` at
+the repository root documents the same fields for users.
+
+Record kinds
+------------
+incidents   shootings (one row per event)
+evidence    items entered into NIBIN: scene casings and test fires
+firearms    recovered guns
+links       ballistic associations (incident-incident, or incident-firearm
+            when the far side is a test fire)
+boundaries  city limits, police districts, neighbourhoods (polygons)
+
+Conventions
+-----------
+* Ids are strings, trimmed, leading zeros kept.
+* Times are stored in UTC (``datetime64[ns, UTC]``); each city's IANA time
+  zone comes from :mod:`geo.cities` (or the ``time_zone`` column for a city
+  that is not in the registry), and filters work on the local date.
+* Coordinates are WGS84 longitude/latitude (EPSG:4326).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+STORAGE_CRS = "EPSG:4326"
+
+# ---------------------------------------------------------------- kinds
+INCIDENTS = "incidents"
+EVIDENCE = "evidence"
+FIREARMS = "firearms"
+LINKS = "links"
+BOUNDARIES = "boundaries"
+KINDS: tuple[str, ...] = (INCIDENTS, LINKS, EVIDENCE, FIREARMS, BOUNDARIES)
+
+# ---------------------------------------------------------------- allowed values
+INCIDENT_TYPES: tuple[str, ...] = ("homicide", "non_fatal_shooting", "shots_fired", "gunfire_alert")
+INCIDENT_TYPE_LABELS: dict[str, str] = {
+    "homicide": "Homicide",
+    "non_fatal_shooting": "Non-fatal shooting",
+    "shots_fired": "Shots fired / no injury",
+    "gunfire_alert": "Gunfire alert",
+}
+LINK_STATUSES: tuple[str, ...] = ("lead", "hit", "pending", "excluded")
+LINK_STATUS_LABELS: dict[str, str] = {
+    "lead": "NIBIN lead (unconfirmed, investigative only)",
+    "hit": "Hit (examiner-confirmed)",
+    "pending": "Pending review",
+    "excluded": "Excluded / not confirmed",
+}
+DEFAULT_LINK_STATUSES: tuple[str, ...] = ("lead", "hit")
+EVIDENCE_KINDS: tuple[str, ...] = ("casing", "test_fire")
+BOUNDARY_LAYERS: tuple[str, ...] = ("city_limits", "police_districts", "neighbourhoods")
+UNKNOWN_CALIBER = "unknown/other"
+SEVERITIES: tuple[str, ...] = ("error", "warning")
+
+LEAD_DISCLAIMER = (
+    "A NIBIN lead is an unconfirmed investigative association, not an identification. "
+    "Only hits are confirmed by a firearms examiner."
+)
+SYNTHETIC_LABEL = "SYNTHETIC DEMO DATA - not real incidents or NIBIN links"
+
+# ---------------------------------------------------------------- incident columns
+INCIDENT_ID = "incident_id"
+CITY = "city"
+STATE = "state"
+OCCURRED_AT = "occurred_at"
+LATITUDE = "latitude"
+LONGITUDE = "longitude"
+LOCATION = "location"  # input only: "(lat, lon)", "[lat, lon]" or WKT "POINT (lon lat)"
+INCIDENT_TYPE = "incident_type"
+KILLED = "killed"
+INJURED = "injured"
+AGENCY = "agency"
+CASE_NUMBER = "case_number"
+ADDRESS = "address"
+NARRATIVE = "narrative"
+DISTRICT = "district"
+NEIGHBOURHOOD = "neighbourhood"
+TIME_ZONE = "time_zone"
+IS_SYNTHETIC = "is_synthetic"
+SOURCE_IMPORT_ID = "import_id"
+
+# derived at load time (never imported): see data.frames
+LOCAL_DATE = "local_date"  # datetime64[ns], midnight of the local calendar date
+LOCAL_TIME = "local_time"  # datetime64[ns], naive local wall-clock time
+CALIBER = "caliber"  # per incident: most frequent caliber of its casings, or UNKNOWN_CALIBER
+FAR_FROM_CITY = "far_from_city"  # bool: the import warned the point lies outside its city
+
+# ---------------------------------------------------------------- evidence columns
+EVIDENCE_ID = "evidence_id"
+EVIDENCE_KIND = "evidence_kind"
+FIREARM_ID = "firearm_id"
+ENTERED_AT = "entered_at"
+
+# ---------------------------------------------------------------- firearm columns
+MAKE = "make"
+MODEL = "model"
+SERIAL_NUMBER = "serial_number"
+RECOVERED_AT = "recovered_at"
+
+# ---------------------------------------------------------------- link columns
+LINK_ID = "link_id"
+INCIDENT_A = "incident_a"
+INCIDENT_B = "incident_b"
+EVIDENCE_A = "evidence_a"
+EVIDENCE_B = "evidence_b"
+STATUS = "status"
+LEAD_NUMBER = "lead_number"
+LEAD_DATE = "lead_date"
+CONFIRMED_DATE = "confirmed_date"
+SITE = "site"
+ASSOCIATION_COUNT = "association_count"
+NOTE = "note"
+
+# ---------------------------------------------------------------- boundary columns
+BOUNDARY_ID = "boundary_id"
+NAME = "name"
+LAYER = "layer"
+GEOMETRY = "geometry"
+
+# ---------------------------------------------------------------- field declarations
+DType = Literal["string", "category", "datetime", "date", "float", "int", "bool", "geometry"]
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column of one record kind.
+
+    Parameters
+    ----------
+    name : str
+        Column name in frames, in the store and in mapping files.
+    dtype : DType
+        Logical type; readers parse source text into it.
+    required : bool
+        A row without a value here is rejected.
+    allowed : tuple of str, optional
+        The only values accepted (after the mapping's ``[values]`` table).
+    sensitive : bool
+        Left out of exports and hidden on screen unless asked for.
+    description : str
+        One line for SCHEMA.md and error messages.
+    """
+
+    name: str
+    dtype: DType
+    required: bool = False
+    allowed: tuple[str, ...] | None = None
+    sensitive: bool = False
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class RecordSchema:
+    """All fields of one record kind, with its id column."""
+
+    kind: str
+    id_field: str
+    fields: tuple[Field, ...] = field(default_factory=tuple)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Column names in declaration order."""
+        return tuple(f.name for f in self.fields)
+
+    def field(self, name: str) -> Field:
+        """Return the declaration of ``name``; raise ``KeyError`` naming the kind."""
+        for declared in self.fields:
+            if declared.name == name:
+                return declared
+        raise KeyError(f"{self.kind} has no field {name!r}; known fields: {', '.join(self.names)}")
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        """Names of the required fields."""
+        return tuple(f.name for f in self.fields if f.required)
+
+    @property
+    def sensitive(self) -> tuple[str, ...]:
+        """Names of the sensitive fields (left out of exports by default)."""
+        return tuple(f.name for f in self.fields if f.sensitive)
+
+
+INCIDENT_SCHEMA = RecordSchema(
+    kind=INCIDENTS,
+    id_field=INCIDENT_ID,
+    fields=(
+        Field(INCIDENT_ID, "string", True, description="Incident id (text; leading zeros kept)"),
+        Field(CITY, "category", True, description="City name, e.g. Detroit"),
+        Field(STATE, "string", description="Two-letter state code"),
+        Field(OCCURRED_AT, "datetime", True, description="When it happened; stored in UTC"),
+        Field(LATITUDE, "float", True, description="WGS84 latitude, -90..90"),
+        Field(LONGITUDE, "float", True, description="WGS84 longitude, -180..180"),
+        Field(INCIDENT_TYPE, "category", True, INCIDENT_TYPES, description="Kind of shooting"),
+        Field(KILLED, "int", description="Number killed (default 0)"),
+        Field(INJURED, "int", description="Number injured (default 0)"),
+        Field(AGENCY, "string", description="Agency ORI code"),
+        Field(CASE_NUMBER, "string", description="Agency case number"),
+        Field(ADDRESS, "string", sensitive=False, description="Block-level address"),
+        Field(NARRATIVE, "string", sensitive=True, description="Free-text narrative (sensitive)"),
+        Field(DISTRICT, "string", description="Police district"),
+        Field(NEIGHBOURHOOD, "string", description="Neighbourhood"),
+        Field(TIME_ZONE, "string", description="IANA time zone, for a city outside the registry"),
+        Field(IS_SYNTHETIC, "bool", description="True for generated demo data"),
+    ),
+)
+
+EVIDENCE_SCHEMA = RecordSchema(
+    kind=EVIDENCE,
+    id_field=EVIDENCE_ID,
+    fields=(
+        Field(EVIDENCE_ID, "string", True, description="Exhibit id"),
+        Field(EVIDENCE_KIND, "category", True, EVIDENCE_KINDS, description="casing or test_fire"),
+        Field(INCIDENT_ID, "string", description="Incident the casing came from"),
+        Field(FIREARM_ID, "string", description="Firearm the test fire came from"),
+        Field(CALIBER, "string", description="Caliber, e.g. 9mm Luger"),
+        Field(ENTERED_AT, "datetime", description="NIBIN entry date"),
+        Field(IS_SYNTHETIC, "bool", description="True for generated demo data"),
+    ),
+)
+
+FIREARM_SCHEMA = RecordSchema(
+    kind=FIREARMS,
+    id_field=FIREARM_ID,
+    fields=(
+        Field(FIREARM_ID, "string", True, description="Firearm id"),
+        Field(MAKE, "string", description="Make"),
+        Field(MODEL, "string", description="Model"),
+        Field(CALIBER, "string", description="Caliber"),
+        Field(SERIAL_NUMBER, "string", sensitive=True, description="Serial number (sensitive)"),
+        Field(RECOVERED_AT, "datetime", description="Recovery date-time, UTC"),
+        Field(CITY, "category", description="City of recovery"),
+        Field(LATITUDE, "float", description="Recovery latitude"),
+        Field(LONGITUDE, "float", description="Recovery longitude"),
+        Field(AGENCY, "string", description="Recovering agency"),
+        Field(IS_SYNTHETIC, "bool", description="True for generated demo data"),
+    ),
+)
+
+LINK_SCHEMA = RecordSchema(
+    kind=LINKS,
+    id_field=LINK_ID,
+    fields=(
+        Field(LINK_ID, "string", True, description="Link id (derived from lead number and pair if absent)"),
+        Field(INCIDENT_A, "string", True, description="One incident (or resolved from evidence_a)"),
+        Field(INCIDENT_B, "string", description="Other incident (empty for a test-fire link)"),
+        Field(FIREARM_ID, "string", description="Firearm, when the far side is a test fire"),
+        Field(EVIDENCE_A, "string", description="Evidence id on side A"),
+        Field(EVIDENCE_B, "string", description="Evidence id on side B"),
+        Field(STATUS, "category", True, LINK_STATUSES, description="lead | hit | pending | excluded"),
+        Field(LEAD_NUMBER, "string", description="NIBIN lead number"),
+        Field(LEAD_DATE, "date", description="Date the lead was issued"),
+        Field(CONFIRMED_DATE, "date", description="Date an examiner confirmed the hit"),
+        Field(SITE, "string", description="NIBIN site that produced the lead"),
+        Field(ASSOCIATION_COUNT, "int", description="Evidence-pair associations merged into this link"),
+        Field(NOTE, "string", description="Free-text note"),
+        Field(IS_SYNTHETIC, "bool", description="True for generated demo data"),
+    ),
+)
+
+BOUNDARY_SCHEMA = RecordSchema(
+    kind=BOUNDARIES,
+    id_field=BOUNDARY_ID,
+    fields=(
+        Field(BOUNDARY_ID, "string", True, description="Derived: layer/city/name"),
+        Field(NAME, "string", True, description="Area name"),
+        Field(CITY, "category", description="City the area belongs to"),
+        Field(LAYER, "string", True, description="city_limits, police_districts, neighbourhoods, ..."),
+        Field(GEOMETRY, "geometry", True, description="Polygon or MultiPolygon, stored in EPSG:4326"),
+    ),
+)
+
+SCHEMAS: dict[str, RecordSchema] = {
+    INCIDENTS: INCIDENT_SCHEMA,
+    EVIDENCE: EVIDENCE_SCHEMA,
+    FIREARMS: FIREARM_SCHEMA,
+    LINKS: LINK_SCHEMA,
+    BOUNDARIES: BOUNDARY_SCHEMA,
+}
+
+# Rejects report columns (data.validation writes it; the UI shows it)
+REJECT_ROW = "row"
+REJECT_FIELD = "field"
+REJECT_VALUE = "value"
+REJECT_REASON = "reason"
+REJECT_SEVERITY = "severity"
+REJECT_COLUMNS: tuple[str, ...] = (REJECT_ROW, REJECT_FIELD, REJECT_VALUE, REJECT_REASON, REJECT_SEVERITY)
