@@ -123,6 +123,24 @@ NAME = "name"
 LAYER = "layer"
 GEOMETRY = "geometry"
 
+# ---------------------------------------------------------------- series (derived by linking.series)
+SERIES_ID = "series_id"  # on incidents: the series an incident belongs to (<NA> when unlinked)
+SERIES_SIZE = "series_size"  # number of incidents
+SERIES_LEADS = "leads"  # links with status lead in the series
+SERIES_HITS = "hits"  # links with status hit
+FIRST_DATE = "first_date"  # local date of the first shooting
+LAST_DATE = "last_date"  # local date of the last shooting
+SPAN_DAYS = "span_days"
+SPAN_KM = "span_km"  # largest distance between two incidents, measured in a projected CRS
+CITIES = "cities"  # "; "-joined sorted city names
+AGENCIES = "agencies"
+CROSS_CITY = "cross_city"  # bool: more than one city
+CROSS_AGENCY = "cross_agency"
+HAS_FIREARM = "has_firearm"  # bool: a recovered firearm's test fire links into the series
+FIREARM_IDS = "firearm_ids"
+DAYS_SINCE_LAST = "days_since_last"  # days from the last shooting to the reference date
+INCIDENT_PATH = "incident_path"  # incident ids in time order, "; "-joined
+
 # ---------------------------------------------------------------- field declarations
 DType = Literal["string", "category", "datetime", "date", "float", "int", "bool", "geometry"]
 

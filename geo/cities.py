@@ -70,7 +70,7 @@ def utm_crs_for(longitude: float, latitude: float) -> str:
     >>> utm_crs_for(151.2, -33.9)
     'EPSG:32756'
     """
-    zone = min(60, max(1, int(math.floor((longitude + 180.0) / 6.0)) + 1))
+    zone = min(60, max(1, math.floor((longitude + 180.0) / 6.0) + 1))
     return f"EPSG:{(32600 if latitude >= 0 else 32700) + zone}"
 
 
@@ -119,7 +119,10 @@ def city_from_points(
     return City(name, state, lat, lon, 11, time_zone, utm_crs_for(lon, lat))
 
 
-def resolve_cities(names: list[str], points_by_city: dict[str, tuple[list[float], list[float]]] | None = None) -> list[City]:
+def resolve_cities(
+    names: list[str],
+    points_by_city: dict[str, tuple[list[float], list[float]]] | None = None,
+) -> list[City]:
     """Return a :class:`City` for each name, registering unknown ones from their points.
 
     Parameters

@@ -1,0 +1,53 @@
+"""Colours and line styles shared by the map, the graph view and the exports.
+
+Leads and hits must never look the same: hits are solid, leads dashed, and
+the two have different colours as well, so a black-and-white print still
+tells them apart by dash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+UNLINKED_COLOUR = "#9e9e9e"
+
+# Colour-blind-safe qualitative palette (Okabe-Ito + Tol bright extensions).
+SERIES_PALETTE: tuple[str, ...] = (
+    "#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#7a5195",
+    "#8c564b", "#1b9e77", "#bc5090", "#4477aa", "#ee6677", "#228833", "#aa3377",
+)
+
+# status -> (colour, dash pattern for Leaflet/SVG, human label)
+LINK_STYLES: dict[str, tuple[str, str | None, str]] = {
+    "hit": ("#111111", None, "Hit (examiner-confirmed) - solid"),
+    "lead": ("#d62728", "6 6", "Lead (unconfirmed) - dashed"),
+    "pending": ("#7f7f7f", "2 6", "Pending - dotted"),
+    "excluded": ("#bdbdbd", "1 8", "Excluded - faint dots"),
+}
+
+# incident type -> (marker radius in px, outline colour)
+INCIDENT_TYPE_STYLES: dict[str, tuple[int, str]] = {
+    "homicide": (8, "#000000"),
+    "non_fatal_shooting": (6, "#333333"),
+    "shots_fired": (4, "#666666"),
+    "gunfire_alert": (3, "#999999"),
+}
+
+
+def series_colour(series_id: str | None) -> str:
+    """Return a stable colour for a series id (grey when unlinked).
+
+    The colour depends only on the id, so a series keeps its colour across
+    filters, sessions and exports.
+
+    Examples
+    --------
+    >>> series_colour(None)
+    '#9e9e9e'
+    >>> series_colour("S-1") == series_colour("S-1")
+    True
+    """
+    if not series_id:
+        return UNLINKED_COLOUR
+    digest = hashlib.blake2s(str(series_id).encode("utf-8"), digest_size=4).digest()
+    return SERIES_PALETTE[int.from_bytes(digest, "big") % len(SERIES_PALETTE)]
