@@ -308,3 +308,22 @@ REJECT_VALUE = "value"
 REJECT_REASON = "reason"
 REJECT_SEVERITY = "severity"
 REJECT_COLUMNS: tuple[str, ...] = (REJECT_ROW, REJECT_FIELD, REJECT_VALUE, REJECT_REASON, REJECT_SEVERITY)
+
+# ---------------------------------------------------------------- more series columns (derived by linking.series)
+SERIES_PENDING = "pending"  # links with status pending in the series (when the filter counts them)
+SERIES_EXCLUDED = "excluded"  # links with status excluded in the series (when the filter counts them)
+HIT_PARTS = "hit_parts"  # pieces the series falls into when only hits count (1 = hits alone hold it)
+
+# ---------------------------------------------------------------- network measures (derived by linking.metrics)
+DEGREE = "degree"  # linked incidents next to this one
+LEAD_DEGREE = "lead_degree"
+HIT_DEGREE = "hit_degree"
+BETWEENNESS = "betweenness"  # share of shortest paths inside its series passing through it (0..1)
+IS_ARTICULATION = "is_articulation"  # removing it splits its series (a bridging incident)
+SHOOTINGS = "shootings"  # per city: incidents in the filter
+LINKED_SHOOTINGS = "linked_shootings"  # per city: incidents in a series
+SHARE_LINKED = "share_linked"  # linked_shootings / shootings (0..1)
+LINK_COUNT = "links"  # per city: incident pairs touching the city (lead or hit ...)
+LEADS_PER_100 = "leads_per_100"  # link_count per 100 shootings
+SERIES_COUNT = "series_count"  # per city: series with an incident in the city
+MEDIAN_SERIES_SIZE = "median_series_size"
