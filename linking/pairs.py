@@ -1,0 +1,89 @@
+"""Incident-to-incident links merged into one row per unordered pair.
+
+A pair may carry several link rows (a lead, then the hit that confirmed it;
+several casings from one scene against several from another). The pair's
+status is the strongest status among the rows the filter counts:
+``hit > lead > pending > excluded``. So an edge with both a lead and a hit is
+a hit, and its lead history stays in the ``statuses`` list.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from data import schema as S  # noqa: N812
+
+STATUS_RANK: dict[str, int] = {"excluded": 0, "pending": 1, "lead": 2, "hit": 3}
+RANKED_STATUSES: tuple[str, ...] = tuple(sorted(STATUS_RANK, key=STATUS_RANK.__getitem__))
+
+
+def incident_links(links: pd.DataFrame, *, statuses: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """Return the incident-incident rows of ``links`` (no test fires, no self-links), ends ordered.
+
+    Parameters
+    ----------
+    links : DataFrame
+        Link rows (schema columns).
+    statuses : tuple of str, optional
+        Keep only these statuses; ``None`` keeps all.
+    """
+    if links.empty:
+        return links.iloc[0:0].copy()
+    a = links[S.INCIDENT_A]
+    b = links[S.INCIDENT_B]
+    keep = a.notna().to_numpy() & b.notna().to_numpy()
+    keep &= (a.astype("string") != b.astype("string")).fillna(False).to_numpy(dtype=bool)
+    if statuses is not None:
+        keep &= links[S.STATUS].astype("string").isin(statuses).to_numpy(dtype=bool)
+    out = links.loc[keep].copy()
+    a_text = out[S.INCIDENT_A].astype("string").to_numpy(dtype=object)
+    b_text = out[S.INCIDENT_B].astype("string").to_numpy(dtype=object)
+    swap = b_text < a_text
+    if swap.any():
+        out[S.INCIDENT_A] = pd.array(np.where(swap, b_text, a_text), dtype="string")
+        out[S.INCIDENT_B] = pd.array(np.where(swap, a_text, b_text), dtype="string")
+    return out
+
+
+def pair_statuses(links: pd.DataFrame, *, statuses: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """Return one row per incident pair with its effective status and merged counts.
+
+    Columns: ``incident_a``, ``incident_b``, ``status`` (strongest), ``association_count``
+    (sum; a row without a count counts 1).
+
+    Examples
+    --------
+    >>> links = pd.DataFrame({
+    ...     S.INCIDENT_A: ["A", "B", "A"], S.INCIDENT_B: ["B", "A", "C"],
+    ...     S.STATUS: ["lead", "hit", "lead"], S.ASSOCIATION_COUNT: [1, 2, None]})
+    >>> pair_statuses(links)[[S.INCIDENT_A, S.INCIDENT_B, S.STATUS, S.ASSOCIATION_COUNT]].values.tolist()
+    [['A', 'B', 'hit', 3], ['A', 'C', 'lead', 1]]
+    """
+    rows = incident_links(links, statuses=statuses)
+    columns = [S.INCIDENT_A, S.INCIDENT_B, S.STATUS, S.ASSOCIATION_COUNT]
+    if rows.empty:
+        return pd.DataFrame({c: pd.Series(dtype="string" if c != S.ASSOCIATION_COUNT else "int64")
+                             for c in columns})
+    rank = rows[S.STATUS].astype("string").map(STATUS_RANK).fillna(-1).astype("int64")
+    if S.ASSOCIATION_COUNT in rows.columns:
+        count = pd.to_numeric(rows[S.ASSOCIATION_COUNT], errors="coerce").fillna(1).astype("int64")
+        count = count.clip(lower=1)
+    else:
+        count = pd.Series(1, index=rows.index, dtype="int64")
+    frame = pd.DataFrame(
+        {
+            S.INCIDENT_A: rows[S.INCIDENT_A].astype("string"),
+            S.INCIDENT_B: rows[S.INCIDENT_B].astype("string"),
+            "_rank": rank,
+            S.ASSOCIATION_COUNT: count,
+        }
+    )
+    grouped = frame.groupby([S.INCIDENT_A, S.INCIDENT_B], sort=True, observed=True).agg(
+        _rank=("_rank", "max"), association_count=(S.ASSOCIATION_COUNT, "sum")
+    )
+    grouped = grouped.reset_index()
+    names = np.array([*RANKED_STATUSES, "unknown"], dtype=object)
+    grouped[S.STATUS] = pd.array(names[grouped["_rank"].to_numpy()], dtype="string")
+    grouped = grouped.rename(columns={"association_count": S.ASSOCIATION_COUNT})
+    return grouped[columns]

@@ -1,0 +1,187 @@
+"""Apply :class:`~linking.filters.Filters` to the loaded frames: THE code path for screen, CLI and exports.
+
+Order of work (each step touches only what the previous one kept, so a city +
+date filter on a million incidents stays cheap):
+
+1. incidents by city, local date range, type, caliber and agency;
+2. links by status, with both ends among those incidents (a test-fire link
+   is kept when its incident is in);
+3. series = components of those links (:func:`linking.series.assign_series`)
+   with at least ``min_series_size`` incidents; links of smaller components
+   are dropped;
+4. ``series_id`` and ``only_linked`` narrow the result last.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from data import schema as S  # noqa: N812
+from linking.filters import Filters
+from linking.series import assign_series, empty_series_table, series_table
+
+
+@dataclass(frozen=True, eq=False)
+class Selection:
+    """What the analyst sees: filtered incidents and links, series membership and the series table.
+
+    Attributes
+    ----------
+    incidents : DataFrame
+        Filtered incidents with a ``series_id`` column (``<NA>`` when in no series).
+    links : DataFrame
+        Links whose status the filter counts, with both ends in ``incidents``
+        and inside a kept series; test-fire links whose incident is in.
+    series : DataFrame
+        One row per series (:data:`linking.series.SERIES_COLUMNS`), newest activity first.
+    filters : Filters
+        The filter that produced this selection.
+    dataset_version : str
+        Version of the stored data it came from.
+    firearms : DataFrame
+        Recovered firearms that a kept test-fire link points at.
+    boundaries : GeoDataFrame or None
+        Boundary polygons of the selected cities (all when no city filter).
+    is_synthetic : bool
+        True when the data is generated demo data.
+    today : date
+        Reference date used for ``days_since_last``.
+    """
+
+    incidents: pd.DataFrame
+    links: pd.DataFrame
+    series: pd.DataFrame
+    filters: Filters
+    dataset_version: str
+    firearms: pd.DataFrame
+    boundaries: Any
+    is_synthetic: bool = False
+    today: date | None = None
+
+    @property
+    def incident_links(self) -> pd.DataFrame:
+        """Links between two incidents (no test fires)."""
+        return self.links[self.links[S.INCIDENT_B].notna()]
+
+    def summary(self) -> str:
+        """One line: counts of incidents, linked incidents, links by status and series."""
+        linked = int(self.incidents[S.SERIES_ID].notna().sum()) if len(self.incidents) else 0
+        statuses = self.incident_links[S.STATUS].astype("string").value_counts()
+        by_status = ", ".join(f"{statuses.get(s, 0)} {s}" for s in self.filters.link_statuses)
+        return (
+            f"{len(self.incidents)} incidents ({linked} in series), {len(self.series)} series, "
+            f"links: {by_status or 'none'}"
+        )
+
+
+def _local_dates(incidents: pd.DataFrame) -> pd.Series:
+    if S.LOCAL_DATE in incidents.columns:
+        return incidents[S.LOCAL_DATE]
+    return incidents[S.OCCURRED_AT].dt.tz_convert("UTC").dt.tz_localize(None).dt.normalize()
+
+
+def _incident_mask(incidents: pd.DataFrame, filters: Filters) -> pd.Series:
+    mask = pd.Series(True, index=incidents.index)
+    if filters.cities:
+        mask &= incidents[S.CITY].isin(filters.cities)
+    if filters.date_from is not None or filters.date_to is not None:
+        local = _local_dates(incidents)
+        if filters.date_from is not None:
+            mask &= local >= pd.Timestamp(filters.date_from)
+        if filters.date_to is not None:
+            mask &= local < pd.Timestamp(filters.date_to) + pd.Timedelta(days=1)
+    if filters.incident_types:
+        mask &= incidents[S.INCIDENT_TYPE].isin(filters.incident_types)
+    if filters.calibers:
+        if S.CALIBER in incidents.columns:
+            mask &= incidents[S.CALIBER].isin(filters.calibers)
+        else:
+            mask &= False
+    if filters.agencies:
+        mask &= incidents[S.AGENCY].isin(filters.agencies)
+    return mask.fillna(False).astype(bool)
+
+
+def _empty_like(frame: pd.DataFrame | None) -> pd.DataFrame:
+    return frame.iloc[0:0].copy() if frame is not None else pd.DataFrame()
+
+
+def select(frames: Any, filters: Filters, *, today: date | None = None) -> Selection:
+    """Filter ``frames`` and compute series for what is left.
+
+    Parameters
+    ----------
+    frames : data.frames.Frames
+        Loaded data (``incidents``, ``links``, ``firearms``, ``boundaries``,
+        ``dataset_version``, ``is_synthetic``). Never modified.
+    filters : Filters
+        What to keep.
+    today : date, keyword-only
+        Reference date for ``days_since_last``; default today's UTC date.
+
+    Returns
+    -------
+    Selection
+    """
+    today = today or pd.Timestamp.now(tz="UTC").date()
+    incidents: pd.DataFrame = frames.incidents
+    links: pd.DataFrame = frames.links
+    firearms: pd.DataFrame | None = getattr(frames, "firearms", None)
+
+    chosen = incidents.loc[_incident_mask(incidents, filters)].copy()
+    chosen_ids = chosen[S.INCIDENT_ID].astype("string")
+    if len(links) and filters.link_statuses:
+        status_ok = links[S.STATUS].isin(filters.link_statuses).to_numpy(dtype=bool)
+        counted = links.loc[status_ok]
+        a_in = counted[S.INCIDENT_A].isin(chosen_ids).to_numpy(dtype=bool)
+        b_missing = counted[S.INCIDENT_B].isna().to_numpy(dtype=bool)
+        b_in = counted[S.INCIDENT_B].isin(chosen_ids).to_numpy(dtype=bool)
+        counted = counted.loc[a_in & (b_in | b_missing)]
+    else:
+        counted = _empty_like(links)
+
+    chosen[S.SERIES_ID] = assign_series(chosen, counted, min_size=filters.min_series_size)
+    series_by_id = pd.Series(chosen[S.SERIES_ID].to_numpy(), index=chosen_ids.to_numpy())
+    if len(counted):
+        a_series = counted[S.INCIDENT_A].astype("string").map(series_by_id)
+        is_pair = counted[S.INCIDENT_B].notna()
+        kept_links = counted.loc[(~is_pair | a_series.notna()).to_numpy(dtype=bool)]
+    else:
+        kept_links = counted
+
+    if filters.series_id:
+        chosen = chosen.loc[(chosen[S.SERIES_ID] == filters.series_id).fillna(False).to_numpy(dtype=bool)]
+        members = chosen[S.INCIDENT_ID].astype("string")
+        kept_links = kept_links.loc[kept_links[S.INCIDENT_A].isin(members).to_numpy(dtype=bool)]
+    if filters.only_linked:
+        chosen = chosen.loc[chosen[S.SERIES_ID].notna().to_numpy(dtype=bool)]
+        members = chosen[S.INCIDENT_ID].astype("string")
+        kept_links = kept_links.loc[kept_links[S.INCIDENT_A].isin(members).to_numpy(dtype=bool)]
+
+    table = series_table(chosen, kept_links, today=today) if len(chosen) else empty_series_table()
+
+    if firearms is not None and len(firearms) and len(kept_links) and S.FIREARM_ID in kept_links.columns:
+        used = kept_links[S.FIREARM_ID].dropna().astype("string").unique()
+        kept_firearms = firearms.loc[firearms[S.FIREARM_ID].isin(used).to_numpy(dtype=bool)].copy()
+    else:
+        kept_firearms = _empty_like(firearms)
+
+    boundaries = getattr(frames, "boundaries", None)
+    if boundaries is not None and filters.cities and S.CITY in getattr(boundaries, "columns", ()):
+        boundaries = boundaries.loc[boundaries[S.CITY].isin(filters.cities).to_numpy(dtype=bool)]
+
+    return Selection(
+        incidents=chosen,
+        links=kept_links.copy(),
+        series=table,
+        filters=filters,
+        dataset_version=str(getattr(frames, "dataset_version", "")),
+        firearms=kept_firearms,
+        boundaries=boundaries,
+        is_synthetic=bool(getattr(frames, "is_synthetic", False)),
+        today=today,
+    )

@@ -1,0 +1,108 @@
+"""Spatial span of each series: the largest distance between two of its shootings.
+
+Distances are measured in metres in a projected CRS: the measuring CRS of the
+city of the series' first shooting (:mod:`geo.cities`), or the UTM zone of
+that shooting for a city outside the registry. Small series compare every
+pair; large ones compare the vertices of their convex hull, which holds the
+farthest pair.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+from pyproj import Transformer
+from scipy.spatial import ConvexHull, QhullError
+
+from data import schema as S  # noqa: N812
+from geo.cities import known_city, utm_crs_for
+
+_PAIRWISE_LIMIT = 64
+
+
+@lru_cache(maxsize=64)
+def _transformer(crs: str) -> Transformer:
+    return Transformer.from_crs(S.STORAGE_CRS, crs, always_xy=True)
+
+
+def _measure_crs(city: object, longitude: float, latitude: float) -> str:
+    registered = known_city(str(city)) if isinstance(city, str) else None
+    if registered is not None:
+        return registered.measure_crs
+    return utm_crs_for(float(longitude), float(latitude))
+
+
+def _largest_distance(x: np.ndarray, y: np.ndarray) -> float:
+    """Exact diameter of a point set (metres)."""
+    points = np.column_stack([x, y])
+    if len(points) > _PAIRWISE_LIMIT:
+        try:
+            points = points[ConvexHull(points).vertices]
+        except QhullError:  # all on one line or one point: the extremes hold the answer
+            picks = {
+                int(np.argmin(x)), int(np.argmax(x)), int(np.argmin(y)), int(np.argmax(y)),
+                int(np.argmin(x + y)), int(np.argmax(x + y)), int(np.argmin(x - y)), int(np.argmax(x - y)),
+            }
+            points = points[sorted(picks)]
+    diff = points[:, None, :] - points[None, :, :]
+    return float(np.sqrt((diff**2).sum(axis=2)).max())
+
+
+def series_span_km(members: pd.DataFrame, key: pd.Series) -> pd.Series:
+    """Return the spatial span in km per series.
+
+    Parameters
+    ----------
+    members : DataFrame
+        Incidents in series, with longitude, latitude, occurred_at and city.
+    key : Series
+        Series id per row of ``members``.
+
+    Examples
+    --------
+    >>> members = pd.DataFrame({S.CITY: ["Detroit", "Detroit"], S.LONGITUDE: [-83.10, -83.00],
+    ...     S.LATITUDE: [42.36, 42.36],
+    ...     S.OCCURRED_AT: pd.to_datetime(["2019-01-01", "2019-02-01"], utc=True)})
+    >>> round(float(series_span_km(members, pd.Series(["S-1", "S-1"])).loc["S-1"]), 1)
+    8.2
+    """
+    frame = pd.DataFrame(
+        {
+            "k": key.astype(str).to_numpy(),
+            "lon": pd.to_numeric(members[S.LONGITUDE], errors="coerce").to_numpy(dtype=float),
+            "lat": pd.to_numeric(members[S.LATITUDE], errors="coerce").to_numpy(dtype=float),
+            "at": members[S.OCCURRED_AT].to_numpy(),
+            "city": members[S.CITY].astype(object).to_numpy() if S.CITY in members.columns else None,
+        }
+    )
+    frame = frame[np.isfinite(frame["lon"]) & np.isfinite(frame["lat"])]
+    if frame.empty:
+        return pd.Series(dtype=float)
+    first = frame.sort_values(["k", "at"], kind="stable").drop_duplicates("k")
+    crs_of = {
+        row.k: _measure_crs(row.city, row.lon, row.lat) for row in first.itertuples(index=False)
+    }
+    frame["crs"] = frame["k"].map(crs_of)
+    frame["x"] = 0.0
+    frame["y"] = 0.0
+    for crs, index in frame.groupby("crs").groups.items():
+        lon = frame.loc[index, "lon"].to_numpy()
+        lat = frame.loc[index, "lat"].to_numpy()
+        x, y = _transformer(str(crs)).transform(lon, lat)
+        frame.loc[index, "x"] = x
+        frame.loc[index, "y"] = y
+    sizes = frame.groupby("k")["k"].transform("size")
+    small = frame[sizes <= _PAIRWISE_LIMIT][["k", "x", "y"]]
+    pairs = small.merge(small, on="k", suffixes=("_1", "_2"))
+    distance = np.hypot(pairs["x_1"] - pairs["x_2"], pairs["y_1"] - pairs["y_2"])
+    spans = distance.groupby(pairs["k"]).max()
+    large = frame[sizes > _PAIRWISE_LIMIT]
+    if not large.empty:
+        extra = {
+            k: _largest_distance(group["x"].to_numpy(), group["y"].to_numpy())
+            for k, group in large.groupby("k")
+        }
+        spans = pd.concat([spans, pd.Series(extra, dtype=float)])
+    return spans / 1000.0
