@@ -1,0 +1,31 @@
+"""brassmap: shootings on city maps, NIBIN links as graphs. Run: ``streamlit run dashboard.py``.
+
+A thin composition of the views in ``ui/``; set ``BRASSMAP_DB`` to read another store.
+"""
+
+import streamlit as st
+
+from ui import banners, drilldown, export_view, graph_view, import_view, map_view, overview, series_view
+from ui.context import build_context
+from ui.errors import panel_guard
+
+st.set_page_config(page_title="brassmap", page_icon=":material/hub:", layout="wide")
+with panel_guard("page"):
+    ctx = build_context()
+    banners.banners_ui(ctx)
+    with panel_guard("overview"):
+        overview.overview_section(ctx)
+    map_column, graph_column = st.columns([3, 2])
+    with map_column, panel_guard("map"):
+        map_view.map_ui(ctx.selection, series_id=ctx.series_id, tiles=ctx.tiles)
+    with graph_column, panel_guard("link graph"):
+        graph_view.graph_ui(ctx.selection, series_id=ctx.series_id)
+    with panel_guard("series table"):
+        series_view.series_section(ctx)
+    with panel_guard("series drill-down"):
+        drilldown.drilldown_section(ctx)
+    exports_tab, import_tab = st.tabs(["Exports", "Import data"])
+    with exports_tab, panel_guard("exports"):
+        export_view.export_panel(ctx.selection, ctx.series_selection() if ctx.series_id else None)
+    with import_tab, panel_guard("import"):
+        import_view.import_panel(ctx.db_url)

@@ -1,0 +1,25 @@
+"""Title, the synthetic-data banner and the notices at the top of the page."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from data import schema as S  # noqa: N812
+from ui.context import PageContext
+from ui.url import show_url_notice
+
+
+def banners_ui(ctx: PageContext) -> None:
+    """Draw the title and whatever the analyst must know before reading the numbers."""
+    st.title("brassmap — shootings and NIBIN links")
+    st.caption(
+        "Filter in the sidebar; the map, the link graph, the tables and the exports all follow it. "
+        "Pick a series in the graph, on the map or in the table to see it in detail. "
+        "The URL keeps the view, so it can be shared."
+    )
+    if ctx.is_synthetic:
+        st.warning(
+            f"**{S.SYNTHETIC_LABEL}.** Generated for demonstration; import your own data below.",
+            icon=":material/science:",
+        )
+    show_url_notice()

@@ -1,0 +1,90 @@
+"""Download buttons for every export format, for the current filter or the picked series.
+
+The buttons live in a fragment and hand Streamlit a callable, so the bytes
+are made only when the user clicks, and a click does not redraw the page.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+import streamlit as st
+
+from linking.exports import EXPORTERS
+from linking.selection import Selection
+from ui.text import md
+
+LOG = logging.getLogger("brassmap.ui")
+SCOPE_FILTER = "Current filter"
+SCOPE_SERIES = "Picked series"
+K_SCOPE = "export_scope"
+K_SENSITIVE = "export_sensitive"
+
+
+def _lazy_bytes(exporter_name: str, selection: Selection, *, include_sensitive: bool) -> Callable[[], bytes]:
+    """Return a no-argument callable that renders one export (run on click, in a worker thread)."""
+
+    def render() -> bytes:
+        exporter = EXPORTERS[exporter_name]
+        LOG.info(
+            "export %s of %d incidents (%s)",
+            exporter_name,
+            len(selection.incidents),
+            selection.filters.describe(),
+        )
+        return exporter.export(selection, include_sensitive=include_sensitive)
+
+    return render
+
+
+def file_stem(selection: Selection) -> str:
+    """Return a safe file-name stem naming the scope of an export.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> from linking.filters import Filters
+    >>> file_stem(SimpleNamespace(filters=Filters(series_id="S-DET-19/0001")))
+    'brassmap-series-S-DET-19-0001'
+    >>> file_stem(SimpleNamespace(filters=Filters()))
+    'brassmap-filter'
+    """
+    series_id = selection.filters.series_id
+    if not series_id:
+        return "brassmap-filter"
+    safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in series_id)
+    return f"brassmap-series-{safe}"
+
+
+@st.fragment
+def export_panel(filter_selection: Selection, series_selection: Selection | None) -> None:
+    """Draw one download button per format in ``EXPORTERS`` (the standalone HTML map included)."""
+    scopes = [SCOPE_FILTER] + ([SCOPE_SERIES] if series_selection is not None else [])
+    scope = st.radio("Export what", scopes, key=K_SCOPE, horizontal=True)
+    selection = (
+        series_selection if scope == SCOPE_SERIES and series_selection is not None else filter_selection
+    )
+    include_sensitive = st.checkbox(
+        "Include sensitive fields (narratives, serial numbers)",
+        key=K_SENSITIVE,
+        help="Left out by default. Exports are criminal-justice information: share them accordingly.",
+    )
+    st.caption(
+        f"{len(selection.incidents):,} incidents, {len(selection.links):,} links — "
+        f"{md(selection.filters.describe())}. Every file marks which links are leads and which are hits."
+    )
+    stem = file_stem(selection)
+    columns = st.columns(4)
+    for index, (name, exporter) in enumerate(EXPORTERS.items()):
+        extension = str(exporter.extension).lstrip(".")
+        columns[index % 4].download_button(
+            f"{name.upper()} (.{extension})",
+            data=_lazy_bytes(name, selection, include_sensitive=include_sensitive),
+            file_name=f"{stem}.{extension}",
+            mime=exporter.mime_type,
+            key=f"download_{name}",
+            on_click="ignore",
+            icon=":material/download:",
+            width="stretch",
+        )

@@ -1,0 +1,77 @@
+"""Cached access to the store, its frames and selections.
+
+Every cached function takes what its result depends on as arguments (the
+database url and the dataset version), so the cache key never lies. The
+cached objects are shared by every session: nothing here or in the views
+mutates them.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+import streamlit as st
+from data.frames import Frames
+from data.store import Store, default_db_url
+
+from linking.filters import Filters
+from linking.selection import Selection, select
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+STATIC_DIR = REPO_ROOT / "static"
+
+
+def database_url() -> str:
+    """Return the store the dashboard reads: ``$BRASSMAP_DB`` or the default location.
+
+    ``streamlit run`` takes no ``--db`` option, so the environment variable is
+    the way to point the dashboard at another database.
+    """
+    return os.environ.get("BRASSMAP_DB") or default_db_url()
+
+
+@st.cache_resource(show_spinner=False)
+def static_assets_ready(static_dir: str) -> int:
+    """Copy Leaflet and its plugins into ``static/vendor`` once per server.
+
+    Returns the number of files in place; the map's JS/CSS is then served by
+    the app itself, so the page needs no internet.
+    """
+    from geo.assets import install_static_assets
+
+    return len(install_static_assets(Path(static_dir)))
+
+
+@st.cache_resource(show_spinner=False)
+def store_for(url: str) -> Store:
+    """Return the (shared, thread-safe) store for ``url``."""
+    return Store(url)
+
+
+def ensure_data(url: str) -> None:
+    """Fill an empty store with the synthetic demo data, with a spinner."""
+    store = store_for(url)
+    if store.is_empty():
+        from data.demo import build_demo_store
+
+        with st.spinner("First start: building the synthetic demo data (seven cities, 2019-2021)..."):
+            build_demo_store(store)
+
+
+@st.cache_resource(show_spinner="Loading incidents and links...", max_entries=2)
+def frames_for(url: str, dataset_version: str) -> Frames:
+    """Load the frames of one dataset version (cached per server; never mutate them)."""
+    return store_for(url).load_frames()
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def selection_for(url: str, dataset_version: str, filters: Filters, today: date | None) -> Selection:
+    """Apply ``filters`` to the cached frames (cached per filter; never mutate the result)."""
+    return select(frames_for(url, dataset_version), filters, today=today)
+
+
+def current_version(url: str) -> str:
+    """Return the store's dataset version (cheap; changes on every import)."""
+    return store_for(url).dataset_version()

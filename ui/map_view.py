@@ -1,0 +1,55 @@
+"""The incident map (built by :mod:`geo.maps`, shown with streamlit-folium)."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import pandas as pd
+import streamlit as st
+from geo.maps import build_map
+from streamlit_folium import st_folium
+
+from linking.selection import Selection
+from ui.picking import K_MAP, on_map_click
+
+MAP_HEIGHT = 520
+
+
+def map_ui(
+    selection: Selection,
+    *,
+    series_id: str | None,
+    tiles: bool,
+    key: str = K_MAP,
+    height: int = MAP_HEIGHT,
+    pickable: bool = True,
+) -> None:
+    """Draw the map of a selection, the picked series highlighted with its time-ordered path.
+
+    Only clicks on objects rerun the script (``returned_objects``); panning
+    and zooming stay in the browser. A click on a linked incident picks its
+    series when ``pickable``.
+    """
+    with st.spinner("Drawing the map..."):
+        folium_map = build_map(
+            selection.incidents,
+            selection.links,
+            series=selection.series,
+            firearms=selection.firearms,
+            boundaries=selection.boundaries,
+            cities=list(selection.filters.cities) or None,
+            selected_series_id=series_id,
+            tiles=tiles,
+            asset_mode="static",
+        )
+    incidents: pd.DataFrame = selection.incidents
+    st_folium(
+        folium_map,
+        key=key,
+        height=height,
+        use_container_width=True,
+        returned_objects=["last_object_clicked"] if pickable else [],
+        on_change=partial(on_map_click, incidents) if pickable else None,
+    )
+    if not tiles:
+        st.caption("Basemap tiles are off (`?tiles=off`): city limits give the shape.")

@@ -1,0 +1,147 @@
+"""Headline numbers with the change against the previous period of the same length."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import timedelta
+
+import streamlit as st
+
+from data import schema as S  # noqa: N812
+from linking.filters import Filters
+from linking.selection import Selection
+from ui.context import PageContext
+from ui.loading import selection_for
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The numbers at the top of the page for one selection."""
+
+    incidents: int
+    linked: int
+    series: int
+    leads: int
+    hits: int
+    cross_city_series: int
+
+    @property
+    def linked_share(self) -> float:
+        """Share of the incidents that belong to a series (0 when there are none)."""
+        return self.linked / self.incidents if self.incidents else 0.0
+
+
+def headline(selection: Selection) -> Headline:
+    """Count what the overview shows for one selection.
+
+    Incidents are the filtered incidents, "linked" those in a series of the
+    filter, leads and hits the filtered links of each status (a pair with a
+    lead and a later hit counts once in each).
+    """
+    incidents = selection.incidents
+    links = selection.links
+    series = selection.series
+    statuses = links[S.STATUS].astype("string") if len(links) else links.get(S.STATUS)
+    return Headline(
+        incidents=len(incidents),
+        linked=int(incidents[S.SERIES_ID].notna().sum()) if len(incidents) else 0,
+        series=len(series),
+        leads=int((statuses == "lead").sum()) if len(links) else 0,
+        hits=int((statuses == "hit").sum()) if len(links) else 0,
+        cross_city_series=int(series[S.CROSS_CITY].fillna(False).astype(bool).sum()) if len(series) else 0,
+    )
+
+
+def previous_period(filters: Filters) -> Filters | None:
+    """Return the same filters shifted to the period just before, or ``None`` when open-ended.
+
+    Examples
+    --------
+    >>> f = Filters(date_from=date(2021, 2, 1), date_to=date(2021, 2, 28))
+    >>> p = previous_period(f)
+    >>> (p.date_from, p.date_to)
+    (datetime.date(2021, 1, 4), datetime.date(2021, 1, 31))
+    >>> previous_period(Filters()) is None
+    True
+    """
+    if filters.date_from is None or filters.date_to is None:
+        return None
+    length = (filters.date_to - filters.date_from).days + 1
+    return replace(
+        filters,
+        date_from=filters.date_from - timedelta(days=length),
+        date_to=filters.date_from - timedelta(days=1),
+        series_id=None,
+    )
+
+
+def _delta(now: float, before: float | None, *, percent: bool = False) -> str | None:
+    if before is None:
+        return None
+    change = now - before
+    if percent:
+        return f"{change * 100:+.1f} pts"
+    return f"{change:+,.0f}"
+
+
+def overview_ui(current: Headline, previous: Headline | None, *, period_note: str) -> None:
+    """Draw the headline numbers; deltas compare with ``previous`` when given."""
+    before = previous
+    cols = st.columns(6)
+    cols[0].metric(
+        "Incidents",
+        f"{current.incidents:,}",
+        _delta(current.incidents, before and before.incidents),
+        delta_color="inverse",
+    )
+    cols[1].metric(
+        "Linked share",
+        f"{current.linked_share:.1%}",
+        _delta(current.linked_share, before and before.linked_share, percent=True),
+        help="Share of the incidents in the filter that belong to a series.",
+        delta_color="off",
+    )
+    cols[2].metric(
+        "Series", f"{current.series:,}", _delta(current.series, before and before.series), delta_color="off"
+    )
+    cols[3].metric(
+        "Leads",
+        f"{current.leads:,}",
+        _delta(current.leads, before and before.leads),
+        help=S.LEAD_DISCLAIMER,
+        delta_color="off",
+    )
+    cols[4].metric(
+        "Hits",
+        f"{current.hits:,}",
+        _delta(current.hits, before and before.hits),
+        help="Examiner-confirmed links.",
+        delta_color="off",
+    )
+    cols[5].metric(
+        "Cross-city series",
+        f"{current.cross_city_series:,}",
+        _delta(current.cross_city_series, before and before.cross_city_series),
+        delta_color="off",
+    )
+    st.caption(period_note)
+
+
+def describe_period(previous: Filters | None) -> str:
+    """One line under the numbers saying what the deltas compare."""
+    if previous is None:
+        return "Changes are shown when a closed date range is picked (they compare with the period before)."
+    return (
+        f"Changes compare with {previous.date_from:%d %b %Y} – {previous.date_to:%d %b %Y}, "
+        "the period of the same length just before."
+    )
+
+
+def overview_section(ctx: PageContext) -> None:
+    """Draw the headline numbers of the page's filter, compared with the period before."""
+    current = headline(ctx.selection)
+    before_filters = previous_period(ctx.selection.filters)
+    before = None
+    if before_filters is not None:
+        before = headline(selection_for(ctx.db_url, ctx.dataset_version, before_filters, ctx.reference_date))
+    overview_ui(current, before, period_note=describe_period(before_filters))

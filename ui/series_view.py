@@ -1,0 +1,108 @@
+"""The series table (sortable, newest activity first) and the "hot guns" view."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import pandas as pd
+import streamlit as st
+
+from data import schema as S  # noqa: N812
+from ui.context import PageContext
+from ui.picking import K_PICK, K_TABLE, on_table_select
+
+MAX_TABLE_ROWS = 5_000
+MAX_PICK_OPTIONS = 2_000
+K_HOT_ONLY = "hot_only"
+K_HOT_DAYS = "hot_days"
+
+TABLE_COLUMNS: tuple[str, ...] = (
+    S.SERIES_ID, S.SERIES_SIZE, S.SERIES_LEADS, S.SERIES_HITS, S.FIRST_DATE, S.LAST_DATE,
+    S.DAYS_SINCE_LAST, S.SPAN_DAYS, S.SPAN_KM, S.CITIES, S.AGENCIES, S.CROSS_CITY, S.CROSS_AGENCY,
+    S.HAS_FIREARM,
+)  # fmt: skip
+
+COLUMN_CONFIG = {
+    S.SERIES_ID: st.column_config.TextColumn("Series", help="Stable id of a presumed gun's series"),
+    S.SERIES_SIZE: st.column_config.NumberColumn("Incidents"),
+    S.SERIES_LEADS: st.column_config.NumberColumn("Leads", help="Unconfirmed NIBIN leads"),
+    S.SERIES_HITS: st.column_config.NumberColumn("Hits", help="Examiner-confirmed"),
+    S.FIRST_DATE: st.column_config.DateColumn("First shooting"),
+    S.LAST_DATE: st.column_config.DateColumn("Last shooting"),
+    S.DAYS_SINCE_LAST: st.column_config.NumberColumn("Days since last"),
+    S.SPAN_DAYS: st.column_config.NumberColumn("Span (days)"),
+    S.SPAN_KM: st.column_config.NumberColumn("Span (km)", format="%.1f"),
+    S.CITIES: st.column_config.TextColumn("Cities"),
+    S.AGENCIES: st.column_config.TextColumn("Agencies"),
+    S.CROSS_CITY: st.column_config.CheckboxColumn("Cross-city"),
+    S.CROSS_AGENCY: st.column_config.CheckboxColumn("Cross-agency"),
+    S.HAS_FIREARM: st.column_config.CheckboxColumn("Gun recovered"),
+}
+
+
+def hot_series(series: pd.DataFrame, days: int) -> pd.DataFrame:
+    """Return the series with a shooting in the last ``days`` days (of the reference date).
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({S.SERIES_ID: ["S-1", "S-2"], S.DAYS_SINCE_LAST: [3, 40]})
+    >>> hot_series(table, 28)[S.SERIES_ID].tolist()
+    ['S-1']
+    """
+    return series[series[S.DAYS_SINCE_LAST] <= days]
+
+
+def series_table_ui(series: pd.DataFrame, *, reference_note: str) -> pd.DataFrame:
+    """Draw the series table; picking a row picks the series. Returns the rows shown."""
+    left, right = st.columns([1, 1])
+    hot_only = left.toggle("Hot guns only", key=K_HOT_ONLY, help="Series with a shooting in the last N days.")
+    days = right.number_input(
+        "N days", min_value=1, max_value=3650, value=28, step=1, key=K_HOT_DAYS, disabled=not hot_only
+    )
+    shown = hot_series(series, int(days)) if hot_only else series
+    columns = [c for c in TABLE_COLUMNS if c in shown.columns]
+    total = len(shown)
+    if total > MAX_TABLE_ROWS:
+        st.caption(
+            f"Showing the {MAX_TABLE_ROWS:,} most recently active of {total:,} series; narrow the filter."
+        )
+        shown = shown.head(MAX_TABLE_ROWS)
+    label = "hot series" if hot_only else "series"
+    st.caption(f"{total:,} {label} in the filter, newest activity first. {reference_note}")
+    table = shown[columns].reset_index(drop=True)
+    st.dataframe(
+        table,
+        key=K_TABLE,
+        on_select=partial(on_table_select, table[S.SERIES_ID].astype(str).tolist()),
+        selection_mode="single-row",
+        hide_index=True,
+        column_config=COLUMN_CONFIG,
+        width="stretch",
+        height=320,
+    )
+    return table
+
+
+def _series_label(series_id: str | None) -> str:
+    return "— none —" if series_id is None else str(series_id)
+
+
+def series_section(ctx: PageContext) -> None:
+    """Draw the series picker and the series table of the filter."""
+    st.subheader("Series (one presumed gun each)")
+    series = ctx.selection.series
+    options: list[str | None] = [None, *series[S.SERIES_ID].astype(str).head(MAX_PICK_OPTIONS).tolist()]
+    if ctx.series_id is not None and ctx.series_id not in options:
+        options.append(ctx.series_id)
+    st.selectbox(
+        "Pick a series",
+        options,
+        key=K_PICK,
+        format_func=_series_label,
+        help="Or click a row of the table, a node of the graph or an incident on the map.",
+    )
+    series_table_ui(
+        series,
+        reference_note=f"Days since last and hot guns count to {ctx.reference_date:%d %b %Y}, "
+        "the newest incident in the data.",
+    )
