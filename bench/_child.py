@@ -1,0 +1,54 @@
+"""Measurements that must run in a fresh process: ``python -m bench._child <what> ...``.
+
+* ``load URL`` — cold load of a store into frames (a new process, nothing cached
+  in memory), the way the dashboard loads on start; prints JSON.
+* ``naive-map POINTS.npz`` — the naive baseline: one ``folium.CircleMarker`` with
+  a popup per incident, rendered to HTML; prints JSON. The parent kills it after
+  its timeout.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+
+def _load(url: str) -> dict[str, object]:
+    from data.store import Store
+
+    start = time.perf_counter()
+    store = Store(url)
+    frames = store.load_frames()
+    seconds = time.perf_counter() - start
+    return {"load_s": seconds, "incidents": len(frames.incidents), "links": len(frames.links)}
+
+
+def _naive_map(points_file: str) -> dict[str, object]:
+    import folium
+    import numpy as np
+
+    arrays = np.load(Path(points_file), allow_pickle=False)
+    latitudes, longitudes, ids = arrays["latitude"], arrays["longitude"], arrays["incident_id"]
+    start = time.perf_counter()
+    naive = folium.Map(location=[float(latitudes.mean()), float(longitudes.mean())], zoom_start=11)
+    for lat, lon, incident_id in zip(latitudes.tolist(), longitudes.tolist(), ids.tolist(), strict=True):
+        folium.CircleMarker(location=[lat, lon], radius=4, popup=str(incident_id)).add_to(naive)
+    html = naive.get_root().render()
+    seconds = time.perf_counter() - start
+    return {"build_s": seconds, "html_bytes": len(html.encode("utf-8")), "markers": len(ids)}
+
+
+def main(argv: list[str]) -> int:
+    """Run one measurement named by ``argv[0]`` and print its JSON on stdout."""
+    if len(argv) != 2 or argv[0] not in ("load", "naive-map"):
+        print("usage: python -m bench._child load URL | naive-map POINTS.npz", file=sys.stderr)
+        return 2
+    result = _load(argv[1]) if argv[0] == "load" else _naive_map(argv[1])
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

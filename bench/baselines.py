@@ -1,0 +1,134 @@
+"""The obvious alternatives, measured in the same run on the same data.
+
+* naive map: one folium marker per incident (in a child process with a timeout);
+* networkx series: ``nx.connected_components`` on a graph built from string ids.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from bench.errors import BenchError
+from bench.stats import median, timed
+from bench.stores import REPO_ROOT
+from data import schema as S  # noqa: N812
+
+NAIVE_SIZES: tuple[int, ...] = (10_000, 100_000)
+NAIVE_TIMEOUT_S = 60.0
+
+
+def run_child(args: list[str], *, timeout_s: float) -> dict[str, Any] | None:
+    """Run ``python -m bench._child ARGS``; return its JSON, or ``None`` after ``timeout_s``.
+
+    Raises :class:`BenchError` with the child's error output when it fails.
+    """
+    command = [sys.executable, "-m", "bench._child", *args]
+    try:
+        done = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        return None
+    if done.returncode != 0:
+        raise BenchError(
+            f"benchmark child {' '.join(args)!r} exited with {done.returncode}: {done.stderr.strip()[-2000:]}"
+        )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def naive_sizes(available: int) -> list[int]:
+    """Sizes to try: 10 k then 100 k, or the whole data when it is smaller.
+
+    Examples
+    --------
+    >>> naive_sizes(2000)
+    [2000]
+    >>> naive_sizes(1_000_000)
+    [10000, 100000]
+    """
+    sizes = [size for size in NAIVE_SIZES if size <= available]
+    return sizes or [available]
+
+
+def naive_map(
+    incidents: pd.DataFrame, scratch: Path, *, timeout_s: float = NAIVE_TIMEOUT_S
+) -> dict[str, Any]:
+    """Time the naive map at each size in :func:`naive_sizes` (stops after the first timeout).
+
+    Returns
+    -------
+    dict
+        Per size (as a string): ``{"build_s", "html_bytes"}`` or
+        ``{"timeout_s": 60, "size_tried": N}``.
+    """
+    results: dict[str, Any] = {}
+    for size in naive_sizes(len(incidents)):
+        head = incidents.head(size)
+        points = scratch.with_name(f"{scratch.name}-{size}.npz")
+        np.savez(
+            points,
+            latitude=head[S.LATITUDE].to_numpy(dtype="float64"),
+            longitude=head[S.LONGITUDE].to_numpy(dtype="float64"),
+            incident_id=head[S.INCIDENT_ID].astype(str).to_numpy(dtype="U"),
+        )
+        try:
+            measured = run_child(["naive-map", str(points)], timeout_s=timeout_s)
+        finally:
+            points.unlink(missing_ok=True)
+        if measured is None:
+            results[str(size)] = {"timeout_s": timeout_s, "size_tried": size}
+            break
+        results[str(size)] = {"build_s": round(measured["build_s"], 3), "html_bytes": measured["html_bytes"]}
+    return results
+
+
+def networkx_series(links: pd.DataFrame) -> dict[str, int]:
+    """Series the obvious way: a networkx graph on string ids, then connected components.
+
+    Returns ``{incident id: component number}`` for every linked incident.
+    """
+    pairs = links[links[S.INCIDENT_B].notna()]
+    graph = nx.Graph()
+    graph.add_edges_from(
+        zip(pairs[S.INCIDENT_A].astype(str).tolist(), pairs[S.INCIDENT_B].astype(str).tolist(), strict=True)
+    )
+    membership: dict[str, int] = {}
+    for number, component in enumerate(nx.connected_components(graph)):
+        for node in component:
+            membership[node] = number
+    return membership
+
+
+def series_comparison(incidents: pd.DataFrame, links: pd.DataFrame, *, repeats: int = 3) -> dict[str, Any]:
+    """Time brassmap's series assignment and the networkx baseline on the same incidents and links.
+
+    Both produce, for every incident, the series it belongs to; the check
+    ``same_partition`` confirms they agree on how many incidents are linked.
+    """
+    from linking.series import assign_series
+
+    ours: list[float] = []
+    theirs: list[float] = []
+    assigned = membership = None
+    for _ in range(max(1, repeats)):
+        assigned, elapsed = timed(lambda: assign_series(incidents, links, min_size=2))
+        ours.append(elapsed)
+        membership, elapsed = timed(lambda: networkx_series(links))
+        theirs.append(elapsed)
+    linked_ours = int(pd.Series(assigned).notna().sum())
+    ours_s, theirs_s = median(ours), median(theirs)
+    return {
+        "series_components_s": ours_s,
+        "networkx_series_s": theirs_s,
+        "ratio": round(theirs_s / ours_s, 1) if ours_s > 0 else None,
+        "linked_incidents": linked_ours,
+        "networkx_linked_incidents": len(membership),
+        "series": int(pd.Series(assigned).nunique()),
+        "networkx_series": len(set(membership.values())),
+    }

@@ -1,0 +1,196 @@
+"""Browser figure: filter change -> map and graph drawn, in real Chromium against a running dashboard.
+
+``streamlit run dashboard.py`` is started on the benchmark store (headless,
+127.0.0.1, a free port). Each filter change opens the dashboard URL carrying
+the filter as query parameters (the way a shared view is reopened), and the
+clock stops when the page is done: the script has finished
+(``stApp[data-test-script-state=notRunning]``), the Leaflet map inside the
+streamlit-folium frame has drawn its layers, and the link graph's Vega chart
+has drawn. Requests to any host but 127.0.0.1 are aborted (tiles are off).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from bench.errors import BenchError
+from bench.machine import tree_peak_rss_mb
+from bench.stats import spread
+from bench.stores import REPO_ROOT
+from linking.filters import Filters
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+READY_TIMEOUT_S = 120.0
+
+_SCRIPT_DONE = (
+    "() => { const app = document.querySelector('[data-testid=stApp]');"
+    " return !!app && app.getAttribute('data-test-script-state') === 'notRunning'; }"
+)
+_GRAPH_DRAWN = (
+    "() => document.querySelectorAll('[data-testid=stVegaLiteChart] canvas,"
+    " [data-testid=stVegaLiteChart] svg.marks').length > 0"
+)
+_MAP_DRAWN = (
+    "() => !!document.querySelector('.leaflet-container') && document.querySelectorAll("
+    "'.leaflet-overlay-pane path, .leaflet-overlay-pane canvas, .leaflet-marker-pane > *').length > 0"
+)
+_NO_GRAPH_NOTE = "No linked incidents in this filter"
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _healthy(base_url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=1) as response:
+            return response.status == 200
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return False
+
+
+@contextmanager
+def dashboard_server(db_url: str, log_file: Path, *, timeout_s: float = 120.0) -> Iterator[tuple[str, int]]:
+    """Run ``streamlit run dashboard.py`` on ``db_url``; yield (base url, server pid)."""
+    port = _free_port()
+    env = {**os.environ, "BRASSMAP_DB": db_url, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    command = [
+        sys.executable, "-m", "streamlit", "run", "dashboard.py",
+        "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
+        "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    base_url = f"http://127.0.0.1:{port}"
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    with log_file.open("wb") as log:
+        process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + timeout_s
+            while not _healthy(base_url):
+                if process.poll() is not None:
+                    raise BenchError(f"streamlit exited with {process.returncode}; see {log_file}")
+                if time.monotonic() > deadline:
+                    raise BenchError(f"streamlit not healthy after {timeout_s:.0f} s; see {log_file}")
+                time.sleep(0.2)
+            yield base_url, process.pid
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=15)
+
+
+def filter_url(base_url: str, filters: Filters) -> str:
+    """The dashboard URL that opens on ``filters`` (basemap tiles off).
+
+    Examples
+    --------
+    >>> filter_url("http://127.0.0.1:1", Filters(cities=("Detroit",)))
+    'http://127.0.0.1:1/?cities=Detroit&tiles=off'
+    """
+    params = {**filters.to_dict(), "tiles": "off"}
+    return f"{base_url}/?{urllib.parse.urlencode(params)}"
+
+
+def _page_ready(page: Any) -> dict[str, bool]:
+    """Which parts of the page are done: script, map (in any frame), graph."""
+    state = {"script": bool(page.evaluate(_SCRIPT_DONE)), "map": False, "graph": False}
+    if not state["script"]:
+        return state
+    state["graph"] = bool(page.evaluate(_GRAPH_DRAWN))
+    if not state["graph"] and page.get_by_text(_NO_GRAPH_NOTE).count() > 0:
+        state["graph"] = True  # nothing to draw is a finished graph view
+    from playwright.sync_api import Error as PlaywrightError
+
+    for frame in page.frames:
+        try:
+            if frame.evaluate(_MAP_DRAWN):
+                state["map"] = True
+                break
+        except PlaywrightError:  # a frame detached or navigated while we looked: check the others
+            continue
+    return state
+
+
+def open_until_ready(page: Any, url: str, *, timeout_s: float = READY_TIMEOUT_S) -> float:
+    """Navigate to ``url``; return seconds until script, map and graph are all done."""
+    start = time.perf_counter()
+    page.goto(url, wait_until="commit")
+    deadline = start + timeout_s
+    state: dict[str, bool] = {}
+    while time.perf_counter() < deadline:
+        state = _page_ready(page)
+        if all(state.values()):
+            return time.perf_counter() - start
+        page.wait_for_timeout(25)
+    missing = ", ".join(name for name, done in state.items() if not done) or "everything"
+    raise BenchError(f"dashboard not ready after {timeout_s:.0f} s at {url}: {missing} not drawn")
+
+
+def browser_figures(
+    db_url: str,
+    filters: list[Filters],
+    log_file: Path,
+    *,
+    screenshot: Path | None = None,
+) -> dict[str, Any]:
+    """Measure filter change -> map and graph drawn, and the dashboard's peak memory.
+
+    Returns
+    -------
+    dict
+        ``browser_filter_to_ready_s`` (p50/p95 over ``filters``), ``first_page_ready_s``
+        (the first open: the server loads the store), ``peak_rss_mb`` (VmHWM of
+        the server process and its children) and ``blocked_requests``.
+    """
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        raise BenchError(f"{CHROMIUM} not found: install Debian's chromium (apt install chromium)")
+    blocked: list[str] = []
+
+    def route(request_route: Any) -> None:
+        url = request_route.request.url
+        host = urllib.parse.urlsplit(url).hostname or ""
+        if url.startswith(("data:", "blob:", "about:")) or host in ("127.0.0.1", "localhost"):
+            request_route.continue_()
+        else:
+            blocked.append(request_route.request.url)
+            request_route.abort()
+
+    with dashboard_server(db_url, log_file) as (base_url, pid), sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.route("**/*", route)
+            first = open_until_ready(page, filter_url(base_url, Filters()))
+            seconds = [open_until_ready(page, filter_url(base_url, chosen)) for chosen in filters]
+            if screenshot is not None:
+                page.screenshot(path=str(screenshot), full_page=False)
+        finally:
+            browser.close()
+        peak = tree_peak_rss_mb(pid)
+    return {
+        "browser_filter_to_ready_s": spread(seconds, digits=3),
+        "first_page_ready_s": round(first, 3),
+        "peak_rss_mb": peak,
+        "blocked_requests": len(blocked),
+    }
