@@ -51,3 +51,11 @@ def series_colour(series_id: str | None) -> str:
         return UNLINKED_COLOUR
     digest = hashlib.blake2s(str(series_id).encode("utf-8"), digest_size=4).digest()
     return SERIES_PALETTE[int.from_bytes(digest, "big") % len(SERIES_PALETTE)]
+
+# boundary layer -> (outline colour, line weight in px); boundaries are outlines only,
+# so the map still reads with the basemap switched off.
+BOUNDARY_STYLES: dict[str, tuple[str, float]] = {
+    "city_limits": ("#263238", 2.5),
+    "police_districts": ("#1565c0", 1.8),
+    "neighbourhoods": ("#6d4c41", 1.0),
+}

@@ -58,19 +58,24 @@
     return rows;
   }
 
+  /* Incident coordinates travel as integers (1e-5 degree steps) from a base point. */
+  function pointOf(data, i) {
+    return [num(data.lat0) + num(data.y[i]) / 1e5, num(data.lon0) + num(data.x[i]) / 1e5];
+  }
+
   function renderer(count) {
     return count > 3000 ? L.canvas({ padding: 0.3 }) : undefined;
   }
 
   function incidents(data) {
     var group = L.featureGroup();
-    var n = data.lat.length;
+    var n = data.x.length;
     var shared = renderer(n);
     for (var i = 0; i < n; i++) {
       var t = data.type[i];
       var s = data.series[i];
       var style = data.typeStyles[t] || [5, "#333333"];
-      var marker = L.circleMarker([data.lat[i], data.lon[i]], {
+      var marker = L.circleMarker(pointOf(data, i), {
         renderer: shared,
         radius: num(style[0]),
         color: colour(style[1], "#333333"),
@@ -129,8 +134,8 @@
   function seriesPath(data) {
     var group = L.featureGroup();
     var latlngs = [];
-    for (var i = 0; i < data.lat.length; i++) {
-      latlngs.push([data.lat[i], data.lon[i]]);
+    for (var i = 0; i < data.x.length; i++) {
+      latlngs.push(pointOf(data, i));
     }
     var line = L.polyline(latlngs, {
       color: colour(data.colour, "#000000"),
@@ -179,15 +184,15 @@
 
   function firearms(data) {
     var group = L.featureGroup();
-    for (var i = 0; i < data.lat.length; i++) {
-      var marker = L.marker([data.lat[i], data.lon[i]], {
+    for (var i = 0; i < data.x.length; i++) {
+      var marker = L.marker(pointOf(data, i), {
         icon: L.divIcon({ className: "brassmap-firearm", iconSize: [14, 14], iconAnchor: [7, 7] }),
         keyboard: false,
       });
       marker.bindPopup(incidentPopup(data, i));
       group.addLayer(marker);
     }
-    group.brassmapCount = data.lat.length;
+    group.brassmapCount = data.x.length;
     return group;
   }
 
@@ -265,6 +270,9 @@
   }
 
   function swatch(item) {
+    if (item.kind === "text") {
+      return "";
+    }
     var c = colour(item.colour, "#000000");
     if (item.kind === "line") {
       var d = dash(item.dash);

@@ -1,0 +1,481 @@
+"""Build the brassmap folium map: offline, injection-safe, small at any scale.
+
+:func:`build_map` returns a :class:`folium.Map` made of a handful of elements,
+one per layer (see :mod:`geo.elements`); the data travels as compact escaped
+JSON (see :mod:`geo.layers`) and ``geo/web/brassmap.js`` draws it. Up to
+``max_points`` incidents are drawn as points; above that, or when the points
+would not fit the size budget, incidents are shown as H3 hexagon counts with
+a note on the map. The rendered page stays under :data:`MAX_HTML_BYTES`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import folium
+import pandas as pd
+
+from data import schema as S  # noqa: N812 (project convention, STYLE.md)
+from geo import assets
+from geo.areas import incident_counts_by_area
+from geo.cities import DEFAULT_CITY_NAMES, City, city_from_points, known_city
+from geo.elements import DataLayer, InlineHead, MapControl
+from geo.escape import escape_text
+from geo.hexbin import hexagon_counts
+from geo.layers import (
+    finite_points,
+    firearm_payload,
+    hexagon_payload,
+    incident_payload,
+    legend_items_for_types,
+    link_payload,
+    series_path_payload,
+)
+from geo.palette import BOUNDARY_STYLES, LINK_STYLES, UNLINKED_COLOUR, series_colour
+
+MAX_HTML_BYTES = 2_000_000
+POINT_BUDGET = 900_000
+LINK_BUDGET = 250_000
+FIREARM_BUDGET = 100_000
+AREA_BUDGET = 250_000
+HEXAGON_CELLS = 600
+HEAT_CELLS = 1_500
+MAX_LINKS = 2_500
+MAX_FIREARMS = 1_000
+LEGEND_SERIES = 8
+TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+TILE_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+
+AssetMode = Literal["static", "inline"]
+BOUNDARY_LAYER_NAMES: dict[str, str] = {
+    "city_limits": "City limits",
+    "police_districts": "Police districts",
+    "neighbourhoods": "Neighbourhoods",
+}
+
+
+class MapInputError(ValueError):
+    """A frame handed to :func:`build_map` lacks what the map needs."""
+
+
+@dataclass(frozen=True)
+class MapSummary:
+    """What a built map shows; attached to the map as ``brassmap_summary``.
+
+    Attributes
+    ----------
+    mode : str
+        ``"points"`` or ``"hexagons"``.
+    incidents_total, incidents_placed, incidents_drawn : int
+        Incidents passed in, with usable coordinates, and drawn as points.
+    links_total, links_drawn : int
+        Links passed in and drawn as lines.
+    layers : tuple of str
+        Layer names in the layer control (escaped text).
+    notes : tuple of str
+        Notes shown on the map (escaped text).
+    """
+
+    mode: str
+    incidents_total: int
+    incidents_placed: int
+    incidents_drawn: int
+    links_total: int
+    links_drawn: int
+    layers: tuple[str, ...]
+    notes: tuple[str, ...]
+
+
+def _require(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
+    missing = [name for name in columns if name not in frame.columns]
+    if missing:
+        raise MapInputError(
+            f"{what} frame lacks column(s) {', '.join(missing)}; got {', '.join(map(str, frame.columns))}. "
+            f"Pass the {what} of a linking Selection (schema names from data.schema)."
+        )
+
+
+def _map_cities(incidents: pd.DataFrame, cities: Sequence[str] | None) -> list[City]:
+    """The cities the map opens on: the filter's, else the data's, else the seven defaults."""
+    if cities:
+        names = [str(name) for name in cities]
+    elif S.CITY in incidents.columns and incidents[S.CITY].notna().any():
+        names = [str(name) for name in pd.unique(incidents[S.CITY].dropna().astype(str))]
+    else:
+        names = list(DEFAULT_CITY_NAMES)
+    resolved: list[City] = []
+    for name in names:
+        registered = known_city(name)
+        if registered is not None:
+            resolved.append(registered)
+            continue
+        if S.CITY not in incidents.columns:
+            continue
+        rows = incidents.loc[incidents[S.CITY].astype("string") == name]
+        if len(rows):
+            resolved.append(
+                city_from_points(
+                    name, rows[S.LONGITUDE].astype(float).tolist(), rows[S.LATITUDE].astype(float).tolist()
+                )
+            )
+    return resolved
+
+
+def _new_map(cities: list[City], *, tiles: bool, asset_mode: AssetMode) -> folium.Map:
+    if len(cities) == 1:
+        centre, zoom = [cities[0].latitude, cities[0].longitude], cities[0].zoom
+    elif cities:
+        centre = [
+            sum(c.latitude for c in cities) / len(cities),
+            sum(c.longitude for c in cities) / len(cities),
+        ]
+        zoom = 5
+    else:
+        centre, zoom = [39.5, -90.0], 5
+    fmap = folium.Map(location=centre, zoom_start=zoom, tiles=None, control_scale=True, max_zoom=19)
+    fmap.options["max_zoom"] = 19
+    fmap.options["min_zoom"] = 3
+    if asset_mode == "static":
+        js, css = assets.static_links()
+        fmap.default_js = js
+        fmap.default_css = css
+    elif asset_mode == "inline":
+        fmap.default_js = []
+        fmap.default_css = []
+        fmap.get_root().header.add_child(InlineHead(assets.inline_assets_html()), name="brassmap_assets")
+    else:
+        raise MapInputError(f"asset_mode must be 'static' or 'inline', got {asset_mode!r}")
+    if tiles:
+        folium.TileLayer(
+            tiles=TILE_URL,
+            attr=TILE_ATTRIBUTION,
+            name="OpenStreetMap basemap",
+            overlay=True,
+            control=True,
+            show=True,
+            max_zoom=19,
+        ).add_to(fmap)
+    if len(cities) > 1:
+        pad = 0.12
+        fmap.fit_bounds(
+            [
+                [min(c.latitude for c in cities) - pad, min(c.longitude for c in cities) - pad],
+                [max(c.latitude for c in cities) + pad, max(c.longitude for c in cities) + pad],
+            ]
+        )
+    return fmap
+
+
+def _add_boundaries(
+    fmap: folium.Map, boundaries: Any, placed: pd.DataFrame, legend: list[dict[str, Any]]
+) -> list[str]:
+    """Add one outline layer per boundary kind, with incident counts per area."""
+    from geo.layers import area_payload
+
+    if boundaries is None or len(boundaries) == 0:
+        return []
+    _require(boundaries, [S.BOUNDARY_ID, S.GEOMETRY], "boundaries")
+    if boundaries.crs is not None and not boundaries.crs.equals(S.STORAGE_CRS):
+        boundaries = boundaries.to_crs(S.STORAGE_CRS)
+    counts = incident_counts_by_area(placed, boundaries)
+    kinds = (
+        boundaries[S.LAYER].astype(str)
+        if S.LAYER in boundaries.columns
+        else pd.Series("areas", boundaries.index)
+    )
+    names: list[str] = []
+    per_layer_budget = AREA_BUDGET // max(1, kinds.nunique())
+    for kind in pd.unique(kinds):
+        part = boundaries.loc[kinds == kind]
+        colour, weight = BOUNDARY_STYLES.get(kind, ("#5d4037", 1.5))
+        tolerance = 0.0002
+        while True:
+            payload = area_payload(part, counts, tolerance=tolerance, colour=colour, weight=weight)
+            layer = DataLayer("areas", payload, BOUNDARY_LAYER_NAMES.get(kind, f"Boundaries: {kind}"))
+            if layer.payload_size <= per_layer_budget or tolerance > 0.05:
+                break
+            tolerance *= 2.5
+        layer.add_to(fmap)
+        names.append(layer.layer_name)
+        legend.append({"kind": "line", "colour": colour, "label": layer.layer_name})
+    return names
+
+
+def build_map(
+    incidents: pd.DataFrame,
+    links: pd.DataFrame,
+    *,
+    series: pd.DataFrame | None = None,
+    firearms: pd.DataFrame | None = None,
+    boundaries: Any = None,
+    cities: Sequence[str] | None = None,
+    selected_series_id: str | None = None,
+    tiles: bool = True,
+    asset_mode: AssetMode = "static",
+    max_points: int = 10_000,
+    max_links: int = MAX_LINKS,
+    include_sensitive: bool = False,
+) -> folium.Map:
+    """Build the incident map.
+
+    Parameters
+    ----------
+    incidents : pandas.DataFrame
+        Schema incident columns plus ``series_id`` (``<NA>`` when unlinked).
+    links : pandas.DataFrame
+        ``incident_a``, ``incident_b``, ``status`` (+ provenance, ``firearm_id``).
+    series : pandas.DataFrame, optional, keyword-only
+        The series table; names the largest series in the legend.
+    firearms : pandas.DataFrame, optional, keyword-only
+        Recovered firearms; those with a recovery place are drawn.
+    boundaries : geopandas.GeoDataFrame, optional, keyword-only
+        Boundary polygons (``layer`` column: city_limits, police_districts, ...).
+    cities : sequence of str, optional, keyword-only
+        Cities in the filter; the map opens on them.
+    selected_series_id : str, optional, keyword-only
+        Highlight this series with its time-ordered, numbered path.
+    tiles : bool, keyword-only
+        Add the OpenStreetMap basemap (switchable). With ``False`` the page
+        makes no request to any other host.
+    asset_mode : {"static", "inline"}, keyword-only
+        ``"static"``: Leaflet and brassmap.js load from ``/app/static/vendor/``
+        (the dashboard). ``"inline"``: embedded in the page (standalone file).
+    max_points : int, keyword-only
+        Above this many placed incidents, show hexagon counts instead of points.
+    max_links : int, keyword-only
+        Draw at most this many link lines (selected series first, then hits).
+    include_sensitive : bool, keyword-only
+        Show narratives and serial numbers in popups.
+
+    Returns
+    -------
+    folium.Map
+        With a ``brassmap_summary`` attribute (:class:`MapSummary`).
+    """
+    _require(incidents, [S.INCIDENT_ID, S.LONGITUDE, S.LATITUDE], "incidents")
+    _require(links, [S.INCIDENT_A, S.STATUS], "links")
+    placed = finite_points(incidents)
+    fmap = _new_map(_map_cities(placed, cities), tiles=tiles, asset_mode=asset_mode)
+    notes: list[str] = []
+    legend_sections: list[dict[str, Any]] = []
+    layer_names: list[str] = []
+
+    area_items: list[dict[str, Any]] = []
+    layer_names += _add_boundaries(fmap, boundaries, placed, area_items)
+
+    lons = placed[S.LONGITUDE].astype(float).to_numpy()
+    lats = placed[S.LATITUDE].astype(float).to_numpy()
+    heat_bins = hexagon_counts(lons, lats, max_cells=HEAT_CELLS)
+    hex_bins = hexagon_counts(lons, lats, max_cells=HEXAGON_CELLS)
+
+    points_layer: DataLayer | None = None
+    if 0 < len(placed) <= max_points:
+        points_layer = DataLayer(
+            "incidents", incident_payload(placed, include_sensitive=include_sensitive), "Incidents"
+        )
+        if points_layer.payload_size > POINT_BUDGET:
+            points_layer = DataLayer("incidents", incident_payload(placed, brief=True), "Incidents")
+            notes.append(escape_text("Popups shortened to keep the map small; see the table for all fields."))
+        if points_layer.payload_size > POINT_BUDGET:
+            points_layer = None
+    mode = "points" if points_layer is not None or len(placed) == 0 else "hexagons"
+    if mode == "hexagons":
+        notes.insert(
+            0,
+            escape_text(
+                f"Showing {len(placed):,} incidents as hexagons; zoom/filter to see points "
+                f"(points are drawn up to {max_points:,})."
+            ),
+        )
+    heat = DataLayer("heat", hexagon_payload(heat_bins), "Heat map (incident density)", show=False)
+    heat.add_to(fmap)
+    hexagons = DataLayer(
+        "hexagons", hexagon_payload(hex_bins), "Hexagon counts (H3)", show=mode == "hexagons"
+    )
+    hexagons.add_to(fmap)
+    layer_names += [heat.layer_name, hexagons.layer_name]
+
+    lines = link_payload(
+        links, placed, firearms=firearms, selected_series_id=selected_series_id, max_links=max_links
+    )
+    link_layer = DataLayer("links", lines.payload, "Links (lead dashed, hit solid)")
+    while link_layer.payload_size > LINK_BUDGET and lines.drawn > 0:
+        lines = link_payload(
+            links,
+            placed,
+            firearms=firearms,
+            selected_series_id=selected_series_id,
+            max_links=int(lines.drawn * LINK_BUDGET / link_layer.payload_size * 0.95),
+        )
+        link_layer = DataLayer("links", lines.payload, "Links (lead dashed, hit solid)")
+    link_layer.add_to(fmap)
+    layer_names.append(link_layer.layer_name)
+    if lines.drawn < lines.total - lines.unplaced:
+        notes.append(
+            escape_text(
+                f"Showing {lines.drawn:,} of {lines.total:,} links (hits and the selected "
+                "series first); filter to see the rest."
+            )
+        )
+    if lines.unplaced:
+        notes.append(
+            escape_text(f"{lines.unplaced:,} links have an end outside this view and are not drawn.")
+        )
+
+    if points_layer is not None:
+        points_layer.add_to(fmap)
+        layer_names.append(points_layer.layer_name)
+
+    if selected_series_id is not None and S.SERIES_ID in placed.columns:
+        path = DataLayer(
+            "seriesPath",
+            series_path_payload(placed, str(selected_series_id)),
+            f"Selected series {selected_series_id}",
+        )
+        path.add_to(fmap)
+        layer_names.append(path.layer_name)
+
+    firearm_count = 0
+    if firearms is not None and len(firearms) and {S.LONGITUDE, S.LATITUDE} <= set(firearms.columns):
+        guns = finite_points(firearms).head(MAX_FIREARMS)
+        gun_layer = DataLayer(
+            "firearms", firearm_payload(guns, include_sensitive=include_sensitive), "Recovered firearms"
+        )
+        if gun_layer.payload_size > FIREARM_BUDGET:
+            guns = guns.head(max(1, int(len(guns) * FIREARM_BUDGET / gun_layer.payload_size * 0.9)))
+            gun_layer = DataLayer("firearms", firearm_payload(guns), "Recovered firearms")
+        firearm_count = len(guns)
+        if firearm_count:
+            gun_layer.add_to(fmap)
+            layer_names.append(gun_layer.layer_name)
+
+    legend_sections += _legend(
+        placed,
+        series,
+        lines.statuses,
+        selected_series_id,
+        mode,
+        firearm_count,
+        area_items,
+        hex_bins.resolution,
+    )
+    MapControl("legend", {"title": escape_text("Legend"), "sections": legend_sections}).add_to(fmap)
+    if notes:
+        MapControl("note", {"lines": notes}).add_to(fmap)
+    folium.LayerControl(collapsed=False).add_to(fmap)
+    fmap.brassmap_summary = MapSummary(  # type: ignore[attr-defined]
+        mode=mode,
+        incidents_total=len(incidents),
+        incidents_placed=len(placed),
+        incidents_drawn=len(placed) if points_layer is not None else 0,
+        links_total=lines.total,
+        links_drawn=lines.drawn,
+        layers=tuple(layer_names),
+        notes=tuple(notes),
+    )
+    return fmap
+
+
+def _legend(
+    placed: pd.DataFrame,
+    series: pd.DataFrame | None,
+    statuses: tuple[str, ...],
+    selected_series_id: str | None,
+    mode: str,
+    firearm_count: int,
+    area_items: list[dict[str, Any]],
+    resolution: int,
+) -> list[dict[str, Any]]:
+    sections: list[dict[str, Any]] = []
+    if mode == "points":
+        types = set(placed[S.INCIDENT_TYPE].astype(str)) if S.INCIDENT_TYPE in placed.columns else set()
+        items = legend_items_for_types(sorted(types))
+        items.append(
+            {
+                "kind": "circle",
+                "colour": UNLINKED_COLOUR,
+                "radius": 5,
+                "stroke": "#333333",
+                "label": escape_text("Grey fill: not linked"),
+            }
+        )
+        for series_id in _top_series(placed, series):
+            items.append(
+                {
+                    "kind": "circle",
+                    "colour": series_colour(series_id),
+                    "radius": 5,
+                    "stroke": "#333333",
+                    "label": escape_text(f"Series {series_id}", max_length=60),
+                }
+            )
+        sections.append({"title": escape_text("Incidents (size = type, fill = series)"), "items": items})
+    else:
+        sections.append(
+            {
+                "title": escape_text("Incidents"),
+                "items": [
+                    {
+                        "kind": "square",
+                        "colour": "#fd8d3c",
+                        "label": escape_text(f"Hexagon counts (H3 resolution {resolution}); darker = more"),
+                    }
+                ],
+            }
+        )
+    link_items = []
+    for status in dict.fromkeys(("hit", "lead", *statuses)):
+        colour, dash, label = LINK_STYLES.get(status, LINK_STYLES["lead"])
+        link_items.append({"kind": "line", "colour": colour, "dash": dash, "label": escape_text(label)})
+    link_items.append({"kind": "text", "label": escape_text(S.LEAD_DISCLAIMER)})
+    sections.append({"title": escape_text("Ballistic links"), "items": link_items})
+    if selected_series_id is not None:
+        sections.append(
+            {
+                "title": escape_text("Selected series"),
+                "items": [
+                    {
+                        "kind": "line",
+                        "colour": series_colour(str(selected_series_id)),
+                        "label": escape_text(
+                            f"Series {selected_series_id}: numbered stops in time order", max_length=100
+                        ),
+                    }
+                ],
+            }
+        )
+    if firearm_count:
+        sections.append(
+            {
+                "title": escape_text("Firearms"),
+                "items": [
+                    {
+                        "kind": "square",
+                        "colour": "#222222",
+                        "label": escape_text(f"Recovered firearm ({firearm_count:,})"),
+                    }
+                ],
+            }
+        )
+    if area_items:
+        sections.append({"title": escape_text("Boundaries (hover: incidents per area)"), "items": area_items})
+    return sections
+
+
+def _top_series(placed: pd.DataFrame, series: pd.DataFrame | None) -> list[str]:
+    """The largest series in view, for the legend's colour key."""
+    if S.SERIES_ID not in placed.columns:
+        return []
+    in_view = placed[S.SERIES_ID].dropna().astype(str)
+    if series is not None and {S.SERIES_ID, S.SERIES_SIZE} <= set(series.columns):
+        ranked = series.sort_values(S.SERIES_SIZE, ascending=False, kind="stable")[S.SERIES_ID].astype(str)
+        visible = set(in_view)
+        return [s for s in ranked if s in visible][:LEGEND_SERIES]
+    return in_view.value_counts().head(LEGEND_SERIES).index.tolist()
+
+
+def map_html_size(fmap: folium.Map) -> int:
+    """Return the size in bytes of the map rendered as one HTML page."""
+    return len(fmap.get_root().render().encode("utf-8"))
