@@ -11,5 +11,6 @@ simplified city outlines are typed in (:mod:`data.demo._places`).
 from __future__ import annotations
 
 from data.demo.generate import DemoError, generate_demo
+from data.demo.store import build_demo_store
 
-__all__ = ["DemoError", "generate_demo"]
+__all__ = ["DemoError", "build_demo_store", "generate_demo"]

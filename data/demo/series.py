@@ -51,7 +51,7 @@ def series_size_weights() -> np.ndarray:
     --------
     >>> weights = series_size_weights()
     >>> round(float(weights[:2].sum()), 2)  # sizes 2 and 3
-    0.71
+    0.67
     """
     weights = SERIES_SIZES.astype(float) ** -SERIES_SIZE_EXPONENT
     return weights / weights.sum()
