@@ -1,0 +1,117 @@
+"""Command line: ``python -m data import FILE --mapping MAP.toml`` and ``python -m data demo``.
+
+Exit codes: 0 ok, 1 the import failed or every row was rejected, 2 usage
+errors. User errors print one message, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from data.errors import AllRowsRejectedError, IngestError, StoreError
+from data.store import ENV_VAR, Store, default_db_url
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+_DB_HELP = f"SQLAlchemy URL (default: ${ENV_VAR}, else var/brassmap.sqlite in the repository)"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m data",
+        description="brassmap data layer: import files into the store, or build the demo store.",
+        epilog=f"The database defaults to ${ENV_VAR}, else {default_db_url()}.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    importing = commands.add_parser(
+        "import",
+        help="validate a file through a mapping and store what passes",
+        description="Validate FILE through the mapping and store every row that passes (one transaction). "
+        "Prints read / stored / rejected / warnings; exits 1 if the file cannot be read or every row "
+        "is rejected. Presets live in data/presets/ (see SCHEMA.md).",
+    )
+    importing.add_argument("file", type=Path, metavar="FILE", help="CSV (any delimiter, gzip ok), .xlsx, "
+                           "Parquet, GeoJSON, GeoPackage or shapefile (zipped or not)")
+    importing.add_argument("--mapping", required=True, type=Path, metavar="MAP.toml",
+                           help="mapping file (see SCHEMA.md)")
+    importing.add_argument("--db", metavar="URL", help=_DB_HELP)
+    importing.add_argument("--rejects", type=Path, metavar="OUT.csv",
+                           help="write the rejects report (row, field, value, reason, severity) here")
+    importing.add_argument("--dry-run", action="store_true", help="validate and report, store nothing")
+
+    demo = commands.add_parser("demo", help="fill the store with synthetic demo data (clearly labelled)",
+                               description="Fill the store with synthetic demo incidents and NIBIN links.")
+    demo.add_argument("--db", metavar="URL", help=_DB_HELP)
+    demo.add_argument("--seed", type=int, default=2019, help="random seed (default 2019)")
+    demo.add_argument("--incidents", type=int, default=None, metavar="N",
+                      help="number of incidents (default: realistic yearly counts per city)")
+    demo.add_argument("--if-empty", action="store_true", help="do nothing when the store already has data")
+    return parser
+
+
+def _import(args: argparse.Namespace) -> int:
+    from data.importer import import_file, read_validated, summarise, write_rejects
+    from data.mapping import load_mapping
+
+    mapping = load_mapping(args.mapping)
+    store = Store(args.db)
+    try:
+        if args.dry_run:
+            batch = read_validated(args.file, mapping, store=store)
+            print(summarise(batch))
+            print("dry run: nothing stored")
+            rejects = batch.rejects
+            code = EXIT_OK if batch.rows_stored else EXIT_FAILED
+        else:
+            report = import_file(args.file, mapping, store)
+            print(report.summary())
+            rejects = report.rejects
+            code = EXIT_OK
+    except AllRowsRejectedError as exc:
+        if args.rejects is not None and exc.report is not None:
+            write_rejects(exc.report.rejects, args.rejects)
+            print(f"rejects report: {args.rejects}", file=sys.stderr)
+        if exc.report is not None:
+            print(exc.report.summary(), file=sys.stderr)
+        raise
+    if args.rejects is not None:
+        write_rejects(rejects, args.rejects)
+        print(f"rejects report: {args.rejects} ({len(rejects):,} lines)")
+    return code
+
+
+def _demo(args: argparse.Namespace) -> int:
+    store = Store(args.db)
+    if args.if_empty and not store.is_empty():
+        print(f"{store!r} already holds data; nothing to do (--if-empty)")
+        return EXIT_OK
+    from data.demo import build_demo_store
+
+    started = time.perf_counter()
+    build_demo_store(store, seed=args.seed, incidents=args.incidents)
+    frames_note = f"{store.count('incidents'):,} incidents, {store.count('links'):,} links"
+    elapsed = time.perf_counter() - started
+    print(f"demo store ready in {elapsed:.1f} s: {frames_note} (synthetic) in {store!r}")
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "import":
+            return _import(args)
+        return _demo(args)
+    except (IngestError, StoreError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except OSError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,105 @@
+"""SQL plumbing for the store: table definitions and the one dialect helper.
+
+Times are stored as epoch nanoseconds (UTC) in BIGINT columns, calendar dates
+as ISO text, geometries as WKB. Everything goes through SQLAlchemy Core; the
+only dialect-specific code is :func:`upsert_statement` (SQLite and
+PostgreSQL both have ``INSERT ... ON CONFLICT DO UPDATE``).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Float,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.engine import Connection
+from sqlalchemy.sql.dml import Insert
+
+from data import schema as S  # noqa: N812
+
+metadata = MetaData()
+
+# logical dtype -> (SQL type, storage form)
+_SQL_TYPES = {
+    "string": Text,
+    "category": Text,
+    "datetime": BigInteger,  # epoch ns UTC
+    "date": String(10),  # YYYY-MM-DD
+    "float": Float,
+    "int": BigInteger,
+    "bool": Boolean,
+    "geometry": LargeBinary,  # WKB
+}
+
+
+def _table(kind: str, *extra: Column) -> Table:
+    schema = S.SCHEMAS[kind]
+    columns = [
+        Column(f.name, _SQL_TYPES[f.dtype], primary_key=f.name == schema.id_field) for f in schema.fields
+    ]
+    return Table(kind, metadata, *columns, *extra, Column(S.SOURCE_IMPORT_ID, Integer))
+
+
+TABLES: dict[str, Table] = {
+    S.INCIDENTS: _table(S.INCIDENTS, Column(S.FAR_FROM_CITY, Boolean)),
+    S.EVIDENCE: _table(S.EVIDENCE),
+    S.FIREARMS: _table(S.FIREARMS),
+    S.LINKS: _table(S.LINKS),
+    S.BOUNDARIES: _table(S.BOUNDARIES),
+}
+Index("ix_incidents_city_time", TABLES[S.INCIDENTS].c[S.CITY], TABLES[S.INCIDENTS].c[S.OCCURRED_AT])
+Index("ix_evidence_incident", TABLES[S.EVIDENCE].c[S.INCIDENT_ID])
+Index("ix_links_a", TABLES[S.LINKS].c[S.INCIDENT_A])
+Index("ix_links_b", TABLES[S.LINKS].c[S.INCIDENT_B])
+
+IMPORTS = Table(
+    "imports",
+    metadata,
+    Column(S.SOURCE_IMPORT_ID, Integer, primary_key=True, autoincrement=True),
+    Column("file_name", Text, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("imported_at", String(32), nullable=False),
+    Column("kinds", Text),
+    Column("rows_read", BigInteger),
+    Column("rows_stored", BigInteger),
+    Column("rows_rejected", BigInteger),
+    Column("warnings", BigInteger),
+)
+
+META = Table(
+    "brassmap_meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text),
+)
+
+
+def upsert_statement(connection: Connection, table: Table) -> Insert:
+    """``INSERT ... ON CONFLICT (id) DO UPDATE`` for the connection's dialect."""
+    name = connection.dialect.name
+    if name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    elif name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        raise NotImplementedError(f"the store supports SQLite and PostgreSQL, not {name}")
+    statement = insert(table)
+    keys = [c.name for c in table.primary_key.columns]
+    updates = {c.name: statement.excluded[c.name] for c in table.columns if c.name not in keys}
+    return statement.on_conflict_do_update(index_elements=keys, set_=updates)
+
+
+def tune(connection: Connection) -> None:
+    """Dialect pragmas that make bulk loads fast (SQLite: WAL journal)."""
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("PRAGMA journal_mode=WAL")
+        connection.exec_driver_sql("PRAGMA synchronous=NORMAL")

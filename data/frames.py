@@ -1,0 +1,226 @@
+"""Frames: the typed, in-memory view of the store that ``geo``, ``linking`` and ``ui`` use.
+
+Incidents carry the schema columns plus derived ``local_date``,
+``local_time``, ``caliber`` and ``far_from_city``; ``city`` and
+``incident_type`` are categorical, ids are ``string``, ``occurred_at`` is
+``datetime64[ns, UTC]``, rows are sorted by city then time. Links carry
+``incident_a < incident_b`` and a categorical ``status``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from data import schema as S  # noqa: N812
+from geo.cities import known_city
+
+if TYPE_CHECKING:
+    from data.store import Store
+
+_KINDS = (S.INCIDENTS, S.LINKS, S.EVIDENCE, S.FIREARMS)
+
+
+@dataclass(frozen=True)
+class Frames:
+    """Everything the dashboard shows, typed.
+
+    Attributes
+    ----------
+    incidents, links, evidence, firearms : DataFrame
+    boundaries : GeoDataFrame
+        EPSG:4326 polygons with ``boundary_id, name, city, layer``.
+    dataset_version : str
+        Changes on every import; a good cache key.
+    is_synthetic : bool
+        True when any incident or link is generated demo data.
+    """
+
+    incidents: pd.DataFrame
+    links: pd.DataFrame
+    evidence: pd.DataFrame
+    firearms: pd.DataFrame
+    boundaries: gpd.GeoDataFrame
+    dataset_version: str
+    is_synthetic: bool
+
+
+def _empty_storage(kind: str) -> pd.DataFrame:
+    from data._sql import TABLES
+
+    return pd.DataFrame({c.name: pd.Series(dtype=object) for c in TABLES[kind].columns})
+
+
+def empty_frames() -> Frames:
+    """Frames with every column and dtype but no rows.
+
+    >>> f = empty_frames()
+    >>> len(f.incidents), str(f.incidents["occurred_at"].dtype), f.is_synthetic
+    (0, 'datetime64[ns, UTC]', False)
+    """
+    return typed_frames({kind: _empty_storage(kind) for kind in (*_KINDS, S.BOUNDARIES)}, version="empty")
+
+
+def _ids(values: pd.Series) -> pd.Series:
+    return values.astype("string")
+
+
+def _utc(values: pd.Series) -> pd.Series:
+    ints = pd.to_numeric(values, errors="raise").astype("Int64")
+    nanos = ints.to_numpy(dtype="int64", na_value=np.iinfo("int64").min)
+    return pd.Series(pd.to_datetime(nanos.view("datetime64[ns]")).tz_localize("UTC"), index=values.index)
+
+
+def _bools(values: pd.Series) -> pd.Series:
+    return values.astype("boolean").fillna(False).astype(bool)
+
+
+def _typed_columns(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
+    schema = S.SCHEMAS[kind]
+    out = {}
+    for declared in schema.fields:
+        if declared.name not in frame.columns:
+            continue
+        values = frame[declared.name]
+        if declared.dtype in ("string", "category"):
+            out[declared.name] = _ids(values)
+        elif declared.dtype == "datetime":
+            out[declared.name] = _utc(values)
+        elif declared.dtype == "date":
+            out[declared.name] = pd.to_datetime(values.astype("string"), format="%Y-%m-%d").astype(
+                "datetime64[ns]"
+            )
+        elif declared.dtype == "float":
+            out[declared.name] = pd.to_numeric(values).astype("float64")
+        elif declared.dtype == "int":
+            out[declared.name] = pd.to_numeric(values).astype("Int64").fillna(0).astype("int64")
+        elif declared.dtype == "bool":
+            out[declared.name] = _bools(values)
+        else:
+            out[declared.name] = values
+    return pd.DataFrame(out, index=frame.index)
+
+
+def _local(occurred: pd.Series, cities: pd.Series, zones: pd.Series) -> pd.Series:
+    zone = cities.map({c: getattr(known_city(str(c)), "time_zone", None) for c in cities.dropna().unique()})
+    zone = zone.astype("string").fillna(zones.astype("string")).fillna("UTC")
+    local = pd.Series(pd.NaT, index=occurred.index, dtype="datetime64[ns]")
+    for name, positions in zone.groupby(zone, sort=False).indices.items():
+        local.iloc[positions] = occurred.iloc[positions].dt.tz_convert(name).dt.tz_localize(None).to_numpy()
+    return local
+
+
+def incident_calibers(incident_ids: pd.Series, evidence: pd.DataFrame) -> pd.Series:
+    """Most frequent casing caliber per incident (ties: alphabetical), else ``UNKNOWN_CALIBER``.
+
+    >>> ev = pd.DataFrame({"incident_id": ["1", "1", "1", "2"], "evidence_kind": ["casing"] * 4,
+    ...                    "caliber": ["9mm", ".40 S&W", "9mm", None]})
+    >>> incident_calibers(pd.Series(["1", "2", "3"]), ev).tolist()
+    ['9mm', 'unknown/other', 'unknown/other']
+    """
+    casings = evidence[(evidence[S.EVIDENCE_KIND] == "casing") & evidence[S.CALIBER].notna()]
+    if casings.empty:
+        return pd.Series(S.UNKNOWN_CALIBER, index=incident_ids.index, dtype="string")
+    counts = casings.groupby([S.INCIDENT_ID, S.CALIBER]).size().rename("n").reset_index()
+    counts = counts.sort_values([S.INCIDENT_ID, "n", S.CALIBER], ascending=[True, False, True])
+    best = counts.drop_duplicates(S.INCIDENT_ID).set_index(S.INCIDENT_ID)[S.CALIBER]
+    return incident_ids.map(best).astype("string").fillna(S.UNKNOWN_CALIBER)
+
+
+def typed_frames(tables: dict[str, pd.DataFrame], *, version: str) -> Frames:
+    """Build :class:`Frames` from tables in storage form (see :mod:`data._sql`)."""
+    evidence = _typed_columns(S.EVIDENCE, tables[S.EVIDENCE])
+    firearms = _typed_columns(S.FIREARMS, tables[S.FIREARMS])
+    firearms[S.CITY] = firearms[S.CITY].astype("category")
+
+    raw_incidents = tables[S.INCIDENTS]
+    incidents = _typed_columns(S.INCIDENTS, raw_incidents)
+    incidents[S.FAR_FROM_CITY] = _bools(raw_incidents[S.FAR_FROM_CITY])
+    incidents = incidents.sort_values([S.CITY, S.OCCURRED_AT], kind="stable").reset_index(drop=True)
+    local = _local(incidents[S.OCCURRED_AT], incidents[S.CITY], incidents[S.TIME_ZONE])
+    incidents[S.LOCAL_TIME] = local
+    incidents[S.LOCAL_DATE] = local.dt.normalize()
+    incidents[S.CALIBER] = incident_calibers(incidents[S.INCIDENT_ID], evidence)
+    incidents[S.CITY] = incidents[S.CITY].astype("category")
+    incidents[S.INCIDENT_TYPE] = pd.Categorical(incidents[S.INCIDENT_TYPE], categories=S.INCIDENT_TYPES)
+
+    links = _typed_columns(S.LINKS, tables[S.LINKS])
+    swap = (links[S.INCIDENT_B].notna() & (links[S.INCIDENT_A] > links[S.INCIDENT_B])).fillna(False)
+    if swap.any():
+        a, b = links[S.INCIDENT_A].copy(), links[S.INCIDENT_B].copy()
+        links.loc[swap, S.INCIDENT_A], links.loc[swap, S.INCIDENT_B] = b[swap], a[swap]
+    links[S.STATUS] = pd.Categorical(links[S.STATUS], categories=S.LINK_STATUSES)
+    links = links.sort_values(S.LINK_ID, kind="stable").reset_index(drop=True)
+
+    raw_boundaries = tables[S.BOUNDARIES]
+    import shapely
+
+    geometry = shapely.from_wkb(raw_boundaries[S.GEOMETRY].to_numpy(dtype=object))
+    boundaries = gpd.GeoDataFrame(
+        _typed_columns(S.BOUNDARIES, raw_boundaries.drop(columns=[S.GEOMETRY])),
+        geometry=gpd.GeoSeries(geometry, index=raw_boundaries.index),
+        crs=S.STORAGE_CRS,
+    )
+    synthetic = bool(incidents[S.IS_SYNTHETIC].any() or links[S.IS_SYNTHETIC].any())
+    return Frames(
+        incidents=incidents,
+        links=links,
+        evidence=evidence.reset_index(drop=True),
+        firearms=firearms.reset_index(drop=True),
+        boundaries=boundaries,
+        dataset_version=version,
+        is_synthetic=synthetic,
+    )
+
+
+def _snapshot_path(store: Store, version: str) -> Path:
+    return store.snapshot_dir() / version
+
+
+def load_frames(store: Store, *, use_snapshot: bool = True) -> Frames:
+    """Read every table and build typed :class:`Frames`.
+
+    With ``use_snapshot`` the storage-form tables are cached as Parquet under
+    :meth:`Store.snapshot_dir`, keyed by the dataset version (older snapshots
+    are removed), so the next cold start skips SQL.
+    """
+    version = store.dataset_version()
+    folder = _snapshot_path(store, version)
+    tables: dict[str, pd.DataFrame] = {}
+    if use_snapshot and (folder / "complete").exists():
+        for kind in (*_KINDS, S.BOUNDARIES):
+            tables[kind] = pd.read_parquet(folder / f"{kind}.parquet")
+        return typed_frames(tables, version=version)
+    for kind in (*_KINDS, S.BOUNDARIES):
+        tables[kind] = store.read_table(kind)
+    if use_snapshot:
+        _write_snapshot(store, folder, tables)
+    return typed_frames(tables, version=version)
+
+
+def _write_snapshot(store: Store, folder: Path, tables: dict[str, pd.DataFrame]) -> None:
+    import shutil
+
+    parent = folder.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    for old in parent.iterdir():
+        if old != folder and old.is_dir():
+            shutil.rmtree(old, ignore_errors=True)
+    folder.mkdir(exist_ok=True)
+    for kind, table in tables.items():
+        fixed = table.copy()
+        for column in fixed.columns:
+            if fixed[column].dtype == object and column != S.GEOMETRY:
+                fixed[column] = fixed[column].astype("string") if _textual(fixed[column]) else fixed[column]
+        fixed.to_parquet(folder / f"{kind}.parquet", index=False)
+    (folder / "complete").write_text("ok\n")
+
+
+def _textual(values: pd.Series) -> bool:
+    sample = values.dropna()
+    return sample.empty or isinstance(sample.iloc[0], str)

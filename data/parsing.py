@@ -1,0 +1,132 @@
+"""Column parsers: source text -> schema-typed columns, reporting every failure.
+
+Each parser takes a text Series (``<NA>`` = empty), reports the values it
+could not parse to a :class:`~data.problems.Problems` and returns the typed
+column with those cells missing. Nothing is coerced silently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from data.problems import WARNING, Problems
+
+EARLIEST_YEAR = 1900
+_TRUE = frozenset({"true", "t", "yes", "y", "1"})
+_FALSE = frozenset({"false", "f", "no", "n", "0"})
+_OFFSET = r"(?:Z|[+-]\d\d:?\d\d)$"
+
+
+def parse_float(text: pd.Series, field: str, problems: Problems, *, decimal: str = ".") -> pd.Series:
+    """Parse numbers; non-numbers are reported and become NaN (inf is kept for range checks)."""
+    cleaned = text if decimal == "." else text.str.replace(decimal, ".", regex=False)
+    number = pd.to_numeric(cleaned, errors="coerce").astype("float64")
+    bad = text.notna() & number.isna()
+    problems.add(bad, field, text, "not a number")
+    return number
+
+
+def parse_count(text: pd.Series, field: str, problems: Problems) -> pd.Series:
+    """Parse non-negative whole numbers (killed, injured, association counts)."""
+    number = pd.to_numeric(text, errors="coerce").astype("float64")
+    bad = text.notna() & (number.isna() | (number % 1 != 0) | (number < 0) | ~np.isfinite(number.fillna(0)))
+    problems.add(bad, field, text, "not a whole number of 0 or more")
+    return number.where(~bad).astype("Int64")
+
+
+def parse_bool(text: pd.Series, field: str, problems: Problems) -> pd.Series:
+    """Parse true/false, yes/no, 1/0 (any case)."""
+    folded = text.str.strip().str.casefold()
+    result = pd.Series(pd.NA, index=text.index, dtype="boolean")
+    result[folded.isin(_TRUE).fillna(False).to_numpy(dtype=bool)] = True
+    result[folded.isin(_FALSE).fillna(False).to_numpy(dtype=bool)] = False
+    bad = text.notna() & result.isna()
+    problems.add(bad, field, text, "not true/false (expected true, false, yes, no, 1 or 0)")
+    return result
+
+
+def parse_naive_datetimes(
+    text: pd.Series, field: str, problems: Problems, *, fmt: str | None
+) -> tuple[pd.Series, pd.Series]:
+    """Parse date-times by an explicit format.
+
+    Returns ``(naive, aware_utc)``: wall-clock values for rows without a UTC
+    offset, and UTC values for rows whose text carried one (ISO only). Each
+    unparseable value is reported with the format it failed.
+    """
+    naive = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    aware = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns, UTC]")
+    present = text.notna().to_numpy()
+    if not present.any():
+        return naive, aware
+    if fmt == "excel":
+        serial = pd.to_numeric(text, errors="coerce")
+        ok = serial.notna() & (serial > 0) & (serial < 2958466)
+        naive[ok] = pd.Timestamp("1899-12-30") + pd.to_timedelta(serial[ok], unit="D")
+        reason = "not an Excel date serial (days since 1899-12-30)"
+        problems.add(present & ~ok.to_numpy(), field, text, reason)
+        return naive, aware
+    if fmt is None or fmt == "iso":
+        has_offset = text.str.contains(_OFFSET, regex=True).fillna(False).to_numpy(dtype=bool)
+        if has_offset.any():
+            parsed = pd.to_datetime(text[has_offset], format="ISO8601", errors="coerce", utc=True)
+            aware[has_offset] = parsed.dt.as_unit("ns")
+        plain = present & ~has_offset
+        if plain.any():
+            naive[plain] = pd.to_datetime(text[plain], format="ISO8601", errors="coerce").dt.as_unit("ns")
+        expected = "an ISO date such as 2016-07-04 or 2016-07-04T21:30 (or set [formats])"
+    else:
+        naive[present] = pd.to_datetime(text[present], format=fmt, errors="coerce").dt.as_unit("ns")
+        expected = f"a date in the format {fmt!r} from [formats]"
+    bad = present & naive.isna().to_numpy() & aware.isna().to_numpy()
+    problems.add(bad, field, text, f"impossible or malformed date; expected {expected}")
+    return naive, aware
+
+
+def localize(naive: pd.Series, zones: pd.Series) -> pd.Series:
+    """Turn local wall-clock times into UTC, one IANA zone per row.
+
+    Ambiguous times (the repeated hour in autumn) are read as daylight time;
+    times that do not exist (the skipped spring hour) move forward.
+    """
+    out = pd.Series(pd.NaT, index=naive.index, dtype="datetime64[ns, UTC]")
+    for zone, positions in zones.groupby(zones, sort=False, observed=True).indices.items():
+        values = naive.iloc[positions]
+        local = values.dt.tz_localize(
+            zone, ambiguous=np.ones(len(values), dtype=bool), nonexistent="shift_forward"
+        )
+        out.iloc[positions] = local.dt.tz_convert("UTC").to_numpy()
+    return out
+
+
+def check_plausible_dates(
+    when: pd.Series, text: pd.Series, field: str, problems: Problems, *, now: pd.Timestamp
+) -> pd.Series:
+    """Reject dates before 1900 and warn about dates in the future; return ``when`` without the rejects."""
+    if when.dt.tz is None:
+        early = when < pd.Timestamp(f"{EARLIEST_YEAR}-01-01")
+        late = when > now.tz_localize(None) + pd.Timedelta(days=1)
+    else:
+        early = when < pd.Timestamp(f"{EARLIEST_YEAR}-01-01", tz="UTC")
+        late = when > now + pd.Timedelta(days=1)
+    problems.add(early.fillna(False), field, text, f"impossible date: before {EARLIEST_YEAR}")
+    problems.add(late.fillna(False), field, text, "date is in the future; kept, check the source", WARNING)
+    return when.where(~early.fillna(False))
+
+
+def parse_date(
+    text: pd.Series, field: str, problems: Problems, *, fmt: str | None, now: pd.Timestamp
+) -> pd.Series:
+    """Parse a calendar date (no time zone) to ``datetime64[ns]`` at midnight."""
+    naive, aware = parse_naive_datetimes(text, field, problems, fmt=fmt)
+    merged = naive.where(naive.notna(), aware.dt.tz_localize(None))
+    merged = merged.dt.normalize()
+    return check_plausible_dates(merged, text, field, problems, now=now)
+
+
+def utc_now() -> pd.Timestamp:
+    """The current time in UTC (one place, so tests can reason about 'future')."""
+    return pd.Timestamp(dt.datetime.now(dt.UTC))

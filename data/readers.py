@@ -1,0 +1,305 @@
+"""Readers: any supported file -> one text table (+ geometry), with row numbers.
+
+Every cell comes back as text (``<NA>`` when empty) so validation sees what the
+source said; ids keep their leading zeros. Row numbers are what a user sees:
+for CSV and Excel the spreadsheet row (the header is row 1, the first record
+row 2); for Parquet and geo files the 1-based record number.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from data.archives import (
+    DEFAULT_LIMITS,
+    Limits,
+    check_size,
+    extract_zip,
+    gunzip,
+    pick_member,
+    sniff_format,
+)
+from data.errors import IngestError, UnsupportedFormatError
+from data.mapping import Mapping
+
+_DELIMITERS = ",;\t|"
+_FALLBACK_ENCODING = "cp1252"
+
+
+@dataclass
+class RawTable:
+    """What a reader found, before any validation.
+
+    Attributes
+    ----------
+    frame : DataFrame
+        Source columns as text (``pd.NA`` for empty cells).
+    rows : ndarray of int
+        The user-facing 1-based row number of each record.
+    geometry : GeoSeries or None
+        Geometries of a geo file, reprojected to EPSG:4326 when a CRS was
+        declared (by the file or the mapping); ``None`` for tables.
+    crs_declared : bool
+        Whether the geometries' CRS was declared.
+    notices : list of str
+        Things the user should know (e.g. an encoding fallback).
+    source_format : str
+        The sniffed format.
+    """
+
+    frame: pd.DataFrame
+    rows: np.ndarray
+    geometry: object = None
+    crs_declared: bool = True
+    notices: list[str] = field(default_factory=list)
+    source_format: str = "csv"
+
+
+def read_source(
+    path: Path,
+    mapping: Mapping,
+    *,
+    display_name: str,
+    workdir: Path,
+    limits: Limits = DEFAULT_LIMITS,
+) -> RawTable:
+    """Read ``path`` (sniffed by content) into a :class:`RawTable`.
+
+    Parameters
+    ----------
+    path : Path
+        The file on disk (an upload's temp file is fine).
+    mapping : Mapping
+        Supplies CSV settings, the Excel sheet, the archive member and a CRS.
+    display_name : str, keyword-only
+        Name used in messages, never as a path.
+    workdir : Path, keyword-only
+        Empty folder for decompressed/extracted files.
+    """
+    check_size(path, display_name=display_name, limits=limits)
+    kind = sniff_format(path)
+    if kind == "gzip":
+        path = gunzip(path, workdir, display_name=display_name, limits=limits)
+        kind = sniff_format(path)
+        if kind in ("gzip", "zip"):
+            raise UnsupportedFormatError(f"{display_name}: nested archives are not read; unpack it first")
+    if kind == "zip":
+        root = workdir / "zip"
+        files = extract_zip(path, root, display_name=display_name, limits=limits)
+        path = pick_member(files, root, member=mapping.member, display_name=display_name)
+        display_name = f"{display_name}!{path.relative_to(root).as_posix()}"
+        kind = sniff_format(path)
+        if kind in ("gzip", "zip"):
+            raise UnsupportedFormatError(f"{display_name}: nested archives are not read; unpack it first")
+    if kind == "csv":
+        table = read_csv_text(path, mapping, display_name=display_name)
+    elif kind == "xlsx":
+        table = _read_excel(path, mapping, display_name=display_name)
+    elif kind == "parquet":
+        frame = pd.read_parquet(path)
+        _check_duplicate_names([str(c) for c in frame.columns], display_name=display_name)
+        table = RawTable(_as_text_frame(frame), np.arange(1, len(frame) + 1), source_format=kind)
+    elif kind in ("geojson", "gpkg", "shp"):
+        table = _read_geo(path, mapping, display_name=display_name, source_format=kind)
+    else:
+        raise UnsupportedFormatError(
+            f"{display_name}: {kind} files are not read; save it as .xlsx or CSV and import that"
+        )
+    table.source_format = kind
+    return table
+
+
+def _check_duplicate_names(names: list[str], *, display_name: str) -> None:
+    seen: dict[str, int] = {}
+    for position, raw in enumerate(names, start=1):
+        name = raw.strip()
+        if not name:
+            continue
+        if name in seen:
+            raise IngestError(
+                f"{display_name}: row 1 (header): column {name!r} appears twice (columns {seen[name]} and "
+                f"{position}); rename one so each column has a unique name"
+            )
+        seen[name] = position
+
+
+def _sniff_delimiter(sample: str) -> str:
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=_DELIMITERS).delimiter
+    except csv.Error:
+        first = sample.splitlines()[0] if sample else ""
+        counts = {d: first.count(d) for d in _DELIMITERS}
+        best = max(counts, key=lambda d: counts[d])
+        return best if counts[best] else ","
+
+
+def read_csv_text(path: Path, mapping: Mapping, *, display_name: str) -> RawTable:
+    """Read a delimited text file: explicit or sniffed delimiter, UTF-8 with a reported cp1252 fallback.
+
+    Raises
+    ------
+    IngestError
+        Duplicate column names, or ragged rows (naming up to ten rows).
+    """
+    notices: list[str] = []
+    encoding = mapping.encoding or "utf-8-sig"
+    raw = path.read_bytes()
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        if mapping.encoding is not None:
+            raise IngestError(
+                f"{display_name}: byte {exc.start + 1:,} is not valid {mapping.encoding} "
+                f"({raw[exc.start:exc.start + 1]!r}); fix [csv] encoding in the mapping"
+            ) from exc
+        text = raw.decode(_FALLBACK_ENCODING, errors="replace")
+        encoding = _FALLBACK_ENCODING
+        notices.append(
+            f"{display_name} is not valid UTF-8 (first bad byte at offset {exc.start:,}); "
+            f"decoded as {_FALLBACK_ENCODING} (Windows-1252). Set [csv] encoding to silence this."
+        )
+    del raw
+    delimiter = mapping.delimiter or _sniff_delimiter(text[:65536])
+    rows, width = _record_rows(text, delimiter, display_name=display_name)
+    if width == 0:
+        raise IngestError(f"{display_name}: the file is empty; expected a header row and data rows")
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=delimiter,
+            dtype=str,
+            keep_default_na=False,
+            na_values=[""],
+            skip_blank_lines=True,
+            decimal=mapping.decimal or ".",
+            engine="c",
+        )
+    except (pd.errors.ParserError, ValueError) as exc:
+        raise IngestError(
+            f"{display_name}: cannot be parsed as {encoding} text separated by {delimiter!r}: {exc}"
+        ) from exc
+    frame.columns = [str(c).strip() for c in frame.columns]
+    if len(rows) != len(frame):
+        rows = np.arange(2, len(frame) + 2)
+    return RawTable(frame, rows, notices=notices, source_format="csv")
+
+
+def _record_rows(text: str, delimiter: str, *, display_name: str) -> tuple[np.ndarray, int]:
+    """Return the spreadsheet row of every non-blank record, checking field counts."""
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        header = next(reader)
+    except StopIteration:
+        return np.arange(0), 0
+    _check_duplicate_names(header, display_name=display_name)
+    width = len(header)
+    rows: list[int] = []
+    ragged: list[str] = []
+    for number, record in enumerate(reader, start=2):
+        if not record:
+            continue
+        if len(record) != width:
+            if len(ragged) < 10:
+                ragged.append(f"row {number} has {len(record)} fields")
+            else:
+                ragged.append("")
+        rows.append(number)
+    if ragged:
+        shown = [r for r in ragged if r]
+        more = len(ragged) - len(shown)
+        raise IngestError(
+            f"{display_name}: ragged rows — the header has {width} columns but "
+            + "; ".join(shown)
+            + (f"; and {more} more" if more else "")
+            + f". Check the delimiter ({delimiter!r}; set [csv] delimiter)"
+            " and the quoting of values that contain it."
+        )
+    return np.asarray(rows, dtype=np.int64), width
+
+
+def _read_excel(path: Path, mapping: Mapping, *, display_name: str) -> RawTable:
+    # openpyxl parses the workbook XML through defusedxml when it is installed (it is pinned).
+    sheet = 0 if mapping.sheet is None else mapping.sheet
+    try:
+        grid = pd.read_excel(path, sheet_name=sheet, header=None, dtype=object, engine="openpyxl")
+    except ValueError as exc:
+        raise IngestError(f"{display_name}: cannot read sheet {sheet!r}: {exc}; set [options] sheet") from exc
+    if grid.empty:
+        raise IngestError(f"{display_name}: sheet {sheet!r} is empty; expected a header row and data rows")
+    header = ["" if pd.isna(v) else str(v).strip() for v in grid.iloc[0]]
+    _check_duplicate_names(header, display_name=display_name)
+    body = grid.iloc[1:].copy()
+    body.columns = [h or f"Unnamed: {i}" for i, h in enumerate(header)]
+    rows = body.index.to_numpy(dtype=np.int64) + 1
+    body = body.dropna(how="all")
+    rows = body.index.to_numpy(dtype=np.int64) + 1
+    return RawTable(_as_text_frame(body.reset_index(drop=True)), rows, source_format="xlsx")
+
+
+def _read_geo(path: Path, mapping: Mapping, *, display_name: str, source_format: str) -> RawTable:
+    import pyogrio
+
+    try:
+        gdf = pyogrio.read_dataframe(path)
+    except Exception as exc:  # pyogrio raises several DataSourceError types; all become one message
+        raise IngestError(f"{display_name}: cannot be read as {source_format}: {exc}") from exc
+    notices: list[str] = []
+    declared = gdf.crs is not None
+    if mapping.crs is not None and not declared:
+        gdf = gdf.set_crs(mapping.crs)
+        declared = True
+        notices.append(f"{display_name}: no CRS in the file; used {mapping.crs} from the mapping")
+    if declared and not gdf.crs.equals("EPSG:4326"):
+        notices.append(f"{display_name}: reprojected from {gdf.crs.name} to EPSG:4326")
+        gdf = gdf.to_crs("EPSG:4326")
+    geometry = gdf.geometry.reset_index(drop=True)
+    attributes = pd.DataFrame(gdf.drop(columns=gdf.geometry.name)).reset_index(drop=True)
+    return RawTable(
+        _as_text_frame(attributes),
+        np.arange(1, len(gdf) + 1),
+        geometry=geometry,
+        crs_declared=declared,
+        notices=notices,
+        source_format=source_format,
+    )
+
+
+def _as_text(series: pd.Series) -> pd.Series:
+    """Render one column as text the way a spreadsheet shows it (7.0 -> "7")."""
+    if pd.api.types.is_datetime64_any_dtype(series):
+        out = series.dt.strftime("%Y-%m-%dT%H:%M:%S%z" if series.dt.tz is not None else "%Y-%m-%dT%H:%M:%S")
+        return out.astype("string")
+    if pd.api.types.is_bool_dtype(series) or pd.api.types.is_integer_dtype(series):
+        return series.astype("string")
+    if pd.api.types.is_float_dtype(series):
+        text = series.astype("string")
+        values = series.to_numpy(dtype=float, na_value=np.nan)
+        with np.errstate(invalid="ignore"):
+            integral = np.isfinite(values) & (np.mod(values, 1) == 0) & (np.abs(values) < 1e15)
+        if integral.any():
+            whole = pd.Series(values[integral].astype(np.int64), index=series.index[integral])
+            text[integral] = whole.astype("string")
+        return text
+
+    def render(value: object) -> object:
+        if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT:
+            return pd.NA
+        if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        if isinstance(value, pd.Timestamp):
+            return value.isoformat()
+        if hasattr(value, "isoformat"):
+            return value.isoformat()
+        return str(value)
+
+    return series.map(render).astype("string")
+
+
+def _as_text_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({str(name): _as_text(frame[name]) for name in frame.columns}, index=frame.index)

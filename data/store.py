@@ -1,0 +1,294 @@
+"""The embedded store: one database file holding every kind, plus import provenance.
+
+``Store(url)`` opens (and creates on first use) a SQLAlchemy database:
+``url`` → ``$BRASSMAP_DB`` → ``sqlite:///<repo>/var/brassmap.sqlite``.
+:meth:`Store.save` upserts validated frames by id in one transaction and
+records one provenance row; :meth:`Store.load_frames` returns typed
+:class:`~data.frames.Frames` (through a Parquet snapshot keyed by the dataset
+version, so repeated cold loads are fast).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import create_engine, delete, func, select
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from data import schema as S  # noqa: N812
+from data._sql import IMPORTS, META, TABLES, metadata, tune, upsert_statement
+from data.errors import StoreError
+
+if TYPE_CHECKING:
+    from data.frames import Frames
+
+ENV_VAR = "BRASSMAP_DB"
+REPO_ROOT = Path(__file__).resolve().parent.parent
+CHUNK_ROWS = 50_000
+_VERSION_KEY = "dataset_version"
+EMPTY_VERSION = "empty"
+
+
+def default_db_url() -> str:
+    """``$BRASSMAP_DB`` if set, else ``sqlite:///<repo>/var/brassmap.sqlite`` (never cwd-relative)."""
+    from_env = os.environ.get(ENV_VAR, "").strip()
+    if from_env:
+        return from_env
+    return f"sqlite:///{REPO_ROOT / 'var' / 'brassmap.sqlite'}"
+
+
+@dataclass(frozen=True)
+class ImportSource:
+    """Provenance of one import (the store adds ``imported_at`` in UTC)."""
+
+    file_name: str
+    sha256: str
+    rows_read: int
+    rows_stored: int
+    rows_rejected: int
+    warnings: int
+
+
+def sha256_of(path: str | Path) -> str:
+    """Hex SHA-256 of a file, read in 1 MiB chunks."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _storable(kind: str, frame: pd.DataFrame) -> list[tuple]:
+    """Rows of ``frame`` as tuples in table column order, in storage form."""
+    table = TABLES[kind]
+    schema = S.SCHEMAS[kind]
+    n = len(frame)
+    columns: list[np.ndarray] = []
+    for column in table.columns:
+        name = column.name
+        if name not in frame.columns:
+            default = False if name in (S.FAR_FROM_CITY, S.IS_SYNTHETIC) else None
+            columns.append(np.full(n, default, dtype=object))
+            continue
+        values = frame[name]
+        dtype = schema.field(name).dtype if name in schema.names else "raw"
+        columns.append(_to_storage(values, dtype))
+    return list(zip(*columns, strict=True)) if columns else []
+
+
+def _to_storage(values: pd.Series, dtype: str) -> np.ndarray:
+    missing = values.isna().to_numpy()
+    if dtype == "datetime":
+        when = pd.to_datetime(values, utc=True)
+        out = when.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[ns]").view("int64")
+        result = out.astype(object)
+    elif dtype == "date":
+        result = pd.to_datetime(values).dt.strftime("%Y-%m-%d").to_numpy(dtype=object)
+    elif dtype == "geometry":
+        import shapely
+
+        result = np.asarray(shapely.to_wkb(np.asarray(values, dtype=object)), dtype=object)
+    elif dtype == "int":
+        result = values.astype("Int64").to_numpy(dtype=object, na_value=None)
+    elif dtype == "float":
+        result = values.astype("float64").to_numpy(dtype=object)
+    elif dtype == "bool" or values.dtype == bool:
+        result = values.astype("boolean").to_numpy(dtype=object, na_value=None)
+    else:
+        result = values.astype("string").to_numpy(dtype=object, na_value=None)
+    if missing.any():
+        result = result.copy()
+        result[missing] = None
+    return result
+
+
+class Store:
+    """brassmap's database (see the module docstring).
+
+    Parameters
+    ----------
+    url : str, optional
+        SQLAlchemy URL; ``None`` uses :func:`default_db_url`.
+    """
+
+    def __init__(self, url: str | None = None) -> None:
+        self.url = url or default_db_url()
+        try:
+            if self.url.startswith("sqlite:///"):
+                Path(self.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+            self.engine: Engine = create_engine(self.url)
+            with self.engine.begin() as connection:
+                tune(connection)
+                metadata.create_all(connection)
+        except (SQLAlchemyError, OSError) as exc:
+            raise StoreError(
+                f"cannot open the database {self._shown_url()}: {exc}; check --db / ${ENV_VAR}"
+            ) from exc
+
+    def _shown_url(self) -> str:
+        if "@" in self.url:
+            scheme, rest = self.url.split("://", 1)
+            return f"{scheme}://***@{rest.split('@', 1)[1]}"
+        return self.url
+
+    def __repr__(self) -> str:
+        return f"Store({self._shown_url()!r})"
+
+    # ------------------------------------------------------------ writing
+    def save(self, records: Mapping[str, pd.DataFrame], *, source: ImportSource) -> dict[str, int]:
+        """Upsert validated frames by id, all kinds in one transaction, plus one provenance row.
+
+        Parameters
+        ----------
+        records : mapping of kind -> DataFrame
+            Schema-typed frames (extra columns are ignored; incidents may
+            carry ``far_from_city``).
+        source : ImportSource
+            Provenance; ``imported_at`` is added here (UTC).
+
+        Returns
+        -------
+        dict
+            Rows written per kind.
+        """
+        unknown = [kind for kind in records if kind not in TABLES]
+        if unknown:
+            raise StoreError(f"cannot save unknown kind(s) {unknown}; known kinds: {', '.join(S.KINDS)}")
+        written: dict[str, int] = {}
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        try:
+            with self.engine.begin() as connection:
+                result = connection.execute(
+                    IMPORTS.insert().values(
+                        file_name=source.file_name,
+                        sha256=source.sha256,
+                        imported_at=now,
+                        kinds=", ".join(k for k, f in records.items() if len(f)),
+                        rows_read=source.rows_read,
+                        rows_stored=source.rows_stored,
+                        rows_rejected=source.rows_rejected,
+                        warnings=source.warnings,
+                    )
+                )
+                import_id = int(result.inserted_primary_key[0])
+                for kind in S.KINDS:
+                    frame = records.get(kind)
+                    if frame is None or frame.empty:
+                        continue
+                    frame = frame.assign(**{S.SOURCE_IMPORT_ID: import_id})
+                    written[kind] = self._upsert(connection, kind, frame)
+                self._bump_version(connection)
+        except SQLAlchemyError as exc:
+            raise StoreError(
+                f"saving {source.file_name} to {self._shown_url()} failed and was rolled back: {exc}"
+            ) from exc
+        return written
+
+    def _upsert(self, connection: Connection, kind: str, frame: pd.DataFrame) -> int:
+        table = TABLES[kind]
+        statement = upsert_statement(connection, table)
+        compiled = statement.compile(dialect=connection.dialect)
+        sql = str(compiled)
+        names = [c.name for c in table.columns]
+        order = list(compiled.positiontup) if compiled.positiontup else names
+        total = 0
+        for start in range(0, len(frame), CHUNK_ROWS):
+            chunk = frame.iloc[start : start + CHUNK_ROWS]
+            rows = _storable(kind, chunk)
+            if order != names:
+                position = [names.index(n) for n in order]
+                rows = [tuple(r[i] for i in position) for r in rows]
+            if compiled.positiontup:
+                connection.exec_driver_sql(sql, rows)
+            else:
+                connection.execute(statement, [dict(zip(names, r, strict=True)) for r in rows])
+            total += len(rows)
+        return total
+
+    def _bump_version(self, connection: Connection) -> None:
+        connection.execute(delete(META).where(META.c.key == _VERSION_KEY))
+        connection.execute(META.insert().values(key=_VERSION_KEY, value=uuid.uuid4().hex[:16]))
+
+    def clear(self) -> None:
+        """Delete every record and the import history (the schema stays)."""
+        with self.engine.begin() as connection:
+            for table in (*TABLES.values(), IMPORTS):
+                connection.execute(delete(table))
+            self._bump_version(connection)
+
+    # ------------------------------------------------------------ reading
+    def dataset_version(self) -> str:
+        """A short token that changes on every save and clear (``"empty"`` before the first)."""
+        with self.engine.connect() as connection:
+            value = connection.execute(select(META.c.value).where(META.c.key == _VERSION_KEY)).scalar()
+        return value or EMPTY_VERSION
+
+    def is_empty(self) -> bool:
+        """Whether the store holds no incidents, links, evidence, firearms or boundaries."""
+        with self.engine.connect() as connection:
+            for table in TABLES.values():
+                if connection.execute(select(table).limit(1)).first() is not None:
+                    return False
+        return True
+
+    def count(self, kind: str) -> int:
+        """Rows stored of one kind."""
+        with self.engine.connect() as connection:
+            return int(connection.execute(select(func.count()).select_from(TABLES[kind])).scalar() or 0)
+
+    def imports(self) -> pd.DataFrame:
+        """Import provenance, newest first."""
+        with self.engine.connect() as connection:
+            query = select(IMPORTS).order_by(IMPORTS.c[S.SOURCE_IMPORT_ID].desc())
+            return pd.read_sql_query(query, connection)
+
+    def read_table(self, kind: str, columns: tuple[str, ...] | None = None) -> pd.DataFrame:
+        """One table in storage form (see :mod:`data._sql`)."""
+        table = TABLES[kind]
+        chosen = [table.c[c] for c in columns] if columns else list(table.columns)
+        with self.engine.connect() as connection:
+            result = connection.execute(select(*chosen))
+            rows = result.fetchall()
+        return pd.DataFrame.from_records(rows, columns=[c.name for c in chosen])
+
+    def ids(self, kind: str) -> pd.Index:
+        """Stored ids of one kind (for orphan checks)."""
+        id_field = S.SCHEMAS[kind].id_field
+        return pd.Index(self.read_table(kind, (id_field,))[id_field], dtype="string")
+
+    def city_limits(self) -> dict[str, object]:
+        """City name -> union of its ``city_limits`` polygons, from stored boundaries."""
+        import shapely
+
+        frame = self.read_table(S.BOUNDARIES, (S.CITY, S.LAYER, S.GEOMETRY))
+        frame = frame[(frame[S.LAYER] == "city_limits") & frame[S.CITY].notna()]
+        limits: dict[str, object] = {}
+        for city, group in frame.groupby(S.CITY):
+            polygon = shapely.union_all(shapely.from_wkb(group[S.GEOMETRY].to_numpy()))
+            shapely.prepare(polygon)
+            limits[str(city)] = polygon
+        return limits
+
+    def snapshot_dir(self) -> Path:
+        """Where Parquet snapshots of loaded frames are cached."""
+        if self.url.startswith("sqlite:///"):
+            db = Path(self.url.removeprefix("sqlite:///"))
+            return db.parent / f"{db.name}.snapshots"
+        digest = hashlib.sha256(self.url.encode()).hexdigest()[:12]
+        return REPO_ROOT / "var" / "snapshots" / digest
+
+    def load_frames(self, *, use_snapshot: bool = True) -> Frames:
+        """Load every kind as typed :class:`~data.frames.Frames`."""
+        from data.frames import load_frames
+
+        return load_frames(self, use_snapshot=use_snapshot)
