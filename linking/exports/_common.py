@@ -1,0 +1,230 @@
+"""What every export shares: the export graph, cleaned attribute values and the metadata block.
+
+Every format is written from :func:`export_graph`, so all of them hold the
+same nodes (the selection's incidents), the same edges (its links merged per
+incident pair, lead vs hit on each) and the same header.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+import networkx as nx
+import pandas as pd
+
+from data import schema as S  # noqa: N812
+from linking.addresses import generalise_address
+from linking.graph import build_incident_graph
+
+# XML 1.0 forbids these; spreadsheets and GIS tools choke on them.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\x00")
+LIST_SEPARATOR = "; "
+
+
+def clean_text(value: object) -> str:
+    """Return ``value`` as text without control characters (tab and newlines kept).
+
+    Examples
+    --------
+    >>> clean_text("bad\\x00\\x1bnote\\nline two")
+    'badnote\\nline two'
+    """
+    return _CONTROL.sub("", str(value))
+
+
+def clean_value(value: Any) -> str | int | float | bool | None:
+    """Return a scalar every format can hold: None for missing, lists joined with ``"; "``.
+
+    Examples
+    --------
+    >>> clean_value(["L-1", None, "L-2"]), clean_value(float("nan")), clean_value(pd.Timestamp("2019-01-02"))
+    ('L-1; L-2', None, '2019-01-02T00:00:00')
+    """
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, (list, tuple, set)):
+        items = [clean_value(v) for v in value]
+        return LIST_SEPARATOR.join(str(v) for v in items if v is not None)
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, (pd.Timestamp, datetime)):
+        return value.isoformat()
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "item"):  # numpy scalar
+        return clean_value(value.item())
+    return clean_text(value)
+
+
+def neutralise_cell(value: object) -> object:
+    """Prefix text that a spreadsheet would run as a formula with ``'`` (SECURITY.md).
+
+    Numbers are left alone; text starting with ``= + - @``, tab, CR or NUL is prefixed.
+
+    Examples
+    --------
+    >>> neutralise_cell("=HYPERLINK(1)"), neutralise_cell("-83.1"), neutralise_cell(-83.1)
+    ("'=HYPERLINK(1)", "'-83.1", -83.1)
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _generalised(selection: Any, generalise_addresses: bool) -> Any:
+    if not generalise_addresses or S.ADDRESS not in selection.incidents.columns:
+        return selection
+    incidents = selection.incidents.copy()
+    incidents[S.ADDRESS] = pd.array(
+        [generalise_address(None if pd.isna(v) else str(v)) for v in incidents[S.ADDRESS]], dtype="string"
+    )
+    return replace(selection, incidents=incidents)
+
+
+def generalised_selection(selection: Any, *, generalise_addresses: bool = True) -> Any:
+    """Return the selection with addresses cut to the block (the input is not changed)."""
+    return _generalised(selection, generalise_addresses)
+
+
+def export_graph(
+    selection: Any, *, include_sensitive: bool = False, generalise_addresses: bool = True
+) -> nx.Graph:
+    """Return the graph every format writes: all selected incidents, merged links, cleaned values.
+
+    Node and edge attribute values are scalars (lists joined with ``"; "``,
+    times as ISO text, missing values left out); each attribute name keeps one
+    type across the graph, so GraphML and GEXF readers accept it.
+    """
+    chosen = _generalised(selection, generalise_addresses)
+    raw = build_incident_graph(
+        chosen.incidents,
+        chosen.links,
+        statuses=selection.filters.link_statuses,
+        include_unlinked=True,
+        include_sensitive=include_sensitive,
+        dataset_version=selection.dataset_version,
+        filter_description=selection.filters.describe(),
+    )
+    serials: dict[str, str] = {}
+    firearms = getattr(selection, "firearms", None)
+    if include_sensitive and firearms is not None and len(firearms) and S.SERIAL_NUMBER in firearms.columns:
+        serials = {
+            str(f): str(s)
+            for f, s in zip(firearms[S.FIREARM_ID], firearms[S.SERIAL_NUMBER], strict=True)
+            if not pd.isna(s)
+        }
+    graph = nx.Graph()
+    graph.graph.update({k: clean_value(v) for k, v in raw.graph.items()})
+    for node, data in raw.nodes(data=True):
+        attrs: dict[str, Any] = {}
+        for key, value in data.items():
+            cleaned = clean_value(value)
+            if cleaned is None:
+                continue
+            if key in (S.LATITUDE, S.LONGITUDE):
+                cleaned = float(cleaned)  # type: ignore[arg-type]
+            attrs[key] = cleaned
+        attrs[S.INCIDENT_ID] = str(node)
+        if serials and "firearm_ids" in data:
+            found = [serials[f] for f in data["firearm_ids"] if f in serials]
+            if found:
+                attrs["firearm_serials"] = LIST_SEPARATOR.join(found)
+        graph.add_node(clean_text(node), **attrs)
+    for a, b, data in raw.edges(data=True):
+        attrs = {key: clean_value(value) for key, value in data.items()}
+        attrs = {key: value for key, value in attrs.items() if value is not None}
+        attrs[S.INCIDENT_A] = str(a)
+        attrs[S.INCIDENT_B] = str(b)
+        attrs["weight"] = int(data.get("association_count", 1))
+        graph.add_edge(clean_text(a), clean_text(b), **attrs)
+    return graph
+
+
+def metadata(
+    selection: Any,
+    graph: nx.Graph,
+    *,
+    export_format: str,
+    include_sensitive: bool,
+    generalise_addresses: bool,
+) -> dict[str, Any]:
+    """The header block every export carries: what produced it and how to read lead vs hit."""
+    statuses = [str(d.get("status")) for _, _, d in graph.edges(data=True)]
+    block: dict[str, Any] = {
+        "title": "brassmap export",
+        "format": export_format,
+        "generated_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "dataset_version": selection.dataset_version,
+        "filter": selection.filters.describe(),
+        "caution": S.LEAD_DISCLAIMER,
+        "edge_status": "Each link carries 'status': hit = examiner-confirmed; lead = unconfirmed, "
+        "investigative only. An edge with both a lead and a hit is a hit; 'statuses' keeps the history.",
+        "status_labels": {s: S.LINK_STATUS_LABELS[s] for s in selection.filters.link_statuses},
+        "synthetic": bool(getattr(selection, "is_synthetic", False)),
+        "sensitive_fields_included": bool(include_sensitive),
+        "addresses_generalised_to_block": bool(generalise_addresses),
+        "incidents": graph.number_of_nodes(),
+        "links": graph.number_of_edges(),
+        "leads": statuses.count("lead"),
+        "hits": statuses.count("hit"),
+        "series": len(selection.series),
+    }
+    if block["synthetic"]:
+        block["synthetic_label"] = S.SYNTHETIC_LABEL
+    return block
+
+
+def metadata_text(block: dict[str, Any]) -> str:
+    """The metadata block as plain lines ``key: value`` (for KML, GEXF and the CSV bundle)."""
+    lines = []
+    for key, value in block.items():
+        if isinstance(value, dict):
+            value = "; ".join(f"{k} = {v}" for k, v in value.items())
+        lines.append(f"{key}: {clean_text(value)}")
+    return "\n".join(lines)
+
+
+def node_table(graph: nx.Graph) -> pd.DataFrame:
+    """One row per node (``incident_id`` first), columns = the union of node attributes."""
+    rows = [dict(data) for _, data in graph.nodes(data=True)]
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        return pd.DataFrame({S.INCIDENT_ID: pd.Series(dtype="object")})
+    columns = [S.INCIDENT_ID] + [c for c in frame.columns if c != S.INCIDENT_ID]
+    return frame[columns]
+
+
+def edge_table(graph: nx.Graph) -> pd.DataFrame:
+    """One row per edge (``incident_a``, ``incident_b``, ``status`` first)."""
+    rows = [dict(data) for _, _, data in graph.edges(data=True)]
+    first = [S.INCIDENT_A, S.INCIDENT_B, S.STATUS]
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in first})
+    return frame[first + [c for c in frame.columns if c not in first]]
+
+
+def prepare(
+    selection: Any, *, export_format: str, include_sensitive: bool, generalise_addresses: bool
+) -> tuple[nx.Graph, dict[str, Any]]:
+    """Return the export graph and its metadata block (the first step of every exporter)."""
+    graph = export_graph(
+        selection, include_sensitive=include_sensitive, generalise_addresses=generalise_addresses
+    )
+    block = metadata(
+        selection,
+        graph,
+        export_format=export_format,
+        include_sensitive=include_sensitive,
+        generalise_addresses=generalise_addresses,
+    )
+    return graph, block
