@@ -324,15 +324,26 @@
     return control;
   }
 
+  /* Every layer built on this page, by builder name (for the dashboard and tests). */
+  var drawn = {};
+  function registered(name, build) {
+    return function (data) {
+      var layer = build(data);
+      (drawn[name] = drawn[name] || []).push(layer);
+      return layer;
+    };
+  }
+
   global.brassmap = {
+    drawn: drawn,
     popupHtml: popupHtml,
-    incidents: incidents,
-    links: links,
-    seriesPath: seriesPath,
-    firearms: firearms,
-    hexagons: hexagons,
-    heat: heat,
-    areas: areas,
+    incidents: registered("incidents", incidents),
+    links: registered("links", links),
+    seriesPath: registered("seriesPath", seriesPath),
+    firearms: registered("firearms", firearms),
+    hexagons: registered("hexagons", hexagons),
+    heat: registered("heat", heat),
+    areas: registered("areas", areas),
     legend: legend,
     note: note,
   };
