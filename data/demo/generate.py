@@ -106,10 +106,9 @@ def generate_demo(
     rng = np.random.default_rng(stages[4])
     kept = link_rows.fit_to(rng, rows, rows["series"], target - round(link_rows.EXCLUDED_SHARE * target))
     rows = {key: value[kept] for key, value in rows.items()}
-    kept_series = np.zeros(starts.size, dtype=bool)
+    kept_series = np.zeros(starts.size + 1, dtype=bool)  # the extra last entry stands for "no series"
     kept_series[rows["series"]] = True
-    linked = np.where(series >= 0, kept_series[np.maximum(series, 0)], False)
-    series = np.where(linked, series, -1)
+    series = np.where(kept_series[series], series, -1)
     excluded = link_rows.excluded_rows(
         rng, draw, series, eligible, evidence, target - rows["a"].size, end_day=end_day
     )
