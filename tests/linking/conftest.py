@@ -89,6 +89,11 @@ def make_firearms() -> pd.DataFrame:
             S.MAKE: pd.array(["Glock", "Hi-Point"], dtype="string"),
             S.MODEL: pd.array(["19", "C9"], dtype="string"),
             S.SERIAL_NUMBER: pd.array(["SECRET123", "SECRET456"], dtype="string"),
+            S.CALIBER: pd.array(["9mm Luger", "9mm Luger"], dtype="string"),
+            S.RECOVERED_AT: pd.to_datetime(["2019-07-26 10:00", "2019-09-01 10:00"], utc=True),
+            S.CITY: pd.Categorical(["Memphis", "Detroit"]),
+            S.LATITUDE: [35.14, 42.35],
+            S.LONGITUDE: [-89.93, -83.07],
         }
     )
 
