@@ -85,12 +85,13 @@ def require_fields(mapping: Mapping, available: set[str], *, display_name: str, 
 def map_values(text: pd.Series, field: str, mapping: Mapping, problems: Problems) -> pd.Series:
     """Apply ``[values.field]`` (exact, then case-insensitive) and ``[contains.field]`` (ordered).
 
-    A value that matches nothing is rejected with the ``[unmatched]`` reason
-    when one is given; otherwise it passes on to the allowed-value check.
+    A value that matches nothing takes the ``[otherwise]`` value, or is
+    rejected with the ``[unmatched]`` reason; else it passes on to the
+    allowed-value check.
     """
     exact = mapping.values.get(field, {})
     contains = mapping.contains.get(field, {})
-    if not exact and not contains:
+    if not exact and not contains and field not in mapping.otherwise:
         return text
     result = pd.Series(pd.NA, index=text.index, dtype="string")
     if exact:
@@ -101,6 +102,8 @@ def map_values(text: pd.Series, field: str, mapping: Mapping, problems: Problems
         hit = result.isna() & text.str.contains(needle, regex=False).fillna(False)
         result = result.mask(hit.to_numpy(dtype=bool), target)
     unmatched = text.notna() & result.isna()
+    if field in mapping.otherwise:
+        return result.mask(unmatched.to_numpy(dtype=bool), mapping.otherwise[field])
     reason = mapping.unmatched.get(field)
     if reason is not None:
         problems.add(unmatched, field, text, reason)

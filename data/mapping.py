@@ -9,8 +9,10 @@ A mapping is a small TOML file (see ``SCHEMA.md``)::
     "HIT - Confirmed" = "hit"
     [contains.incident_type]  # first source substring found wins (ordered)
     "Shot - Dead" = "homicide"
-    [unmatched]               # reason given when no value/contains entry matches
+    [unmatched]               # reason given when no value/contains entry matches (row rejected)
     incident_type = "not a shooting incident"
+    [otherwise]               # or: the value used when no entry matches (row kept)
+    incident_type = "non_fatal_shooting"
     [formats]                 # strptime format, "excel" (serial days) or "iso"
     lead_date = "%m/%d/%Y"
     [constants]               # same value for every row
@@ -35,7 +37,10 @@ from typing import Any
 from data import schema as S  # noqa: N812
 from data.errors import MappingError
 
-_SECTIONS = ("kind", "columns", "values", "contains", "unmatched", "formats", "constants", "csv", "options")
+_SECTIONS = (
+    "kind", "columns", "values", "contains", "unmatched", "otherwise",
+    "formats", "constants", "csv", "options",
+)
 _CSV_KEYS = ("delimiter", "encoding", "decimal")
 _OPTION_KEYS = ("crs", "swap_lat_lon", "sheet", "member")
 _SPECIAL_FORMATS = ("iso", "excel")
@@ -62,6 +67,8 @@ class Mapping:
         Per field: source value -> schema value (exact, or ordered substrings).
     unmatched : dict
         Per field: the reject reason used when a value matches no entry.
+    otherwise : dict
+        Per field: the schema value used when a value matches no entry.
     formats : dict
         Per date field: strptime format, ``"iso"`` or ``"excel"``.
     constants : dict
@@ -84,6 +91,7 @@ class Mapping:
     values: dict[str, dict[str, str]] = field(default_factory=dict)
     contains: dict[str, dict[str, str]] = field(default_factory=dict)
     unmatched: dict[str, str] = field(default_factory=dict)
+    otherwise: dict[str, str] = field(default_factory=dict)
     formats: dict[str, str] = field(default_factory=dict)
     constants: dict[str, Any] = field(default_factory=dict)
     delimiter: str | None = None
@@ -210,6 +218,14 @@ def parse_mapping(text: str, *, name: str = "<mapping>") -> Mapping:
 
     unmatched = {str(k): str(v) for k, v in _table(raw, "unmatched", problems).items()}
     _check_fields("unmatched", list(unmatched), schema.names, kind, problems)
+    otherwise = {str(k): str(v) for k, v in _table(raw, "otherwise", problems).items()}
+    _check_fields("otherwise", list(otherwise), schema.names, kind, problems)
+    for field_name in set(unmatched) & set(otherwise):
+        problems.append(f"{field_name} is in both [unmatched] and [otherwise]; keep one")
+    for field_name, target in otherwise.items():
+        allowed = schema.field(field_name).allowed if field_name in schema.names else None
+        if allowed is not None and target not in allowed:
+            problems.append(f"[otherwise] {field_name} = {target!r} is not one of {', '.join(allowed)}")
 
     formats = {str(k): str(v) for k, v in _table(raw, "formats", problems).items()}
     _check_fields("formats", list(formats), schema.names, kind, problems)
@@ -265,6 +281,7 @@ def parse_mapping(text: str, *, name: str = "<mapping>") -> Mapping:
         values=tables["values"],
         contains=tables["contains"],
         unmatched=unmatched,
+        otherwise=otherwise,
         formats=formats,
         constants=constants,
         delimiter=delimiter,
