@@ -44,9 +44,9 @@ def _is_synthetic(selection: Any) -> bool:
     if bool(getattr(selection, "is_synthetic", False)):
         return True
     incidents = selection.incidents
-    return S.IS_SYNTHETIC in incidents.columns and bool(
-        incidents[S.IS_SYNTHETIC].fillna(False).astype(bool).any()
-    )
+    if S.IS_SYNTHETIC not in incidents.columns:
+        return False
+    return bool(incidents[S.IS_SYNTHETIC].eq(True).any())
 
 
 def _filter_text(filters: Any) -> str:

@@ -1,0 +1,236 @@
+"""Rendering tests for build_map: layers, legend, colours, element count, size, escaping."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import folium
+import numpy as np
+import pandas as pd
+import pytest
+
+from data import schema as S  # noqa: N812
+from geo.elements import DataLayer, MapControl
+from geo.maps import MAX_HTML_BYTES, MapInputError, build_map, map_html_size
+from geo.palette import LINK_STYLES, UNLINKED_COLOUR, series_colour
+from tests.geo._geo_frames import PAYLOADS, boundary_frame, firearm_frame, incident_frame, link_frame
+
+
+def _descendants(element) -> list:
+    found = []
+    for child in element._children.values():
+        found.append(child)
+        found.extend(_descendants(child))
+    return found
+
+
+def _layers(fmap: folium.Map) -> dict[str, DataLayer]:
+    return {child.layer_name: child for child in fmap._children.values() if isinstance(child, DataLayer)}
+
+
+def _payload(layer: DataLayer) -> dict:
+    return json.loads(layer.payload_json)
+
+
+def _legend(fmap: folium.Map) -> dict:
+    controls = [c for c in fmap._children.values() if isinstance(c, MapControl) and c.kind == "legend"]
+    assert len(controls) == 1
+    return json.loads(controls[0].spec_json)
+
+
+def _full_map(**options) -> folium.Map:
+    return build_map(
+        incident_frame(12),
+        link_frame(),
+        firearms=firearm_frame(),
+        boundaries=boundary_frame(),
+        **options,
+    )
+
+
+def test_every_layer_is_named_in_the_layer_control() -> None:
+    fmap = _full_map(selected_series_id="S-1")
+    html = fmap.get_root().render()
+    control = re.search(r"overlays :\s*\{(.*?)\}", html, flags=re.DOTALL)
+    assert control is not None
+    names = re.findall(r'"([^"]+)" :', control.group(1))
+    assert names == [
+        "OpenStreetMap basemap",
+        "City limits",
+        "Police districts",
+        "Heat map (incident density)",
+        "Hexagon counts (H3)",
+        "Links (lead dashed, hit solid)",
+        "Incidents",
+        "Selected series S-1",
+        "Recovered firearms",
+    ]
+
+
+def test_incidents_are_coloured_by_series_and_sized_by_type() -> None:
+    fmap = _full_map()
+    incidents = _payload(_layers(fmap)["Incidents"])
+    assert len(incidents["x"]) == 12
+    colours = [
+        incidents["seriesColours"][s] if s >= 0 else incidents["unlinkedColour"] for s in incidents["series"]
+    ]
+    assert colours[:3] == [series_colour("S-1")] * 3
+    assert colours[3:6] == [series_colour("S-2")] * 3
+    assert set(colours[6:]) == {UNLINKED_COLOUR}
+    radii = [incidents["typeStyles"][t][0] for t in incidents["type"][:3]]
+    assert radii[0] > radii[1] > radii[2]  # homicide > non-fatal > shots fired
+    labels = [field[0] for field in incidents["fields"]]
+    assert {"Incident", "Type", "When (local)", "Series", "Address (block)"} <= set(labels)
+    assert "Narrative (sensitive)" not in labels
+
+
+def test_leads_are_dashed_and_hits_solid_in_map_and_legend() -> None:
+    fmap = _full_map()
+    links = _payload(_layers(fmap)["Links (lead dashed, hit solid)"])
+    styles = {tuple(links["styles"][code]) for code in links["status"]}
+    assert (LINK_STYLES["hit"][0], None, 3) in styles
+    assert (LINK_STYLES["lead"][0], "6 6", 2.5) in styles
+    assert len(links["coords"]) == 4 * 5  # all five links drawn, the test fire to its firearm
+    legend = _legend(fmap)
+    link_items = next(s for s in legend["sections"] if s["title"] == "Ballistic links")["items"]
+    assert [i.get("dash") for i in link_items[:2]] == [None, "6 6"]
+    assert any(S.LEAD_DISCLAIMER in i["label"] for i in link_items)
+
+
+def test_selected_series_path_is_in_time_order() -> None:
+    incidents = incident_frame(12)
+    incidents[S.OCCURRED_AT] = incidents[S.OCCURRED_AT].iloc[::-1].to_numpy()  # reverse time
+    fmap = build_map(incidents, link_frame(), selected_series_id="S-1", tiles=False)
+    path = _payload(_layers(fmap)["Selected series S-1"])
+    ids = next(field[1] for field in path["fields"] if field[0] == "Incident")
+    assert ids == ["00002", "00001", "00000"]
+    assert path["colour"] == series_colour("S-1")
+
+
+def test_boundary_tooltips_carry_incident_counts() -> None:
+    fmap = _full_map()
+    districts = _payload(_layers(fmap)["Police districts"])
+    counts = {f["properties"]["n"]: f["properties"]["c"] for f in districts["features"]}
+    incidents = incident_frame(12)
+    west = int((incidents[S.LONGITUDE] < -83.1).sum())
+    assert counts == {"West": west, "East": 12 - west}
+
+
+def test_no_folium_object_per_incident() -> None:
+    small = len(_descendants(build_map(incident_frame(10), link_frame(), tiles=False)))
+    big_frame = incident_frame(5_000)
+    big = build_map(big_frame, link_frame(), tiles=False)
+    assert len(_descendants(big)) == small
+    assert small < 20
+
+
+def test_static_assets_point_at_the_app_and_nothing_at_a_cdn() -> None:
+    fmap = _full_map(tiles=False)
+    html = fmap.get_root().render()
+    sources = re.findall(r'<script src="([^"]+)"', html) + re.findall(
+        r'<link rel="stylesheet" href="([^"]+)"', html
+    )
+    assert sources and all(src.startswith("/app/static/vendor/") for src in sources)
+    assert not re.search(r"https?://(?!www\.w3\.org|www\.openstreetmap\.org)", html)
+
+
+def test_tiles_can_be_switched_off_and_on() -> None:
+    with_tiles = _full_map(tiles=True).get_root().render()
+    without = _full_map(tiles=False).get_root().render()
+    assert "tile.openstreetmap.org" in with_tiles
+    assert "tile.openstreetmap.org" not in without
+
+
+def test_above_max_points_incidents_become_hexagons_with_a_note() -> None:
+    fmap = build_map(incident_frame(300), link_frame(), max_points=100, tiles=False)
+    layers = _layers(fmap)
+    assert "Incidents" not in layers
+    hexagons = layers["Hexagon counts (H3)"]
+    assert hexagons.show is True
+    assert sum(_payload(hexagons)["counts"]) == 300
+    assert fmap.brassmap_summary.mode == "hexagons"
+    assert "Showing 300 incidents as hexagons; zoom/filter to see points" in fmap.get_root().render()
+
+
+def test_links_above_the_cap_are_capped_with_a_note_keeping_hits_first() -> None:
+    incidents = incident_frame(200)
+    rng = np.random.default_rng(5)
+    ids = incidents[S.INCIDENT_ID].to_numpy()
+    many = pd.DataFrame(
+        {
+            S.INCIDENT_A: ids[rng.integers(0, 200, 300)],
+            S.INCIDENT_B: ids[rng.integers(0, 200, 300)],
+            S.STATUS: ["lead"] * 250 + ["hit"] * 50,
+        }
+    )
+    fmap = build_map(incidents, many, max_links=60, tiles=False)
+    links = _payload(_layers(fmap)["Links (lead dashed, hit solid)"])
+    assert len(links["status"]) == 60
+    hit_code = list(LINK_STYLES).index("hit")
+    assert links["status"][:50] == [hit_code] * 50
+    assert "Showing 60 of 300 links" in " ".join(fmap.brassmap_summary.notes)
+
+
+def test_a_million_incidents_render_under_two_megabytes() -> None:
+    n = 1_000_000
+    rng = np.random.default_rng(11)
+    centres = np.array([[42.36, -83.10], [39.30, -76.61], [35.12, -89.97]])
+    which = rng.integers(0, len(centres), n)
+    incidents = pd.DataFrame(
+        {
+            S.INCIDENT_ID: np.arange(n).astype(str),
+            S.LATITUDE: centres[which, 0] + rng.normal(0, 0.05, n),
+            S.LONGITUDE: centres[which, 1] + rng.normal(0, 0.06, n),
+        }
+    )
+    links = pd.DataFrame(
+        {
+            S.INCIDENT_A: rng.integers(0, n, 200_000).astype(str),
+            S.INCIDENT_B: rng.integers(0, n, 200_000).astype(str),
+            S.STATUS: "lead",
+        }
+    )
+    fmap = build_map(incidents, links, tiles=False, asset_mode="inline")
+    assert map_html_size(fmap) < MAX_HTML_BYTES
+    assert fmap.brassmap_summary.mode == "hexagons"
+    assert fmap.brassmap_summary.incidents_placed == n
+
+
+def test_ten_thousand_incidents_with_long_fields_stay_points_under_two_megabytes() -> None:
+    incidents = incident_frame(10_000, text="x" * 500)
+    fmap = build_map(incidents, link_frame(), tiles=False, asset_mode="inline")
+    assert fmap.brassmap_summary.mode == "points"
+    assert fmap.brassmap_summary.incidents_drawn == 10_000
+    assert map_html_size(fmap) < MAX_HTML_BYTES
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_values_from_data_reach_the_page_only_escaped(payload: str) -> None:
+    incidents = incident_frame(8)
+    incidents[S.ADDRESS] = payload
+    incidents[S.CITY] = pd.Categorical([payload] * 8)
+    incidents[S.SERIES_ID] = pd.array([payload] * 3 + [pd.NA] * 5, dtype="string")
+    boundaries = boundary_frame().assign(**{S.NAME: payload, S.LAYER: payload})
+    fmap = build_map(incidents, link_frame(), boundaries=boundaries, selected_series_id=payload, tiles=False)
+    html = fmap.get_root().render()
+    assert payload not in html
+    marker = "__pwned" if "__pwned" in payload else "users"
+    assert marker in html  # the value is there, as inert text
+    assert "<img src=x" not in html and "</script><script>" not in html and "<svg onload" not in html
+    layer_names = list(_layers(fmap))
+    assert any(name.startswith("Selected series ") for name in layer_names)
+    assert all("<" not in name and "`" not in name and "$" not in name for name in layer_names)
+
+
+def test_missing_columns_are_named_in_the_error() -> None:
+    with pytest.raises(MapInputError, match=r"incidents frame lacks column.*latitude"):
+        build_map(incident_frame(3).drop(columns=S.LATITUDE), link_frame())
+
+
+def test_inputs_are_not_modified() -> None:
+    incidents, links = incident_frame(12), link_frame()
+    before_i, before_l = incidents.copy(), links.copy()
+    build_map(incidents, links, firearms=firearm_frame(), selected_series_id="S-2")
+    pd.testing.assert_frame_equal(incidents, before_i)
+    pd.testing.assert_frame_equal(links, before_l)
