@@ -91,7 +91,9 @@ def main(argv: list[str] | None = None) -> int:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(text + "\n", encoding="utf-8")
     print(text if args.json else "\n".join(summary_lines(report)))
-    return 0
+    for key, message in report["errors"].items():
+        print(f"python -m bench: {key} not measured: {message}", file=sys.stderr)
+    return 1 if report["errors"] else 0
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
 """Measurements that must run in a fresh process: ``python -m bench._child <what> ...``.
 
-* ``load URL`` — cold load of a store into frames (a new process, nothing cached
-  in memory), the way the dashboard loads on start; prints JSON.
+* ``load URL snapshot|sql`` — cold load of a store into frames in a new process
+  (nothing cached in memory): ``snapshot`` the way the dashboard loads on start
+  (the store's Parquet snapshot of this dataset version, written by the first
+  load after an import), ``sql`` straight from the database; prints JSON.
 * ``naive-map POINTS.npz`` — the naive baseline: one ``folium.CircleMarker`` with
   a popup per incident, rendered to HTML; prints JSON. The parent kills it after
   its timeout.
@@ -15,12 +17,12 @@ import time
 from pathlib import Path
 
 
-def _load(url: str) -> dict[str, object]:
+def _load(url: str, mode: str) -> dict[str, object]:
     from data.store import Store
 
     start = time.perf_counter()
     store = Store(url)
-    frames = store.load_frames()
+    frames = store.load_frames(use_snapshot=mode == "snapshot")
     seconds = time.perf_counter() - start
     return {"load_s": seconds, "incidents": len(frames.incidents), "links": len(frames.links)}
 
@@ -42,10 +44,11 @@ def _naive_map(points_file: str) -> dict[str, object]:
 
 def main(argv: list[str]) -> int:
     """Run one measurement named by ``argv[0]`` and print its JSON on stdout."""
-    if len(argv) != 2 or argv[0] not in ("load", "naive-map"):
-        print("usage: python -m bench._child load URL | naive-map POINTS.npz", file=sys.stderr)
+    loading = len(argv) == 3 and argv[0] == "load" and argv[2] in ("snapshot", "sql")
+    if not loading and not (len(argv) == 2 and argv[0] == "naive-map"):
+        print("usage: python -m bench._child load URL snapshot|sql | naive-map POINTS.npz", file=sys.stderr)
         return 2
-    result = _load(argv[1]) if argv[0] == "load" else _naive_map(argv[1])
+    result = _load(argv[1], argv[2]) if loading else _naive_map(argv[1])
     print(json.dumps(result))
     return 0
 

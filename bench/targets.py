@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-MB = 1024 * 1024
+MB = 1_000_000  # the caps are decimal, as geo.maps.MAX_HTML_BYTES and linking.payload
 
 
 def _get(figures: dict[str, Any], *path: str) -> Any:
@@ -47,7 +47,9 @@ def evaluate_targets(figures: dict[str, Any]) -> list[dict[str, Any]]:
          _largest(_get(figures, "map_html_bytes", "median_filter"), _get(figures, "map_html_bytes", "all")),
          2 * MB, "max"),
         ("graph payload (largest measured)", "<= 1 MB", graph_bytes, 1 * MB, "max"),
-        ("cold load", "<= 10 s", _get(figures, "load_s", "p50"), 10.0, "max"),
+        ("cold load (dashboard path)", "<= 10 s", _get(figures, "load_s", "p50"), 10.0, "max"),
+        ("cold load straight from the database", "<= 10 s",
+         _get(figures, "details", "load_from_sql_s"), 10.0, "max"),
         ("import rate", ">= 50k rows/s", _get(figures, "ingest_rows_per_s"), 50_000.0, "min"),
         ("peak memory of the dashboard", "<= 4 GB", _get(figures, "peak_rss_mb"), 4096.0, "max"),
         ("series vs networkx components (all data)", ">= 10x",
