@@ -79,7 +79,7 @@ def export_panel(filter_selection: Selection, series_selection: Selection | None
     for index, (name, exporter) in enumerate(EXPORTERS.items()):
         extension = str(exporter.extension).lstrip(".")
         columns[index % 4].download_button(
-            f"{name.upper()} (.{extension})",
+            f"{exporter.label} (.{extension})",
             data=_lazy_bytes(name, selection, include_sensitive=include_sensitive),
             file_name=f"{stem}.{extension}",
             mime=exporter.mime_type,

@@ -14,11 +14,12 @@ from typing import Any
 import altair as alt
 import pandas as pd
 import streamlit as st
-from linking.graph import graph_for_selection
-from linking.layouts import graph_payload, packed_series_layout
 
 from data import schema as S  # noqa: N812
 from geo.palette import LINK_STYLES
+from linking.graph import graph_for_selection
+from linking.layouts import packed_series_layout
+from linking.payload import graph_payload
 from linking.selection import Selection
 from ui.picking import GRAPH_PARAM, K_GRAPH, on_graph_select
 

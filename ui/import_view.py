@@ -16,11 +16,10 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
-from data.importer import import_file, read_validated
 
 from data import schema as S  # noqa: N812
-from data.archives import sniff_format
 from data.errors import AllRowsRejectedError
+from data.importer import import_file, read_validated, sniff_format, summarise
 from data.mapping import Mapping, load_mapping, parse_mapping
 from data.readers import read_source
 from ui.loading import frames_for, store_for
@@ -194,9 +193,9 @@ def import_panel(db_url: str) -> None:
     with st.spinner("Reading and checking the file..."):
         batch = read_validated(path, mapping, display_name=upload.name)
     st.markdown(
-        f"**Preview** of {md(upload.name)} as {mapping.kind}"
+        f"**Preview** of {md(upload.name)} as {mapping.kind}: {md(summarise(batch))}"
     )
-    records = batch.records.get(mapping.kind) if hasattr(batch, "records") else None
+    records = batch.records.get(mapping.kind)
     if records is not None:
         st.dataframe(records.head(20), hide_index=True, width="stretch")
     _rejects_ui(batch.rejects, key="preview")

@@ -33,15 +33,19 @@ def _healthy(base_url: str) -> bool:
 
 
 @contextmanager
-def streamlit_server(db_url: str, log_path: Path, *, timeout_s: float = 60.0) -> Iterator[str]:
+def streamlit_server(
+    db_url: str, log_path: Path, *, script: Path | None = None, timeout_s: float = 60.0
+) -> Iterator[str]:
     """Run the dashboard against ``db_url`` on a free local port; yield its base url.
 
     The server's output goes to ``log_path`` (read it when a test fails).
+    ``script`` defaults to the repository's ``dashboard.py``.
     """
+    script = script or REPO_ROOT / "dashboard.py"
     port = free_port()
     env = {**os.environ, "BRASSMAP_DB": db_url, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
     command = [
-        str(STREAMLIT), "run", "dashboard.py",
+        str(STREAMLIT), "run", script.name,
         "--server.headless", "true",
         "--server.address", "127.0.0.1",
         "--server.port", str(port),
@@ -50,7 +54,7 @@ def streamlit_server(db_url: str, log_path: Path, *, timeout_s: float = 60.0) ->
     ]  # fmt: skip
     base_url = f"http://127.0.0.1:{port}"
     with log_path.open("wb") as log:
-        process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, cwd=script.parent, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
             deadline = time.monotonic() + timeout_s
             while not _healthy(base_url):

@@ -1,0 +1,143 @@
+"""The dashboard as a user meets it, driven headless with Streamlit's AppTest."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, timedelta
+
+import pandas as pd
+
+from data import schema as S  # noqa: N812
+from linking.filters import Filters
+from linking.selection import select
+from ui.text import md
+
+
+def metrics(at) -> dict[str, str]:
+    return {metric.label: metric.value for metric in at.metric}
+
+
+def count(text: str) -> int:
+    return int(text.replace(",", ""))
+
+
+def last_date(frames) -> date:
+    return pd.Timestamp(frames.incidents[S.LOCAL_DATE].max()).date()
+
+
+def expected(frames, filters: Filters):
+    return select(frames, filters, today=last_date(frames))
+
+
+def param(at, key: str) -> str:
+    value = at.query_params[key]
+    return ",".join(value) if isinstance(value, list) else str(value)
+
+
+def series_table(at) -> pd.DataFrame:
+    return at.dataframe[0].value
+
+
+def test_ui_default_page_shows_the_headline_of_the_default_filter(app, demo_frames):
+    at = app()
+    assert not at.exception
+    want = expected(demo_frames, Filters())
+    shown = metrics(at)
+    assert count(shown["Incidents"]) == len(want.incidents)
+    assert count(shown["Series"]) == len(want.series)
+    links = want.links[S.STATUS].astype("string")
+    assert count(shown["Leads"]) == int((links == "lead").sum())
+    assert count(shown["Hits"]) == int((links == "hit").sum())
+    assert count(shown["Cross-city series"]) == int(want.series[S.CROSS_CITY].sum())
+    assert len(series_table(at)) == len(want.series)
+    assert any(S.SYNTHETIC_LABEL in w.value for w in at.warning), "demo data must be labelled synthetic"
+    assert len(at.multiselect(key="f_cities").value) == 7
+
+
+def test_ui_city_filter_changes_counts_table_and_url(app, demo_frames):
+    at = app()
+    before = count(metrics(at)["Incidents"])
+    at.multiselect(key="f_cities").set_value(["Detroit"]).run()
+    assert not at.exception
+    want = expected(demo_frames, Filters(cities=("Detroit",)))
+    assert count(metrics(at)["Incidents"]) == len(want.incidents) < before
+    table = series_table(at)
+    assert len(table) == len(want.series)
+    assert set(table[S.SERIES_ID]) == set(want.series[S.SERIES_ID])
+    assert param(at, "cities") == "Detroit"
+
+
+def test_ui_year_to_date_compares_with_the_period_before(app, demo_frames):
+    at = app()
+    at.radio(key="f_period").set_value("Year to date").run()
+    end = last_date(demo_frames)
+    start = date(end.year, 1, 1)
+    want = expected(demo_frames, Filters(date_from=start, date_to=end))
+    length = (end - start).days + 1
+    before = expected(
+        demo_frames, Filters(date_from=start - timedelta(days=length), date_to=start - timedelta(days=1))
+    )
+    incidents = next(m for m in at.metric if m.label == "Incidents")
+    assert count(incidents.value) == len(want.incidents)
+    assert incidents.delta == f"{len(want.incidents) - len(before.incidents):+,}"
+    assert param(at, "date_from") == start.isoformat()
+
+
+def test_ui_url_parameters_restore_the_filter(app, demo_frames):
+    at = app(cities="Memphis,Baltimore", date_from="2020-01-01", date_to="2020-06-30", min_series_size="3")
+    assert not at.exception
+    assert at.multiselect(key="f_cities").value == ["Memphis", "Baltimore"]
+    assert at.radio(key="f_period").value == "Custom range"
+    assert at.number_input(key="f_min_series_size").value == 3
+    want = expected(
+        demo_frames,
+        Filters(
+            cities=("Memphis", "Baltimore"),
+            date_from=date(2020, 1, 1),
+            date_to=date(2020, 6, 30),
+            min_series_size=3,
+        ),
+    )
+    assert count(metrics(at)["Incidents"]) == len(want.incidents)
+    assert len(series_table(at)) == len(want.series)
+
+
+def test_ui_bad_url_parameter_gives_defaults_and_a_notice(app, demo_frames):
+    at = app(date_from="last-tuesday")
+    assert not at.exception
+    notices = [w.value for w in at.warning if "could not be used" in w.value]
+    assert notices and "date" in notices[0]
+    assert count(metrics(at)["Incidents"]) == len(expected(demo_frames, Filters()).incidents)
+
+
+def layer_payload(script: str, builder: str) -> dict:
+    match = re.search(rf"brassmap\.{builder}\((\{{.*?\}})\);", script, flags=re.DOTALL)
+    assert match, f"no {builder} layer in the map script"
+    return json.loads(match.group(1))
+
+
+def test_ui_map_draws_the_filtered_incidents_and_links(app, demo_frames):
+    at = app(cities="Albuquerque", tiles="off")
+    maps = [el for el in at.get("component_instance") if "brassmap." in el.proto.json_args]
+    assert maps, "the folium map component is on the page"
+    script = json.loads(maps[0].proto.json_args)["script"]
+    want = expected(demo_frames, Filters(cities=("Albuquerque",)))
+    assert len(layer_payload(script, "incidents")["x"]) == len(want.incidents)
+    pairs = want.links[S.INCIDENT_B].notna()
+    placed_guns = want.firearms.dropna(subset=[S.LATITUDE, S.LONGITUDE])[S.FIREARM_ID]
+    to_guns = (~pairs & want.links[S.FIREARM_ID].isin(placed_guns)).sum()
+    assert len(layer_payload(script, "links")["status"]) == pairs.sum() + to_guns > 0
+    assert "tile.openstreetmap.org" not in script
+
+
+def test_ui_picking_a_series_shows_its_drilldown(app, demo_frames):
+    at = app()
+    want = expected(demo_frames, Filters())
+    biggest = want.series.sort_values(S.SERIES_SIZE, ascending=False).iloc[0]
+    at.selectbox(key="series_pick").set_value(biggest[S.SERIES_ID]).run()
+    assert not at.exception
+    assert any(md(biggest[S.SERIES_ID]) in h.value for h in at.subheader)
+    incident_tables = [df.value for df in at.dataframe if S.INCIDENT_ID in df.value.columns]
+    assert len(incident_tables[0]) == biggest[S.SERIES_SIZE]
+    assert param(at, "series_id") == biggest[S.SERIES_ID]
