@@ -1,0 +1,122 @@
+"""The dashboard's way of loading the map: streamlit-folium + Streamlit static serving.
+
+A minimal Streamlit app (not the dashboard) shows a ``build_map`` map with
+``st_folium``. Streamlit must serve ``static/vendor/*.js`` with a script
+MIME type, and the map must draw in the component iframe with no request
+leaving 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.browser_support import RequestRecorder, launch_chromium, need_chromium
+
+pytestmark = pytest.mark.browser
+REPO_ROOT = Path(__file__).resolve().parents[2]
+APP = """
+import sys
+from pathlib import Path
+
+sys.path.insert(0, {repo!r})
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo.assets import install_static_assets
+from geo.maps import build_map
+from tests.geo._geo_frames import PAYLOADS, incident_frame, link_frame
+
+install_static_assets(Path(__file__).parent / "static")
+incidents = incident_frame(12)
+incidents["address"] = [PAYLOADS[i % len(PAYLOADS)] for i in range(12)]
+st.title("map probe")
+st_folium(build_map(incidents, link_frame(), tiles=False), returned_objects=[], height=500, key="probe")
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def probe_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    need_chromium()
+    folder = tmp_path_factory.mktemp("static-probe")
+    (folder / "probe.py").write_text(APP.format(repo=str(REPO_ROOT)), encoding="utf-8")
+    port = _free_port()
+    command = [
+        str(Path(sys.executable).parent / "streamlit"), "run", "probe.py",
+        "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
+        "--server.enableStaticServing", "true", "--server.fileWatcherType", "none",
+        "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    with (folder / "streamlit.log").open("wb") as log:
+        process = subprocess.Popen(
+            command, cwd=folder, stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ)
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1):
+                        break
+                except OSError:
+                    if time.monotonic() > deadline or process.poll() is not None:
+                        pytest.fail(f"streamlit did not start: {(folder / 'streamlit.log').read_text()}")
+                    time.sleep(0.3)
+            yield base
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
+
+
+def test_streamlit_serves_the_vendor_files_as_script_and_style(probe_app: str) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:  # the app copies the files on its first run
+        browser = launch_chromium(playwright)
+        page = browser.new_page()
+        page.goto(probe_app)
+        page.wait_for_selector("text=map probe", timeout=30_000)
+        browser.close()
+    for name, expected in (
+        ("leaflet.js", "javascript"),
+        ("brassmap.js", "javascript"),
+        ("leaflet.css", "text/css"),
+    ):
+        with urllib.request.urlopen(f"{probe_app}/app/static/vendor/{name}", timeout=5) as response:
+            assert expected in response.headers["Content-Type"], name
+            assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_st_folium_map_draws_from_local_assets_with_no_outside_request(probe_app: str) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        context = browser.new_context()
+        recorder = RequestRecorder.attach(context)
+        page = context.new_page()
+        page.goto(probe_app)
+        frame = page.frame_locator("iframe[title*='streamlit_folium']")
+        frame.locator("path.brassmap-incident").first.wait_for(state="attached", timeout=30_000)
+        assert frame.locator("path.brassmap-incident").count() == 12
+        assert frame.locator("path.brassmap-link").count() == 4  # the test fire has no firearm place
+        assert frame.locator(".brassmap-legend").count() == 1
+        assert page.evaluate("typeof window.__pwned") == "undefined"
+        for handle in page.frames:
+            assert handle.evaluate("typeof window.__pwned") == "undefined"
+        assert recorder.outside == [], f"requests left the machine: {recorder.outside}"
+        browser.close()
