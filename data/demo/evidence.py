@@ -184,7 +184,6 @@ def draw_evidence(
     test_entered = firearms.recovered_ns + _lag_ns(rng, firearms.series.size, median_days=3, cap_days=60)
     entered = np.concatenate([scene_entered[casing_scene], test_entered]).astype(np.int64)
     n_tests = test_entered.size
-    incident_ids = draw.frame[S.INCIDENT_ID].to_numpy()
     frame = pd.DataFrame(
         {
             S.EVIDENCE_ID: padded_ids("E-", np.arange(1, n_casings + n_tests + 1), width=8),
@@ -192,13 +191,11 @@ def draw_evidence(
                 np.concatenate([np.zeros(n_casings, np.int64), np.ones(n_tests, np.int64)]),
                 categories=list(S.EVIDENCE_KINDS),
             ),
-            S.INCIDENT_ID: pd.array(
-                np.concatenate([incident_ids[scene_incident[casing_scene]], np.full(n_tests, None)]),
-                dtype="string",
+            S.INCIDENT_ID: draw.frame[S.INCIDENT_ID].array.take(
+                np.concatenate([scene_incident[casing_scene], np.full(n_tests, -1)]), allow_fill=True
             ),
-            S.FIREARM_ID: pd.array(
-                np.concatenate([np.full(n_casings, None), firearms.frame[S.FIREARM_ID].to_numpy()]),
-                dtype="string",
+            S.FIREARM_ID: firearms.frame[S.FIREARM_ID].array.take(
+                np.concatenate([np.full(n_casings, -1), np.arange(n_tests)]), allow_fill=True
             ),
             S.CALIBER: pd.array(
                 np.concatenate([CALIBER_NAMES[caliber[casing_scene]], firearms.frame[S.CALIBER].to_numpy()]),

@@ -266,14 +266,13 @@ def links_frame(
         stamps[values < 0] = np.datetime64("NaT")
         return pd.Series(stamps, dtype="datetime64[ns]")
 
-    incident_ids = draw.frame[S.INCIDENT_ID].to_numpy()
-    evidence_ids = evidence.frame[S.EVIDENCE_ID].to_numpy()
-    firearm_ids = firearms.frame[S.FIREARM_ID].to_numpy()
+    incident_ids = draw.frame[S.INCIDENT_ID].array
+    evidence_ids = evidence.frame[S.EVIDENCE_ID].array
+    firearm_ids = firearms.frame[S.FIREARM_ID].array
 
-    def lookup(ids: np.ndarray, index: np.ndarray) -> pd.api.extensions.ExtensionArray:
-        values = np.full(index.size, None, dtype=object)
-        values[index >= 0] = ids[index[index >= 0]]
-        return pd.array(values, dtype="string")
+    def lookup(ids: pd.api.extensions.ExtensionArray, index: np.ndarray) -> pd.api.extensions.ExtensionArray:
+        """Ids at ``index``; ``-1`` gives <NA>."""
+        return ids.take(index, allow_fill=True)
 
     sites = np.array([AGENCIES[city.name].site for city in DEFAULT_CITIES] + [CENTRAL_SITE], dtype=object)
     notes = np.array([NOTES[code] for code in range(len(S.LINK_STATUSES))], dtype=object)
