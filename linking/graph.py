@@ -78,20 +78,35 @@ def _date_text(value: Any) -> str | None:
     return None if pd.isna(stamp) else stamp.date().isoformat()
 
 
+def column_values(values: pd.Series) -> list[Any]:
+    """Return a column as plain Python values (see :func:`_plain`), converted column-wise."""
+    missing = values.isna().to_numpy()
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        text = values.dt.tz_convert("UTC").dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+        out = text.astype(object).tolist()
+    elif pd.api.types.is_datetime64_dtype(values.dtype):
+        out = values.dt.strftime("%Y-%m-%dT%H:%M:%S").astype(object).tolist()
+    elif pd.api.types.is_bool_dtype(values.dtype) and not missing.any():
+        out = [bool(v) for v in values.to_numpy()]
+    elif pd.api.types.is_integer_dtype(values.dtype) and not missing.any():
+        out = values.to_numpy().tolist()
+    elif pd.api.types.is_float_dtype(values.dtype):
+        out = values.to_numpy(dtype=float, na_value=np.nan).tolist()
+    else:
+        out = [_plain(v) for v in values.astype(object).tolist()]
+    return [None if gone else v for v, gone in zip(out, missing, strict=True)]
+
+
 def node_records(incidents: pd.DataFrame, *, include_sensitive: bool = False) -> list[tuple[str, dict]]:
     """Return ``(incident id, attributes)`` per incident, missing values left out."""
     wanted = [f for f in NODE_FIELDS if f in incidents.columns]
     if include_sensitive:
         wanted += [f for f in SENSITIVE_NODE_FIELDS if f in incidents.columns]
     ids = incidents[S.INCIDENT_ID].astype(str).tolist()
-    columns = {name: incidents[name].astype(object).tolist() for name in wanted}
+    columns = [(name, column_values(incidents[name])) for name in wanted]
     records = []
     for row, incident_id in enumerate(ids):
-        attrs = {}
-        for name in wanted:
-            value = _plain(columns[name][row])
-            if value is not None:
-                attrs[name] = value
+        attrs = {name: values[row] for name, values in columns if values[row] is not None}
         records.append((incident_id, attrs))
     return records
 
@@ -122,39 +137,51 @@ def edge_records(links: pd.DataFrame, *, statuses: tuple[str, ...] | None) -> li
     ):
         frame[column] = rows[source].astype(object).to_numpy() if source in rows.columns else None
     frame = frame.sort_values(["a", "b", "lead_date", "order"], kind="stable", na_position="last")
+    cols = {name: frame[name].tolist() for name in frame.columns}
+    lead_dates = [_date_text(v) for v in cols["lead_date"]]
+    confirmed = [_date_text(v) for v in cols["confirmed"]]
+    counts = pd.to_numeric(pd.Series(cols["count"], dtype=object), errors="coerce").fillna(1).clip(lower=1)
+    count_list = counts.astype("int64").tolist()
+    texts = {name: [_plain(v) for v in cols[name]] for name in ("lead_number", "link_id", "site", "note")}
+    a_list, b_list, status_list = cols["a"], cols["b"], cols["status"]
     edges = []
-    for (a, b), group in frame.groupby(["a", "b"], sort=True):
-        status_list = group["status"].tolist()
-        strongest = max(status_list, key=lambda s: STATUS_RANK.get(s, -1))
-        counts = pd.to_numeric(pd.Series(group["count"].tolist(), dtype=object), errors="coerce")
-        lead_dates = [d for d in (_date_text(v) for v in group["lead_date"]) if d]
-        confirmed = [d for d in (_date_text(v) for v in group["confirmed"]) if d]
+    start = 0
+    total = len(a_list)
+    while start < total:
+        stop = start + 1
+        while stop < total and a_list[stop] == a_list[start] and b_list[stop] == b_list[start]:
+            stop += 1
+        rows = range(start, stop)
+        statuses_here = [status_list[i] for i in rows]
 
-        def distinct(column: str, group: pd.DataFrame = group) -> list[str]:
+        def distinct(name: str, rows: range = rows) -> list[str]:
             out: list[str] = []
-            for value in group[column]:
-                plain = _plain(value)
-                if plain is not None and str(plain) not in out:
-                    out.append(str(plain))
+            for i in rows:
+                value = texts[name][i]
+                if value is not None and str(value) not in out:
+                    out.append(str(value))
             return out
 
+        leads_here = [lead_dates[i] for i in rows if lead_dates[i]]
+        confirmed_here = [confirmed[i] for i in rows if confirmed[i]]
         edges.append(
             (
-                a,
-                b,
+                a_list[start],
+                b_list[start],
                 {
-                    "status": strongest,
-                    "statuses": status_list,
+                    "status": max(statuses_here, key=lambda s: STATUS_RANK.get(s, -1)),
+                    "statuses": statuses_here,
                     "lead_numbers": distinct("lead_number"),
-                    "first_lead_date": min(lead_dates) if lead_dates else None,
-                    "confirmed_date": min(confirmed) if confirmed else None,
-                    "association_count": int(counts.fillna(1).clip(lower=1).sum()),
+                    "first_lead_date": min(leads_here) if leads_here else None,
+                    "confirmed_date": min(confirmed_here) if confirmed_here else None,
+                    "association_count": int(sum(count_list[i] for i in rows)),
                     "link_ids": distinct("link_id"),
                     "sites": distinct("site"),
                     "notes": distinct("note"),
                 },
             )
         )
+        start = stop
     return edges
 
 
@@ -220,7 +247,7 @@ def build_incident_graph(
             "caution": S.LEAD_DISCLAIMER,
         }
     )
-    known = set(incidents[S.INCIDENT_ID].astype(str))
+    known = pd.Index(incidents[S.INCIDENT_ID].astype("string").unique())
     kept = links
     if len(links):
         both = links[S.INCIDENT_A].astype("string").isin(known) & (

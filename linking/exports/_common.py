@@ -45,6 +45,8 @@ def clean_value(value: Any) -> str | int | float | bool | None:
     >>> clean_value(["L-1", None, "L-2"]), clean_value(float("nan")), clean_value(pd.Timestamp("2019-01-02"))
     ('L-1; L-2', None, '2019-01-02T00:00:00')
     """
+    if type(value) is str:
+        return _CONTROL.sub("", value)
     if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, (list, tuple, set)):
