@@ -19,7 +19,7 @@ import pandas as pd
 from data import schema as S  # noqa: N812 (project convention, STYLE.md)
 from geo.escape import escape_text
 from geo.hexbin import HexBins
-from geo.palette import INCIDENT_TYPE_STYLES, LINK_STYLES, UNLINKED_COLOUR, series_colour
+from geo.palette import INCIDENT_TYPE_STYLES, UNLINKED_COLOUR, series_colour
 
 TEXT_LIMIT = 160
 NARRATIVE_LIMIT = 400
@@ -86,7 +86,7 @@ def _display_strings(column: pd.Series, name: str) -> pd.Series:
     return column.astype("string")
 
 
-def _encode_column(frame: pd.DataFrame, field: PopupField, limit: int) -> list[Any] | None:
+def encode_column(frame: pd.DataFrame, field: PopupField, limit: int) -> list[Any] | None:
     """Return ``[label, values, lookup|None]`` for one popup field, or None if absent."""
     name = field.column
     if name not in frame.columns:
@@ -126,7 +126,7 @@ def finite_points(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.loc[keep]
 
 
-def _coordinates(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+def coordinates_of(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     lons = pd.to_numeric(frame[S.LONGITUDE], errors="coerce").to_numpy("float64", na_value=np.nan)
     lats = pd.to_numeric(frame[S.LATITUDE], errors="coerce").to_numpy("float64", na_value=np.nan)
     return lons, lats
@@ -148,7 +148,7 @@ def incident_payload(
     include_sensitive : bool, keyword-only
         Add the narrative (cut to 400 characters).
     """
-    lons, lats = _coordinates(incidents)
+    lons, lats = coordinates_of(incidents)
     fields = [f for f in INCIDENT_FIELDS if not brief or f.column in BRIEF_INCIDENT_COLUMNS]
     if include_sensitive:
         fields.append(NARRATIVE_FIELD)
@@ -156,7 +156,7 @@ def incident_payload(
     encoded = [
         column
         for field, limit in zip(fields, limits, strict=True)
-        if (column := _encode_column(incidents, field, limit)) is not None
+        if (column := encode_column(incidents, field, limit)) is not None
     ]
     type_keys = list(S.INCIDENT_TYPES)
     if S.INCIDENT_TYPE in incidents.columns:
@@ -166,8 +166,11 @@ def incident_payload(
         type_codes = [-1] * len(incidents)
     type_styles = [list(INCIDENT_TYPE_STYLES[key]) for key in type_keys]
     series_codes, series_ids = _series_codes(incidents)
+    present = [field.column for field in fields if field.column in incidents.columns]
+    tip = [present.index(c) for c in (S.INCIDENT_ID, S.LOCAL_TIME, S.SERIES_ID) if c in present]
     payload: dict[str, Any] = {
         "title": escape_text("Shooting incident"),
+        "tip": tip,
         "type": type_codes,
         "typeStyles": type_styles,
         "series": series_codes,
@@ -202,11 +205,11 @@ def series_path_payload(incidents: pd.DataFrame, series_id: str, *, max_stops: i
     if S.OCCURRED_AT in members.columns:
         members = members.sort_values([S.OCCURRED_AT, S.INCIDENT_ID], kind="stable")
     members = members.head(max_stops)
-    lons, lats = _coordinates(members)
+    lons, lats = coordinates_of(members)
     fields = [f for f in INCIDENT_FIELDS if f.column in BRIEF_INCIDENT_COLUMNS]
     stop_numbers = PopupField("Stop", "__stop__")
     encoded = [[escape_text(stop_numbers.label), list(range(1, len(members) + 1)), None]]
-    encoded += [c for f in fields if (c := _encode_column(members, f, TEXT_LIMIT)) is not None]
+    encoded += [c for f in fields if (c := encode_column(members, f, TEXT_LIMIT)) is not None]
     payload: dict[str, Any] = {
         "title": escape_text(f"Series {series_id} (stop in time order)", max_length=TEXT_LIMIT),
         "colour": series_colour(str(series_id)),
@@ -220,125 +223,14 @@ def series_path_payload(incidents: pd.DataFrame, series_id: str, *, max_stops: i
 def firearm_payload(firearms: pd.DataFrame, *, include_sensitive: bool = False) -> dict[str, Any]:
     """Payload for ``brassmap.firearms``: recovered guns with a recovery place."""
     placed = finite_points(firearms)
-    lons, lats = _coordinates(placed)
+    lons, lats = coordinates_of(placed)
     fields = [*FIREARM_FIELDS, SERIAL_FIELD] if include_sensitive else list(FIREARM_FIELDS)
     payload: dict[str, Any] = {
         "title": escape_text("Recovered firearm"),
-        "fields": [c for f in fields if (c := _encode_column(placed, f, TEXT_LIMIT)) is not None],
+        "fields": [c for f in fields if (c := encode_column(placed, f, TEXT_LIMIT)) is not None],
     }
     payload.update(_int_coordinates(lons, lats))
     return payload
-
-
-# ---------------------------------------------------------------- links
-LINK_FIELDS: tuple[PopupField, ...] = (
-    PopupField("Status", S.STATUS, lookup=True),
-    PopupField("Between", "__between__"),
-    PopupField("Lead number", S.LEAD_NUMBER),
-    PopupField("Lead date", S.LEAD_DATE),
-    PopupField("Confirmed", S.CONFIRMED_DATE),
-    PopupField("Site", S.SITE, lookup=True),
-    PopupField("Associations", S.ASSOCIATION_COUNT),
-)
-_STATUS_ORDER = {status: rank for rank, status in enumerate(("hit", "lead", "pending", "excluded"))}
-
-
-@dataclass(frozen=True)
-class LinkLines:
-    """Link lines ready to draw, and what could not be drawn."""
-
-    payload: dict[str, Any]
-    drawn: int
-    total: int
-    unplaced: int
-    statuses: tuple[str, ...]
-
-
-def link_payload(
-    links: pd.DataFrame,
-    incidents: pd.DataFrame,
-    *,
-    firearms: pd.DataFrame | None = None,
-    selected_series_id: str | None = None,
-    max_links: int = 2_500,
-) -> LinkLines:
-    """Payload for ``brassmap.links``: one line per link, lead dashed and hit solid.
-
-    End points are looked up by incident id (and by firearm id for a test-fire
-    link whose ``incident_b`` is empty). Links with an end that has no place
-    on the map are counted in ``unplaced``. Above ``max_links`` the selected
-    series' links are kept first, then hits, then leads, pending, excluded.
-    """
-    points = finite_points(incidents)
-    lons, lats = _coordinates(points)
-    where = pd.DataFrame({"lon": lons, "lat": lats}, index=points[S.INCIDENT_ID].astype("string").to_numpy())
-    where = where.loc[~where.index.duplicated()]
-    if firearms is not None and len(firearms) and S.FIREARM_ID in firearms.columns:
-        placed = finite_points(firearms)
-        f_lons, f_lats = _coordinates(placed)
-        gun_where = pd.DataFrame(
-            {"lon": f_lons, "lat": f_lats}, index=placed[S.FIREARM_ID].astype("string").to_numpy()
-        )
-        gun_where = gun_where.loc[~gun_where.index.duplicated()]
-    else:
-        gun_where = pd.DataFrame({"lon": [], "lat": []}, index=pd.Index([], dtype="string"))
-    end_a = links[S.INCIDENT_A].astype("string")
-    if S.INCIDENT_B in links.columns:
-        end_b = links[S.INCIDENT_B].astype("string")
-    else:
-        end_b = pd.Series(pd.NA, index=links.index, dtype="string")
-    a = where.reindex(end_a.to_numpy())
-    b = where.reindex(end_b.to_numpy())
-    if S.FIREARM_ID in links.columns:
-        guns = gun_where.reindex(links[S.FIREARM_ID].astype("string").to_numpy())
-        missing_b = b["lon"].isna().to_numpy()
-        b.loc[missing_b, ["lon", "lat"]] = guns.loc[missing_b, ["lon", "lat"]].to_numpy()
-    placed_mask = a["lon"].notna().to_numpy() & b["lon"].notna().to_numpy()  # positions, not labels
-    status = links[S.STATUS].astype("string").fillna("lead")
-    rank = status.map(lambda v: _STATUS_ORDER.get(v, 9)).to_numpy()
-    if selected_series_id is not None and S.SERIES_ID in incidents.columns:
-        ids = incidents[S.INCIDENT_ID].astype("string").to_numpy()
-        series_of = pd.Series(incidents[S.SERIES_ID].astype("string").to_numpy(), index=ids)
-        series_of = series_of.loc[~series_of.index.duplicated()]
-        in_series = series_of.reindex(end_a.to_numpy()) == str(selected_series_id)
-        rank = np.where(in_series.fillna(False).to_numpy(dtype=bool), -1, rank)
-    order = np.argsort(rank, kind="stable")
-    order = order[placed_mask[order]][:max_links]
-    chosen = links.iloc[order]
-    coords = np.column_stack(
-        [
-            a["lon"].to_numpy("float64")[order],
-            a["lat"].to_numpy("float64")[order],
-            b["lon"].to_numpy("float64")[order],
-            b["lat"].to_numpy("float64")[order],
-        ]
-    ).round(5)
-    statuses = tuple(dict.fromkeys(status.iloc[order].tolist()))
-    style_keys = list(LINK_STYLES)
-    styles = [[LINK_STYLES[k][0], LINK_STYLES[k][1], 3 if k == "hit" else 2.5] for k in style_keys]
-    lead_code = style_keys.index("lead")
-    drawn_status = status.iloc[order].tolist()
-    status_codes = [style_keys.index(v) if v in style_keys else lead_code for v in drawn_status]
-    far_label = end_b.copy()
-    if S.FIREARM_ID in links.columns:
-        far_label = far_label.fillna("firearm " + links[S.FIREARM_ID].astype("string"))
-    between = (end_a + " \u2194 " + far_label.fillna("?")).iloc[order]
-    frame = chosen.assign(__between__=between.to_numpy())
-    encoded = [c for f in LINK_FIELDS if (c := _encode_column(frame, f, TEXT_LIMIT)) is not None]
-    payload = {
-        "title": escape_text("Ballistic link (NIBIN)"),
-        "coords": coords.ravel().tolist(),
-        "status": status_codes,
-        "styles": styles,
-        "fields": encoded,
-    }
-    return LinkLines(
-        payload=payload,
-        drawn=len(order),
-        total=len(links),
-        unplaced=int((~placed_mask).sum()),
-        statuses=statuses,
-    )
 
 
 # ---------------------------------------------------------------- hexagons, heat, areas

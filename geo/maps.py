@@ -29,11 +29,11 @@ from geo.layers import (
     firearm_payload,
     hexagon_payload,
     incident_payload,
-    legend_items_for_types,
-    link_payload,
     series_path_payload,
 )
-from geo.palette import BOUNDARY_STYLES, LINK_STYLES, UNLINKED_COLOUR, series_colour
+from geo.legend import legend_sections
+from geo.link_lines import link_payload
+from geo.palette import BOUNDARY_STYLES
 
 MAX_HTML_BYTES = 2_000_000
 POINT_BUDGET = 900_000
@@ -44,7 +44,6 @@ HEXAGON_CELLS = 600
 HEAT_CELLS = 1_500
 MAX_LINKS = 2_500
 MAX_FIREARMS = 1_000
-LEGEND_SERIES = 8
 TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 TILE_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
 
@@ -259,7 +258,6 @@ def build_map(
     placed = finite_points(incidents)
     fmap = _new_map(_map_cities(placed, cities), tiles=tiles, asset_mode=asset_mode)
     notes: list[str] = []
-    legend_sections: list[dict[str, Any]] = []
     layer_names: list[str] = []
 
     area_items: list[dict[str, Any]] = []
@@ -351,7 +349,7 @@ def build_map(
             gun_layer.add_to(fmap)
             layer_names.append(gun_layer.layer_name)
 
-    legend_sections += _legend(
+    sections = legend_sections(
         placed,
         series,
         lines.statuses,
@@ -361,7 +359,7 @@ def build_map(
         area_items,
         hex_bins.resolution,
     )
-    MapControl("legend", {"title": escape_text("Legend"), "sections": legend_sections}).add_to(fmap)
+    MapControl("legend", {"title": escape_text("Legend"), "sections": sections}).add_to(fmap)
     if notes:
         MapControl("note", {"lines": notes}).add_to(fmap)
     folium.LayerControl(collapsed=False).add_to(fmap)
@@ -376,104 +374,6 @@ def build_map(
         notes=tuple(notes),
     )
     return fmap
-
-
-def _legend(
-    placed: pd.DataFrame,
-    series: pd.DataFrame | None,
-    statuses: tuple[str, ...],
-    selected_series_id: str | None,
-    mode: str,
-    firearm_count: int,
-    area_items: list[dict[str, Any]],
-    resolution: int,
-) -> list[dict[str, Any]]:
-    sections: list[dict[str, Any]] = []
-    if mode == "points":
-        types = set(placed[S.INCIDENT_TYPE].astype(str)) if S.INCIDENT_TYPE in placed.columns else set()
-        items = legend_items_for_types(sorted(types))
-        items.append(
-            {
-                "kind": "circle",
-                "colour": UNLINKED_COLOUR,
-                "radius": 5,
-                "stroke": "#333333",
-                "label": escape_text("Grey fill: not linked"),
-            }
-        )
-        for series_id in _top_series(placed, series):
-            items.append(
-                {
-                    "kind": "circle",
-                    "colour": series_colour(series_id),
-                    "radius": 5,
-                    "stroke": "#333333",
-                    "label": escape_text(f"Series {series_id}", max_length=60),
-                }
-            )
-        sections.append({"title": escape_text("Incidents (size = type, fill = series)"), "items": items})
-    else:
-        sections.append(
-            {
-                "title": escape_text("Incidents"),
-                "items": [
-                    {
-                        "kind": "square",
-                        "colour": "#fd8d3c",
-                        "label": escape_text(f"Hexagon counts (H3 resolution {resolution}); darker = more"),
-                    }
-                ],
-            }
-        )
-    link_items = []
-    for status in dict.fromkeys(("hit", "lead", *statuses)):
-        colour, dash, label = LINK_STYLES.get(status, LINK_STYLES["lead"])
-        link_items.append({"kind": "line", "colour": colour, "dash": dash, "label": escape_text(label)})
-    link_items.append({"kind": "text", "label": escape_text(S.LEAD_DISCLAIMER)})
-    sections.append({"title": escape_text("Ballistic links"), "items": link_items})
-    if selected_series_id is not None:
-        sections.append(
-            {
-                "title": escape_text("Selected series"),
-                "items": [
-                    {
-                        "kind": "line",
-                        "colour": series_colour(str(selected_series_id)),
-                        "label": escape_text(
-                            f"Series {selected_series_id}: numbered stops in time order", max_length=100
-                        ),
-                    }
-                ],
-            }
-        )
-    if firearm_count:
-        sections.append(
-            {
-                "title": escape_text("Firearms"),
-                "items": [
-                    {
-                        "kind": "square",
-                        "colour": "#222222",
-                        "label": escape_text(f"Recovered firearm ({firearm_count:,})"),
-                    }
-                ],
-            }
-        )
-    if area_items:
-        sections.append({"title": escape_text("Boundaries (hover: incidents per area)"), "items": area_items})
-    return sections
-
-
-def _top_series(placed: pd.DataFrame, series: pd.DataFrame | None) -> list[str]:
-    """The largest series in view, for the legend's colour key."""
-    if S.SERIES_ID not in placed.columns:
-        return []
-    in_view = placed[S.SERIES_ID].dropna().astype(str)
-    if series is not None and {S.SERIES_ID, S.SERIES_SIZE} <= set(series.columns):
-        ranked = series.sort_values(S.SERIES_SIZE, ascending=False, kind="stable")[S.SERIES_ID].astype(str)
-        visible = set(in_view)
-        return [s for s in ranked if s in visible][:LEGEND_SERIES]
-    return in_view.value_counts().head(LEGEND_SERIES).index.tolist()
 
 
 def map_html_size(fmap: folium.Map) -> int:

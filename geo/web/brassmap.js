@@ -85,10 +85,26 @@
         className: "brassmap-incident",
       });
       marker.bindPopup(incidentPopup(data, i));
+      if (data.tip && data.tip.length) {
+        marker.bindTooltip(tooltipHtml(data, i));
+      }
       group.addLayer(marker);
     }
     group.brassmapCount = n;
     return group;
+  }
+
+  /* Hover text: the escaped values of the fields listed in data.tip, joined. */
+  function tooltipHtml(data, i) {
+    var rows = fieldRows(data.fields, i);
+    var parts = [];
+    for (var k = 0; k < data.tip.length; k++) {
+      var row = rows[data.tip[k]];
+      if (row && row[1] !== null && row[1] !== undefined && row[1] !== "") {
+        parts.push(row[1]);
+      }
+    }
+    return parts.join(" &middot; ");
   }
 
   function incidentPopup(data, i) {
