@@ -32,7 +32,8 @@ CALIBERS: tuple[tuple[str, float, tuple[tuple[str, str], ...]], ...] = (
 )  # fmt: skip
 CALIBER_NAMES = np.array([name for name, _, _ in CALIBERS], dtype=object)
 CALIBER_SHARES = np.array([share for _, share, _ in CALIBERS])
-EXTRA_ENTRY_SHARE = 0.2  # a second casing of the same gun entered from one scene
+EXTRA_ENTRY_SHARE = 0.2
+RAPID_ENTRY_SHARE = 0.25  # a second casing of the same gun entered from one scene
 UNLINKED_RECOVERED_PER_LINKED = 1.5
 
 
@@ -173,8 +174,12 @@ def draw_evidence(
     )
     entries = 1 + (rng.random(scene_incident.size) < EXTRA_ENTRY_SHARE).astype(np.int64)
     first_entry = np.cumsum(entries) - entries
-    scene_entered = draw.occurred_ns[scene_incident] + _lag_ns(
-        rng, scene_incident.size, median_days=2.5, cap_days=120
+    # Crime-gun intelligence centres enter a share of casings within a day (the 24-48 h target).
+    rapid = rng.random(scene_incident.size) < RAPID_ENTRY_SHARE
+    scene_entered = draw.occurred_ns[scene_incident] + np.where(
+        rapid,
+        _lag_ns(rng, scene_incident.size, median_days=0.5, cap_days=2),
+        _lag_ns(rng, scene_incident.size, median_days=3.0, cap_days=120),
     )
     casing_scene = np.repeat(np.arange(scene_incident.size), entries)
     n_casings = casing_scene.size

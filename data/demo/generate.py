@@ -98,13 +98,13 @@ def generate_demo(
 
     rng = np.random.default_rng(stages[3])
     pair_rows = link_rows.series_rows(rng, draw, series, members, starts, evidence, end_day=end_day)
-    fire_rows = link_rows.test_fire_rows(rng, draw, members, starts, evidence, firearms)
+    fire_rows = link_rows.firearm_rows(rng, draw, members, starts, evidence, firearms)
     rows = _concat([
         link_rows.with_hits(rng, pair_rows, link_rows.HIT_SHARE, end_day=end_day),
         link_rows.with_hits(rng, fire_rows, link_rows.TEST_FIRE_HIT_SHARE, end_day=end_day),
     ])
     rng = np.random.default_rng(stages[4])
-    kept = link_rows.fit_to(rng, rows, rows["series"], target - round(link_rows.EXCLUDED_SHARE * target))
+    kept = link_rows.fit_to(rng, rows["series"], target - round(link_rows.EXCLUDED_SHARE * target))
     rows = {key: value[kept] for key, value in rows.items()}
     kept_series = np.zeros(starts.size + 1, dtype=bool)  # the extra last entry stands for "no series"
     kept_series[rows["series"]] = True

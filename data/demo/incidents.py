@@ -46,6 +46,7 @@ class IncidentDraw:
     frame: pd.DataFrame
     city: np.ndarray  # int index into DEFAULT_CITIES
     occurred_ns: np.ndarray  # int64 nanoseconds since the epoch, UTC
+    local_ns: np.ndarray  # int64 local wall-clock time as nanoseconds since 1970-01-01 (naive)
     local_day: np.ndarray  # int64 days since 1970-01-01 of the local calendar date
     hotspot: np.ndarray  # int hot-spot index within the city
     incident_type: np.ndarray  # int index into S.INCIDENT_TYPES
@@ -229,6 +230,7 @@ def generate_incidents(seed: np.random.SeedSequence, counts: np.ndarray) -> Inci
         frame=frame[list(S.INCIDENT_SCHEMA.names)],
         city=city_index,
         occurred_ns=joined["utc"].astype(np.int64),
+        local_ns=joined["local"].astype(np.int64),
         local_day=(joined["local"].astype(np.int64) // NS_PER_DAY),
         hotspot=joined["hotspot"].astype(np.int64),
         incident_type=types,

@@ -71,9 +71,9 @@ def _review_days(rng: np.random.Generator, count: int) -> np.ndarray:
 
 
 def _lead_day(draw: IncidentDraw, later: np.ndarray, ready_ns: np.ndarray) -> np.ndarray:
-    """Local date (days since epoch) of a lead issued at ``ready_ns``, counted from the later shooting."""
-    after = np.ceil((ready_ns - draw.occurred_ns[later]) / NS_PER_DAY).astype(np.int64)
-    return draw.local_day[later] + np.maximum(1, after)
+    """Local date (days since epoch) of a lead issued at ``ready_ns`` (the day after the shooting at best)."""
+    issued = (draw.local_ns[later] + (ready_ns - draw.occurred_ns[later])) // NS_PER_DAY
+    return np.maximum(draw.local_day[later] + 1, issued)
 
 
 def _site(rng: np.random.Generator, draw: IncidentDraw, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -161,7 +161,7 @@ def _incident_pairs(
     }
 
 
-def test_fire_rows(
+def firearm_rows(
     rng: np.random.Generator,
     draw: IncidentDraw,
     members: np.ndarray,
@@ -223,10 +223,14 @@ def excluded_rows(
     return rows
 
 
-def fit_to(
-    rng: np.random.Generator, rows: dict[str, np.ndarray], series_of_row: np.ndarray, budget: int
-) -> np.ndarray:
-    """Return a mask keeping whole series (in random order) while their rows fit ``budget``."""
+def fit_to(rng: np.random.Generator, series_of_row: np.ndarray, budget: int) -> np.ndarray:
+    """Return a mask over rows keeping whole series (in random order) while their rows fit ``budget``.
+
+    Examples
+    --------
+    >>> fit_to(np.random.default_rng(0), np.array([0, 0, 1, 2, 2, 2]), 3).tolist()
+    [False, False, False, True, True, True]
+    """
     n_series = int(series_of_row.max()) + 1 if series_of_row.size else 0
     per_series = np.bincount(series_of_row, minlength=n_series)
     order = rng.permutation(n_series)
