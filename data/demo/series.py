@@ -95,6 +95,9 @@ def form_series(
     if offered.size < 2:
         return series
     group = draw.city[offered] * 1_000 + draw.hotspot[offered]
+    _, first, group_size = np.unique(group, return_inverse=True, return_counts=True)
+    # A hot spot with too few offered incidents (small demos) pools them city-wide.
+    group = np.where(group_size[first] < 4, draw.city[offered] * 1_000 + 999, group)
     _, group, group_size = np.unique(group, return_inverse=True, return_counts=True)
     span_days = max(1.0, float(draw.local_day.max() - draw.local_day.min()))
     lanes = np.maximum(1, np.rint(group_size * MEAN_GAP_DAYS / span_days)).astype(np.int64)
