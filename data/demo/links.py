@@ -9,8 +9,11 @@ shootings may still be ``pending``; a few leads between shootings of
 different guns were ``excluded``. Recovered series guns get test-fire links
 to the scenes (``incident_b`` empty, ``firearm_id`` set).
 
-The number of rows is exact: whole series are dropped at random until the
-rows fit the requested number, and the remainder is made of excluded leads.
+The number of rows is exact whenever the incidents allow it: the series are
+drawn with some surplus, whole series are dropped at random until their rows
+fit, and the remainder is made of excluded leads. (Asking for far more links
+than incidents therefore gives mostly excluded leads; a handful of incidents
+cannot give more than a handful of links.)
 """
 
 from __future__ import annotations

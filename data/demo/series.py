@@ -133,7 +133,7 @@ def cross_city(
     Bigger series cross more often (they last longer).
     """
     series = series.copy()
-    n_series = int(series.max()) + 1
+    n_series = int(series.max()) + 1 if series.size else 0
     if n_series == 0:
         return series
     members = np.flatnonzero(series >= 0)

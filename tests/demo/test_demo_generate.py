@@ -168,6 +168,15 @@ def test_demo_small_requests_still_have_series() -> None:
     assert len(tiny[S.LINKS]) <= 5  # exact only when the incidents allow that many links
 
 
+def test_demo_zero_incidents_gives_empty_typed_frames() -> None:
+    frames = generate_demo(incidents=0)
+    for kind in (S.INCIDENTS, S.EVIDENCE, S.FIREARMS, S.LINKS):
+        assert len(frames[kind]) == 0 and tuple(frames[kind].columns) == S.SCHEMAS[kind].names
+    assert str(frames[S.INCIDENTS][S.OCCURRED_AT].dtype) == "datetime64[ns, UTC]"
+    assert str(frames[S.LINKS][S.LEAD_DATE].dtype) == "datetime64[ns]"
+    assert len(frames[S.BOUNDARIES]) == 7  # the outlines still draw the cities
+
+
 @pytest.mark.parametrize(
     ("options", "pattern"),
     [
