@@ -16,6 +16,7 @@ import argparse
 import json
 import shlex
 import sys
+import time
 from pathlib import Path
 
 from bench.errors import BenchError
@@ -59,8 +60,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_STARTED = time.monotonic()
+
+
 def _progress(line: str) -> None:
-    print(f"[bench] {line}", file=sys.stderr, flush=True)
+    print(f"[bench {time.monotonic() - _STARTED:7.1f} s] {line}", file=sys.stderr, flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:

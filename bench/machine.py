@@ -31,13 +31,18 @@ def _memory_gb() -> float | None:
 
 
 def machine_info() -> dict[str, Any]:
-    """Return cores, memory, CPU model, OS, Python and the UTC date of the run."""
+    """Return cores, memory, CPU model, OS, Python, the load average and the UTC date of the run.
+
+    The load average says how busy the shared machine was: the figures are
+    medians, but a load above the core count slows every one of them.
+    """
     return {
         "nproc": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
         "memory_gb": _memory_gb(),
         "cpu_model": _cpu_model(),
         "os": f"{platform.system()} {platform.release()}",
         "python": sys.version.split()[0],
+        "load_average_1m": round(os.getloadavg()[0], 2),
         "date_utc": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -149,7 +150,7 @@ def run_benchmark(options: RunOptions, *, log: Any = print) -> dict[str, Any]:
             ratios[f"naive_map_vs_ours_at_{size}"] = f">{figure['timeout_s'] / ours[size]['build_s']:.0f}"
     report["ratios"] = ratios
     del everything
-    details["bench_process_peak_rss_mb"] = tree_peak_rss_mb(_own_pid())
+    details["bench_process_peak_rss_mb"] = tree_peak_rss_mb(os.getpid())
 
     if options.skip_browser:
         report["browser_filter_to_ready_s"] = {"skipped": "--skip-browser"}
@@ -168,16 +169,11 @@ def run_benchmark(options: RunOptions, *, log: Any = print) -> dict[str, Any]:
             report["browser_filter_to_ready_s"] = measured.pop("browser_filter_to_ready_s")
             report["peak_rss_mb"] = measured.pop("peak_rss_mb")
             details["browser"] = measured
+    details["load_average_1m_at_end"] = round(os.getloadavg()[0], 2)
     report["details"] = details
     report["errors"] = errors
     report["targets"] = evaluate_targets(report)
     return report
-
-
-def _own_pid() -> int:
-    import os
-
-    return os.getpid()
 
 
 def _browser(paths: Any, filters: list[Filters]) -> dict[str, Any]:

@@ -97,7 +97,7 @@ def ensure_demo_store(
         ``url``, ``reused`` (bool), ``build_s`` (seconds, ``None`` when reused)
         and ``counts`` (rows per kind written, when built).
     """
-    from data.demo.store import build_demo_store
+    from data.demo import build_demo_store
     from data.store import Store
 
     paths.work_dir.mkdir(parents=True, exist_ok=True)
