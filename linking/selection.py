@@ -14,15 +14,18 @@ date filter on a million incidents stays cheap):
 
 from __future__ import annotations
 
+import threading
+import weakref
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from data import schema as S  # noqa: N812
 from linking.filters import Filters
-from linking.series import assign_series, empty_series_table, series_table
+from linking.series import counted_edges, empty_series_table, link_positions, series_from_edges, series_table
 
 
 @dataclass(frozen=True, eq=False)
@@ -110,6 +113,32 @@ def _empty_like(frame: pd.DataFrame | None) -> pd.DataFrame:
     return frame.iloc[0:0].copy() if frame is not None else pd.DataFrame()
 
 
+_POSITION_CACHE: dict[tuple[int, int], tuple[weakref.ref, weakref.ref, tuple[np.ndarray, ...]]] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def _cached_link_positions(incidents: pd.DataFrame, links: pd.DataFrame) -> tuple[np.ndarray, ...]:
+    """:func:`linking.series.link_positions`, remembered per (incidents, links) object pair.
+
+    Frames are never mutated (the dashboard caches them), so the integer ends
+    of every link are computed once per loaded dataset and reused by every
+    filter change. Entries die with the frames they describe.
+    """
+    key = (id(incidents), id(links))
+    with _CACHE_LOCK:
+        hit = _POSITION_CACHE.get(key)
+        if hit is not None and hit[0]() is incidents and hit[1]() is links:
+            return hit[2]
+    found = link_positions(incidents, links)
+    with _CACHE_LOCK:
+        for stale in [k for k, v in _POSITION_CACHE.items() if v[0]() is None or v[1]() is None]:
+            del _POSITION_CACHE[stale]
+        if len(_POSITION_CACHE) >= 4:
+            _POSITION_CACHE.pop(next(iter(_POSITION_CACHE)))
+        _POSITION_CACHE[key] = (weakref.ref(incidents), weakref.ref(links), found)
+    return found
+
+
 def select(frames: Any, filters: Filters, *, today: date | None = None) -> Selection:
     """Filter ``frames`` and compute series for what is left.
 
@@ -132,41 +161,55 @@ def select(frames: Any, filters: Filters, *, today: date | None = None) -> Selec
     links: pd.DataFrame = frames.links
     firearms: pd.DataFrame | None = getattr(frames, "firearms", None)
 
-    chosen = incidents.loc[_incident_mask(incidents, filters)].copy()
-    chosen_ids = chosen[S.INCIDENT_ID].astype("string")
-    if len(links) and filters.link_statuses:
+    mask = _incident_mask(incidents, filters).to_numpy(dtype=bool)
+    chosen_rows = np.flatnonzero(mask)
+    chosen = incidents.iloc[chosen_rows].copy()
+    count = len(chosen_rows)
+    series_ids = np.full(count, None, dtype=object)
+    kept_links = _empty_like(links)
+    if len(links) and filters.link_statuses and count:
+        a_pos, b_pos, gun, n_guns = _cached_link_positions(incidents, links)
         status_ok = links[S.STATUS].isin(filters.link_statuses).to_numpy(dtype=bool)
-        counted = links.loc[status_ok]
-        a_in = counted[S.INCIDENT_A].isin(chosen_ids).to_numpy(dtype=bool)
-        b_missing = counted[S.INCIDENT_B].isna().to_numpy(dtype=bool)
-        b_in = counted[S.INCIDENT_B].isin(chosen_ids).to_numpy(dtype=bool)
-        counted = counted.loc[a_in & (b_in | b_missing)]
-    else:
-        counted = _empty_like(links)
-
-    chosen[S.SERIES_ID] = assign_series(chosen, counted, min_size=filters.min_series_size)
-    series_by_id = pd.Series(chosen[S.SERIES_ID].to_numpy(), index=chosen_ids.to_numpy())
-    if len(counted):
-        a_series = counted[S.INCIDENT_A].astype("string").map(series_by_id)
-        is_pair = counted[S.INCIDENT_B].notna()
-        kept_links = counted.loc[(~is_pair | a_series.notna()).to_numpy(dtype=bool)]
-    else:
-        kept_links = counted
-
+        b_missing = links[S.INCIDENT_B].isna().to_numpy(dtype=bool)
+        pair, test_fire = counted_edges(a_pos, b_pos, gun, b_missing, mask)
+        pair &= status_ok
+        test_fire &= status_ok
+        remap = np.full(len(incidents) + 1, -1, dtype=np.int64)
+        remap[chosen_rows] = np.arange(count)
+        left = np.concatenate([remap[a_pos[pair]], remap[a_pos[test_fire]]])
+        right = np.concatenate([remap[b_pos[pair]], gun[test_fire] + count])
+        series_ids = series_from_edges(
+            chosen[S.INCIDENT_ID].astype(str).to_numpy(dtype=object),
+            chosen[S.OCCURRED_AT].to_numpy(),
+            left,
+            right,
+            count + int(n_guns),
+            min_size=filters.min_series_size,
+        )
+        in_series = np.append(np.array([s is not None for s in series_ids], dtype=bool), False)
+        keep_rows = (pair & in_series[remap[a_pos]]) | test_fire
+        if filters.series_id or filters.only_linked:
+            wanted = np.append(
+                np.array(
+                    [s is not None and (not filters.series_id or s == filters.series_id) for s in series_ids],
+                    dtype=bool,
+                ),
+                False,
+            )
+            keep_rows &= wanted[remap[a_pos]]
+        kept_links = links.loc[keep_rows]
+    chosen[S.SERIES_ID] = pd.array(series_ids, dtype="string")
     if filters.series_id:
         chosen = chosen.loc[(chosen[S.SERIES_ID] == filters.series_id).fillna(False).to_numpy(dtype=bool)]
-        members = chosen[S.INCIDENT_ID].astype("string")
-        kept_links = kept_links.loc[kept_links[S.INCIDENT_A].isin(members).to_numpy(dtype=bool)]
     if filters.only_linked:
         chosen = chosen.loc[chosen[S.SERIES_ID].notna().to_numpy(dtype=bool)]
-        members = chosen[S.INCIDENT_ID].astype("string")
-        kept_links = kept_links.loc[kept_links[S.INCIDENT_A].isin(members).to_numpy(dtype=bool)]
 
     table = series_table(chosen, kept_links, today=today) if len(chosen) else empty_series_table()
 
     if firearms is not None and len(firearms) and len(kept_links) and S.FIREARM_ID in kept_links.columns:
-        used = kept_links[S.FIREARM_ID].dropna().astype("string").unique()
-        kept_firearms = firearms.loc[firearms[S.FIREARM_ID].isin(used).to_numpy(dtype=bool)].copy()
+        used = kept_links[S.FIREARM_ID].dropna().astype(str).unique()
+        used_rows = firearms[S.FIREARM_ID].astype(str).isin(used).to_numpy(dtype=bool)
+        kept_firearms = firearms.loc[used_rows].copy()
     else:
         kept_firearms = _empty_like(firearms)
 

@@ -25,6 +25,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from data import schema as S  # noqa: N812
+from linking.codes import positions
 from linking.pairs import RANKED_STATUSES, pair_statuses
 from linking.spans import series_span_km
 
@@ -68,27 +69,75 @@ def _components(n_nodes: int, left: np.ndarray, right: np.ndarray) -> np.ndarray
     return labels.astype(np.int64)
 
 
-def _edge_codes(incident_ids: pd.Index, links: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, int]:
-    """Integer endpoints for incident-incident and incident-firearm links; returns (left, right, nodes)."""
-    n = len(incident_ids)
+def link_positions(incidents: pd.DataFrame, links: pd.DataFrame) -> tuple[np.ndarray, ...]:
+    """Integer ends of every link row.
+
+    Returns ``(a_pos, b_pos, gun, n_guns)``: row positions in ``incidents`` of
+    each link's ends (-1 when unknown or empty) and a firearm code per row
+    (-1 when the row names no firearm), plus the number of distinct firearms.
+    """
     if links.empty:
         empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, n
-    a_codes = incident_ids.get_indexer(links[S.INCIDENT_A].astype("string"))
-    b_codes = incident_ids.get_indexer(links[S.INCIDENT_B].astype("string"))
-    pair = (a_codes >= 0) & (b_codes >= 0) & (a_codes != b_codes)
-    left = [a_codes[pair]]
-    right = [b_codes[pair]]
-    n_nodes = n
+        return empty, empty, empty, np.int64(0)
+    a_pos, b_pos = positions(incidents[S.INCIDENT_ID], links[S.INCIDENT_A], links[S.INCIDENT_B])
+    gun = np.full(len(links), -1, dtype=np.int64)
+    n_guns = 0
     if S.FIREARM_ID in links.columns:
-        firearm = links[S.FIREARM_ID]
-        test_fire = (a_codes >= 0) & links[S.INCIDENT_B].isna().to_numpy() & firearm.notna().to_numpy()
-        if test_fire.any():
-            guns, gun_codes = np.unique(firearm[test_fire].astype(str).to_numpy(), return_inverse=True)
-            left.append(a_codes[test_fire])
-            right.append(gun_codes + n)
-            n_nodes = n + len(guns)
-    return np.concatenate(left).astype(np.int64), np.concatenate(right).astype(np.int64), n_nodes
+        present = links[S.FIREARM_ID].notna().to_numpy()
+        if present.any():
+            codes, uniques = pd.factorize(links[S.FIREARM_ID][present].astype(str).to_numpy(dtype=object))
+            gun[present] = codes
+            n_guns = len(uniques)
+    return a_pos, b_pos, gun, np.int64(n_guns)
+
+
+def counted_edges(
+    a_pos: np.ndarray, b_pos: np.ndarray, gun: np.ndarray, b_missing: np.ndarray, keep: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Masks of link rows that join two kept incidents, and of test-fire rows from a kept incident.
+
+    ``keep`` is a boolean per incident row; ``b_missing`` marks rows with no ``incident_b``.
+    """
+    inside = np.append(keep, False)
+    a_in = inside[a_pos]  # -1 indexes the appended False
+    pair = a_in & inside[b_pos] & (a_pos != b_pos)
+    test_fire = a_in & b_missing & (gun >= 0)
+    return pair, test_fire
+
+
+def series_from_edges(
+    ids: np.ndarray,
+    occurred: np.ndarray,
+    left: np.ndarray,
+    right: np.ndarray,
+    n_nodes: int,
+    *,
+    min_size: int,
+) -> np.ndarray:
+    """Series id (object array, None when in no series) per incident from integer edges.
+
+    Nodes ``0..len(ids)-1`` are incidents; higher nodes (firearms) join
+    components but are not counted in a series' size.
+    """
+    count = len(ids)
+    result = np.full(count, None, dtype=object)
+    if count == 0 or len(left) == 0:
+        return result
+    labels = _components(n_nodes, left, right)[:count]
+    touched = np.zeros(count, dtype=bool)
+    touched[left[left < count]] = True
+    touched[right[right < count]] = True
+    sizes = np.bincount(labels[touched], minlength=int(labels.max()) + 1)
+    keep = touched & (sizes[labels] >= min_size)
+    if not keep.any():
+        return result
+    members = pd.DataFrame({"_label": labels[keep], "_at": occurred[keep], "_id": ids[keep]})
+    first = members.sort_values(["_at", "_id"], kind="stable", na_position="last").drop_duplicates("_label")
+    name_by_label = pd.Series(
+        SERIES_PREFIX + first["_id"].astype(str).to_numpy(dtype=object), index=first["_label"].to_numpy()
+    )
+    result[keep] = name_by_label.reindex(members["_label"].to_numpy()).to_numpy(dtype=object)
+    return result
 
 
 def assign_series(incidents: pd.DataFrame, links: pd.DataFrame, *, min_size: int = 2) -> pd.Series:
@@ -118,35 +167,23 @@ def assign_series(incidents: pd.DataFrame, links: pd.DataFrame, *, min_size: int
     >>> assign_series(incidents, links).tolist()
     ['S-b', 'S-b', 'S-b', <NA>]
     """
-    ids = pd.Index(incidents[S.INCIDENT_ID].astype("string"))
-    result = pd.Series(pd.NA, index=incidents.index, dtype="string")
-    if len(ids) == 0:
-        return result
-    left, right, n_nodes = _edge_codes(ids, links)
-    if len(left) == 0:
-        return result
-    labels = _components(n_nodes, left, right)[: len(ids)]
-    touched = np.zeros(len(ids), dtype=bool)
-    touched[left[left < len(ids)]] = True
-    touched[right[right < len(ids)]] = True
-    sizes = np.bincount(labels[touched], minlength=int(labels.max()) + 1)
-    keep = touched & (sizes[labels] >= min_size)
-    if not keep.any():
-        return result
-    members = pd.DataFrame(
-        {
-            "_label": labels[keep],
-            "_at": incidents[S.OCCURRED_AT].to_numpy()[keep],
-            "_id": ids.to_numpy()[keep],
-        }
+    count = len(incidents)
+    if count == 0 or links.empty:
+        return pd.Series(pd.NA, index=incidents.index, dtype="string")
+    a_pos, b_pos, gun, n_guns = link_positions(incidents, links)
+    b_missing = links[S.INCIDENT_B].isna().to_numpy()
+    pair, test_fire = counted_edges(a_pos, b_pos, gun, b_missing, np.ones(count, dtype=bool))
+    left = np.concatenate([a_pos[pair], a_pos[test_fire]])
+    right = np.concatenate([b_pos[pair], gun[test_fire] + count])
+    names = series_from_edges(
+        incidents[S.INCIDENT_ID].astype(str).to_numpy(dtype=object),
+        incidents[S.OCCURRED_AT].to_numpy(),
+        left,
+        right,
+        count + int(n_guns),
+        min_size=min_size,
     )
-    first = members.sort_values(["_at", "_id"], kind="stable", na_position="last").drop_duplicates("_label")
-    name_by_label = pd.Series(
-        SERIES_PREFIX + first["_id"].astype(str).to_numpy(), index=first["_label"].to_numpy()
-    )
-    names = name_by_label.reindex(members["_label"].to_numpy()).to_numpy()
-    result.iloc[np.flatnonzero(keep)] = names
-    return result
+    return pd.Series(pd.array(names, dtype="string"), index=incidents.index)
 
 
 def _local_dates(incidents: pd.DataFrame) -> pd.Series:
@@ -156,12 +193,25 @@ def _local_dates(incidents: pd.DataFrame) -> pd.Series:
     return incidents[S.OCCURRED_AT].dt.tz_convert("UTC").dt.tz_localize(None).dt.normalize()
 
 
+def _join_sorted(keys: np.ndarray, values: np.ndarray) -> pd.Series:
+    """``"; "``-join ``values`` per key; rows must already be sorted by key."""
+    if len(keys) == 0:
+        return pd.Series(dtype=object)
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    stops = np.r_[starts[1:], len(keys)]
+    text = [str(v) for v in values]
+    joined = ["; ".join(text[a:b]) for a, b in zip(starts, stops, strict=True)]
+    return pd.Series(joined, index=keys[starts], dtype=object)
+
+
 def _joined_unique(values: pd.Series, keys: pd.Series) -> pd.Series:
     """``"; "``-join the sorted distinct non-empty ``values`` per key."""
-    frame = pd.DataFrame({"k": keys.to_numpy(), "v": values.astype("string").to_numpy()})
+    frame = pd.DataFrame(
+        {"k": keys.to_numpy(dtype=object), "v": values.astype("string").to_numpy(dtype=object, na_value=None)}
+    )
     frame = frame.dropna()
-    frame = frame[frame["v"].str.strip() != ""].drop_duplicates().sort_values(["k", "v"])
-    return frame.groupby("k", sort=False)["v"].agg("; ".join)
+    frame = frame[frame["v"].str.strip() != ""].drop_duplicates().sort_values(["k", "v"], kind="stable")
+    return _join_sorted(frame["k"].to_numpy(), frame["v"].to_numpy())
 
 
 def empty_series_table() -> pd.DataFrame:
@@ -222,7 +272,7 @@ def series_table(
     )
     table[S.SPAN_DAYS] = (table[S.LAST_DATE] - table[S.FIRST_DATE]).dt.days.astype("int64")
     table[S.DAYS_SINCE_LAST] = (pd.Timestamp(today) - table[S.LAST_DATE]).dt.days.astype("int64")
-    table[S.INCIDENT_PATH] = ordered.groupby("k", sort=False)["id"].agg("; ".join)
+    table[S.INCIDENT_PATH] = _join_sorted(ordered["k"].to_numpy(), ordered["id"].to_numpy())
     nothing = pd.Series(dtype=object)
     cities = _joined_unique(members[S.CITY], key) if S.CITY in members.columns else nothing
     agencies = _joined_unique(members[S.AGENCY], key) if S.AGENCY in members.columns else nothing

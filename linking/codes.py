@@ -1,0 +1,47 @@
+"""Map string ids to integer row positions fast (Arrow's hash encoding, not Python sets).
+
+Everything heavy in :mod:`linking.series` and :mod:`linking.selection` runs on
+these integer positions.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+
+def _arrow_strings(values: pd.Series | pd.Index | np.ndarray) -> pa.Array:
+    if isinstance(values, (pd.Series, pd.Index)):
+        array = values.array
+        if isinstance(array, pd.arrays.ArrowStringArray):
+            return pa.array(array).cast(pa.large_string())  # type: ignore[arg-type]
+        values = np.asarray(values.astype("string").to_numpy(dtype=object, na_value=None))
+    return pa.array(np.asarray(values, dtype=object), type=pa.large_string(), from_pandas=True)
+
+
+def positions(ids: pd.Series | pd.Index, *lookups: pd.Series) -> list[np.ndarray]:
+    """Return, for each lookup series, the row position of each value in ``ids`` (-1 when absent or null).
+
+    ``ids`` should be unique; for a repeated id the last row wins.
+
+    Examples
+    --------
+    >>> ids = pd.Series(["a", "b", "c"], dtype="string")
+    >>> [p.tolist() for p in positions(ids, pd.Series(["c", None, "z"], dtype="string"))]
+    [[2, -1, -1]]
+    """
+    parts = [_arrow_strings(ids), *(_arrow_strings(values) for values in lookups)]
+    encoded = pc.dictionary_encode(pa.chunked_array(parts, type=pa.large_string()))
+    chunks = encoded.chunks
+    size = len(chunks[0].dictionary) if chunks else 0
+    codes = [c.indices.to_numpy(zero_copy_only=False) for c in chunks]
+    id_codes = codes[0]
+    where = np.full(size + 1, -1, dtype=np.int64)
+    where[np.nan_to_num(id_codes, nan=size).astype(np.int64)] = np.arange(len(id_codes))
+    out = []
+    for lookup in codes[1:]:
+        as_int = np.nan_to_num(lookup.astype(float), nan=size).astype(np.int64)
+        out.append(where[as_int])
+    return out
