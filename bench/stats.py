@@ -37,6 +37,17 @@ def timed(function: Callable[[], T]) -> tuple[T, float]:
     return result, time.perf_counter() - start
 
 
+def timed_cpu(function: Callable[[], T]) -> tuple[T, float, float]:
+    """Call ``function`` once; return its result, wall seconds and this process's CPU seconds.
+
+    On a busy shared machine the wall time grows while the CPU time does not:
+    the pair shows how much of a figure is waiting for a core.
+    """
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = function()
+    return result, time.perf_counter() - wall, time.process_time() - cpu
+
+
 def percentile(values: Sequence[float], q: float) -> float:
     """Return the ``q``-th percentile (0..100) with linear interpolation.
 
