@@ -67,6 +67,7 @@ def _import(args: argparse.Namespace) -> int:
         else:
             report = import_file(args.file, mapping, store)
             print(report.summary())
+            store.warm_snapshot()
             rejects = report.rejects
             code = EXIT_OK
     except AllRowsRejectedError as exc:
@@ -91,6 +92,7 @@ def _demo(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     build_demo_store(store, seed=args.seed, incidents=args.incidents)
+    store.warm_snapshot()
     frames_note = f"{store.count('incidents'):,} incidents, {store.count('links'):,} links"
     elapsed = time.perf_counter() - started
     print(f"demo store ready in {elapsed:.1f} s: {frames_note} (synthetic) in {store!r}")

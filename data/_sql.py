@@ -83,8 +83,12 @@ META = Table(
 )
 
 
-def upsert_statement(connection: Connection, table: Table) -> Insert:
-    """``INSERT ... ON CONFLICT (id) DO UPDATE`` for the connection's dialect."""
+def upsert_statement(connection: Connection, table: Table, columns: list[str] | None = None) -> Insert:
+    """``INSERT ... ON CONFLICT (id) DO UPDATE`` of ``columns`` (default all) for the connection's dialect.
+
+    Columns left out keep their stored values on conflict (an import that
+    does not map a field does not erase it).
+    """
     name = connection.dialect.name
     if name == "sqlite":
         from sqlalchemy.dialects.sqlite import insert
@@ -94,7 +98,8 @@ def upsert_statement(connection: Connection, table: Table) -> Insert:
         raise NotImplementedError(f"the store supports SQLite and PostgreSQL, not {name}")
     statement = insert(table)
     keys = [c.name for c in table.primary_key.columns]
-    updates = {c.name: statement.excluded[c.name] for c in table.columns if c.name not in keys}
+    chosen = columns or [c.name for c in table.columns]
+    updates = {name: statement.excluded[name] for name in chosen if name not in keys}
     return statement.on_conflict_do_update(index_elements=keys, set_=updates)
 
 

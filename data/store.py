@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import create_engine, delete, func, select
+from sqlalchemy import bindparam, create_engine, delete, func, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -68,14 +68,12 @@ def sha256_of(path: str | Path) -> str:
     return digest.hexdigest()
 
 
-def _storable(kind: str, frame: pd.DataFrame) -> list[tuple]:
-    """Rows of ``frame`` as tuples in table column order, in storage form."""
-    table = TABLES[kind]
+def _storable(kind: str, frame: pd.DataFrame, names: list[str]) -> list[tuple]:
+    """Rows of ``frame`` as tuples of ``names``, in storage form."""
     schema = S.SCHEMAS[kind]
     n = len(frame)
     columns: list[np.ndarray] = []
-    for column in table.columns:
-        name = column.name
+    for name in names:
         if name not in frame.columns:
             default = False if name in (S.FAR_FROM_CITY, S.IS_SYNTHETIC) else None
             columns.append(np.full(n, default, dtype=object))
@@ -196,20 +194,21 @@ class Store:
 
     def _upsert(self, connection: Connection, kind: str, frame: pd.DataFrame) -> int:
         table = TABLES[kind]
-        statement = upsert_statement(connection, table)
+        id_field = S.SCHEMAS[kind].id_field
+        names = [
+            c.name
+            for c in table.columns
+            if c.name == id_field or (c.name in frame.columns and frame[c.name].notna().any())
+        ]
+        statement = upsert_statement(connection, table, names).values({n: bindparam(n) for n in names})
         compiled = statement.compile(dialect=connection.dialect)
-        sql = str(compiled)
-        names = [c.name for c in table.columns]
-        order = list(compiled.positiontup) if compiled.positiontup else names
+        order = list(compiled.positiontup or [])
         total = 0
         for start in range(0, len(frame), CHUNK_ROWS):
             chunk = frame.iloc[start : start + CHUNK_ROWS]
-            rows = _storable(kind, chunk)
-            if order != names:
-                position = [names.index(n) for n in order]
-                rows = [tuple(r[i] for i in position) for r in rows]
-            if compiled.positiontup:
-                connection.exec_driver_sql(sql, rows)
+            rows = _storable(kind, chunk, names)
+            if order == names:
+                connection.exec_driver_sql(str(compiled), rows)
             else:
                 connection.execute(statement, [dict(zip(names, r, strict=True)) for r in rows])
             total += len(rows)
@@ -253,13 +252,25 @@ class Store:
             return pd.read_sql_query(query, connection)
 
     def read_table(self, kind: str, columns: tuple[str, ...] | None = None) -> pd.DataFrame:
-        """One table in storage form (see :mod:`data._sql`)."""
+        """One table in storage form (see :mod:`data._sql`).
+
+        Rows are fetched through the DBAPI cursor as plain tuples: building a
+        frame from SQLAlchemy ``Row`` objects is several times slower.
+        """
         table = TABLES[kind]
         chosen = [table.c[c] for c in columns] if columns else list(table.columns)
         with self.engine.connect() as connection:
-            result = connection.execute(select(*chosen))
-            rows = result.fetchall()
-        return pd.DataFrame.from_records(rows, columns=[c.name for c in chosen])
+            sql = str(select(*chosen).compile(dialect=connection.dialect))
+            cursor = connection.connection.cursor()
+            try:
+                cursor.execute(sql)
+                rows = cursor.fetchall()
+            finally:
+                cursor.close()
+        names = [c.name for c in chosen]
+        if not rows:
+            return pd.DataFrame({name: pd.Series(dtype=object) for name in names})
+        return pd.DataFrame.from_records(rows, columns=names)
 
     def ids(self, kind: str) -> pd.Index:
         """Stored ids of one kind (for orphan checks)."""
@@ -286,6 +297,10 @@ class Store:
             return db.parent / f"{db.name}.snapshots"
         digest = hashlib.sha256(self.url.encode()).hexdigest()[:12]
         return REPO_ROOT / "var" / "snapshots" / digest
+
+    def warm_snapshot(self) -> None:
+        """Write the Parquet snapshot now (the CLI calls it after an import)."""
+        self.load_frames(use_snapshot=True)
 
     def load_frames(self, *, use_snapshot: bool = True) -> Frames:
         """Load every kind as typed :class:`~data.frames.Frames`."""
