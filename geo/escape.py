@@ -33,6 +33,11 @@ _TEXT_ENTITIES: dict[int, str] = {
     0: "&#65533;",
 }
 
+try:  # pandas' missing-value marker, compared by identity in escape_many
+    from pandas import NA as _PD_NA
+except ImportError:  # pragma: no cover - pandas is a dependency
+    _PD_NA = object()
+
 _SCRIPT_ESCAPES: dict[int, str] = {
     ord("<"): "\\u003c",
     ord(">"): "\\u003e",
@@ -82,6 +87,25 @@ def escape_text(value: object, *, max_length: int | None = None) -> str:
     return text.translate(_TEXT_ENTITIES)
 
 
+def escape_many(values: list[object], *, max_length: int | None = None) -> list[str | None]:
+    """Escape a list of values like :func:`escape_text`, keeping missing ones as ``None``.
+
+    Examples
+    --------
+    >>> escape_many(["<b>", None, "`x`"])
+    ['&lt;b&gt;', None, '&#96;x&#96;']
+    """
+    out: list[str | None] = []
+    for value in values:
+        if value is None or (isinstance(value, float) and math.isnan(value)) or value is _PD_NA:
+            out.append(None)
+        elif type(value) is str and (max_length is None or len(value) <= max_length):
+            out.append(value.translate(_TEXT_ENTITIES))
+        else:
+            out.append(escape_text(value, max_length=max_length) or None)
+    return out
+
+
 def json_for_script(payload: Any) -> str:
     """Serialise ``payload`` as JSON that is safe inside a ``<script>`` element.
 
@@ -104,7 +128,10 @@ def json_for_script(payload: Any) -> str:
     >>> json_for_script([1.5, float("nan")])
     '[1.5,null]'
     """
-    text = json.dumps(_finite(payload), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    try:
+        text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    except ValueError:  # a NaN or inf somewhere: replace them (slow path)
+        text = json.dumps(_finite(payload), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     return text.translate(_SCRIPT_ESCAPES)
 
 

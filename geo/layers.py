@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from data import schema as S  # noqa: N812 (project convention, STYLE.md)
-from geo.escape import escape_text
+from geo.escape import escape_many, escape_text
 from geo.hexbin import HexBins
 from geo.palette import INCIDENT_TYPE_STYLES, UNLINKED_COLOUR, series_colour
 
@@ -103,7 +103,7 @@ def encode_column(frame: pd.DataFrame, field: PopupField, limit: int) -> list[An
         codes, uniques = pd.factorize(text, use_na_sentinel=True)
         lookup = [escape_text(value, max_length=limit) for value in uniques.tolist()]
         return [label, codes.astype("int64").tolist(), lookup]
-    values = [None if pd.isna(v) else escape_text(v, max_length=limit) for v in text.tolist()]
+    values = escape_many(text.tolist(), max_length=limit)
     return [label, values, None]
 
 
@@ -180,6 +180,27 @@ def incident_payload(
     }
     payload.update(_int_coordinates(lons, lats))
     return payload
+
+
+def shorten_incident_payload(payload: dict[str, Any]) -> dict[str, Any]:
+    """Return a copy of an incident payload keeping only the core popup rows.
+
+    The same rows as ``incident_payload(..., brief=True)``, without encoding
+    the frame again.
+    """
+    keep = {escape_text(f.label) for f in INCIDENT_FIELDS if f.column in BRIEF_INCIDENT_COLUMNS}
+    fields = [column for column in payload["fields"] if column[0] in keep]
+    labels = [column[0] for column in fields]
+    tip_labels = [
+        escape_text(f.label)
+        for f in INCIDENT_FIELDS
+        if f.column in (S.INCIDENT_ID, S.LOCAL_TIME, S.SERIES_ID)
+    ]
+    return {
+        **payload,
+        "fields": fields,
+        "tip": [labels.index(label) for label in tip_labels if label in labels],
+    }
 
 
 def _series_codes(incidents: pd.DataFrame) -> tuple[list[int], list[str]]:

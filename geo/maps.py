@@ -30,6 +30,7 @@ from geo.layers import (
     hexagon_payload,
     incident_payload,
     series_path_payload,
+    shorten_incident_payload,
 )
 from geo.legend import legend_sections
 from geo.link_lines import link_payload
@@ -270,11 +271,10 @@ def build_map(
 
     points_layer: DataLayer | None = None
     if 0 < len(placed) <= max_points:
-        points_layer = DataLayer(
-            "incidents", incident_payload(placed, include_sensitive=include_sensitive), "Incidents"
-        )
+        points = incident_payload(placed, include_sensitive=include_sensitive)
+        points_layer = DataLayer("incidents", points, "Incidents")
         if points_layer.payload_size > POINT_BUDGET:
-            points_layer = DataLayer("incidents", incident_payload(placed, brief=True), "Incidents")
+            points_layer = DataLayer("incidents", shorten_incident_payload(points), "Incidents")
             notes.append(escape_text("Popups shortened to keep the map small; see the table for all fields."))
         if points_layer.payload_size > POINT_BUDGET:
             points_layer = None
