@@ -83,7 +83,7 @@ def graph_payload(
         "truncated": bool(graph.graph.get("truncated", False)),
         "dropped_nodes": 0,
     }
-    size = len(json.dumps(payload, separators=(",", ":")))
+    size = len(json.dumps(payload))
     if size <= max_bytes:
         return payload
     # Drop whole components, smallest (least important) first, until it fits.
@@ -102,7 +102,7 @@ def graph_payload(
     ]
     payload["truncated"] = True
     payload["dropped_nodes"] = len(dropped)
-    while len(json.dumps(payload, separators=(",", ":"))) > max_bytes and payload["nodes"]:
+    while len(json.dumps(payload)) > max_bytes and payload["nodes"]:
         cut = max(1, len(payload["nodes"]) // 10)
         gone = {e["id"] for e in payload["nodes"][-cut:]}
         payload["nodes"] = payload["nodes"][:-cut]
