@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from data import schema as S  # noqa: N812 (project convention, STYLE.md)
+from data import schema as S
 from geo.cities import DEFAULT_CITIES
 
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)

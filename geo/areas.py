@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from data import schema as S  # noqa: N812 (project convention, STYLE.md)
+from data import schema as S
 
 
 class AreaCountError(ValueError):

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from data import schema as S  # noqa: N812 (project convention, STYLE.md)
+from data import schema as S
 from geo.escape import escape_many, escape_text
 from geo.hexbin import HexBins
 from geo.palette import INCIDENT_TYPE_STYLES, UNLINKED_COLOUR, series_colour

@@ -6,7 +6,7 @@ from typing import Any
 
 import pandas as pd
 
-from data import schema as S  # noqa: N812 (project convention, STYLE.md)
+from data import schema as S
 from geo.escape import escape_text
 from geo.layers import legend_items_for_types
 from geo.palette import LINK_STYLES, UNLINKED_COLOUR, series_colour

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from data import schema as S  # noqa: N812 (project convention, STYLE.md)
+from data import schema as S
 from geo.escape import escape_text
 from geo.layers import TEXT_LIMIT, PopupField, coordinates_of, encode_column, finite_points
 from geo.palette import LINK_STYLES

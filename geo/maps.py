@@ -17,7 +17,7 @@ from typing import Any, Literal
 import folium
 import pandas as pd
 
-from data import schema as S  # noqa: N812 (project convention, STYLE.md)
+from data import schema as S
 from geo import assets
 from geo.areas import incident_counts_by_area
 from geo.cities import DEFAULT_CITY_NAMES, City, city_from_points, known_city

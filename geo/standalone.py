@@ -15,7 +15,7 @@ from typing import Any
 
 from branca.element import Element
 
-from data import schema as S  # noqa: N812 (project convention, STYLE.md)
+from data import schema as S
 from geo.escape import escape_text
 from geo.maps import build_map
 

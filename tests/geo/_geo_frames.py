@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from data import schema as S  # noqa: N812 (project convention)
+from data import schema as S
 
 PAYLOADS: tuple[str, ...] = (
     '<img src=x onerror="window.__pwned=1">',

@@ -6,7 +6,7 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from data import schema as S  # noqa: N812
+from data import schema as S
 from geo.areas import AreaCountError, incident_counts_by_area
 from tests.geo._geo_frames import boundary_frame
 

@@ -16,7 +16,7 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from data import schema as S  # noqa: N812
+from data import schema as S
 from geo.maps import build_map
 from geo.standalone import render_standalone_html
 from tests.browser_support import RequestRecorder, launch_chromium, need_chromium

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from data import schema as S  # noqa: N812
+from data import schema as S
 from geo.elements import DataLayer, MapControl
 from geo.maps import MAX_HTML_BYTES, MapInputError, build_map, map_html_size
 from geo.palette import LINK_STYLES, UNLINKED_COLOUR, series_colour
