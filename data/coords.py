@@ -20,6 +20,7 @@ SWAP_NEAR_KM = 100.0
 _NUMBER = r"\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|nan|NaN|inf|-inf)\s*"
 _PAIR = rf"^[\(\[]{_NUMBER},{_NUMBER}[\)\]]$"
 _WKT = rf"^POINT\s*(?:Z\s*)?\({_NUMBER}\s{_NUMBER}(?:\s{_NUMBER})?\)$"
+EMPTY_LOCATION = r"\s*(?:[\(\[]\s*,?\s*[\)\]]|POINT\s*EMPTY)\s*"
 NO_COORDINATES = "no coordinates"
 NULL_ISLAND = "(0, 0) is not a real location ('null island': the export has no coordinates)"
 
@@ -46,7 +47,7 @@ def parse_location(text: pd.Series, field: str, problems: Problems) -> tuple[pd.
     use_wkt = pair[0].isna() & wkt[0].notna()
     lat = lat.where(~use_wkt, pd.to_numeric(wkt[1], errors="coerce"))
     lon = lon.where(~use_wkt, pd.to_numeric(wkt[0], errors="coerce"))
-    empty_pair = stripped.str.fullmatch(r"[\(\[]\s*,?\s*[\)\]]|POINT\s*EMPTY", case=False).fillna(False)
+    empty_pair = stripped.str.fullmatch(EMPTY_LOCATION, case=False).fillna(False)
     bad = stripped.notna() & pair[0].isna() & wkt[0].isna() & ~empty_pair
     problems.add(bad, field, text, "not a location; expected '(lat, lon)', '[lat, lon]' or 'POINT (lon lat)'")
     return lat, lon

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from data import schema as S  # noqa: N812
-from data.coords import check_coordinates, parse_location
+from data.coords import EMPTY_LOCATION, check_coordinates, parse_location
 from data.errors import IngestError
 from data.fields import (
     check_allowed,
@@ -144,8 +144,8 @@ def _points(
     if S.LOCATION in texts and not (S.LATITUDE in texts and S.LONGITUDE in texts):
         text = texts[S.LOCATION]
         lat, lon = parse_location(text, S.LOCATION, problems)
-        shown = text.where(~(lat.notna() & lon.notna()))
-        return lat, lon, text, shown, S.LOCATION, S.LOCATION
+        present = text.mask(text.str.fullmatch(EMPTY_LOCATION, case=False).fillna(False).to_numpy(dtype=bool))
+        return lat, lon, present, present, S.LOCATION, S.LOCATION
     if S.LATITUDE not in texts and S.LONGITUDE not in texts and raw.geometry is not None:
         geometry = raw.geometry
         is_point = (geometry.geom_type == "Point").to_numpy()
