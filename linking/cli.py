@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from data import schema as S  # noqa: N812
+from data import schema as S
 from linking.filters import FilterError, Filters
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2

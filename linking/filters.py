@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from datetime import date
 
-from data import schema as S  # noqa: N812
+from data import schema as S
 
 
 class FilterError(ValueError):

@@ -23,7 +23,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from data import schema as S  # noqa: N812
+from data import schema as S
 from linking.pairs import STATUS_RANK, incident_links
 
 NODE_FIELDS: tuple[str, ...] = (

@@ -15,7 +15,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from data import schema as S  # noqa: N812
+from data import schema as S
 
 Positions = dict[str, tuple[float, float]]
 _KAMADA_KAWAI_LIMIT = 400

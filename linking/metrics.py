@@ -14,7 +14,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from data import schema as S  # noqa: N812
+from data import schema as S
 from linking.pairs import pair_statuses
 
 NODE_MEASURE_COLUMNS: tuple[str, ...] = (

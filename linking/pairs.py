@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from data import schema as S  # noqa: N812
+from data import schema as S
 
 STATUS_RANK: dict[str, int] = {"excluded": 0, "pending": 1, "lead": 2, "hit": 3}
 RANKED_STATUSES: tuple[str, ...] = tuple(sorted(STATUS_RANK, key=STATUS_RANK.__getitem__))

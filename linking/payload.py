@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 import networkx as nx
 
-from data import schema as S  # noqa: N812
+from data import schema as S
 from geo.palette import LINK_STYLES, series_colour
 
 MAX_PAYLOAD_BYTES = 1_000_000

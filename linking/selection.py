@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from data import schema as S  # noqa: N812
+from data import schema as S
 from linking.filters import Filters
 from linking.series import counted_edges, empty_series_table, link_positions, series_from_edges, series_table
 

@@ -24,7 +24,7 @@ import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from data import schema as S  # noqa: N812
+from data import schema as S
 from linking.codes import positions
 from linking.pairs import RANKED_STATUSES, pair_statuses
 from linking.spans import series_span_km

@@ -16,7 +16,7 @@ import pandas as pd
 from pyproj import Transformer
 from scipy.spatial import ConvexHull, QhullError
 
-from data import schema as S  # noqa: N812
+from data import schema as S
 from geo.cities import known_city, utm_crs_for
 
 _PAIRWISE_LIMIT = 64

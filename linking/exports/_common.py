@@ -16,7 +16,7 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
-from data import schema as S  # noqa: N812
+from data import schema as S
 from linking.addresses import generalise_address
 from linking.graph import build_incident_graph
 

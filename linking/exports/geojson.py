@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from data import schema as S  # noqa: N812
+from data import schema as S
 from linking.exports._common import prepare
 
 FEATURE_KIND = "feature_kind"  # "incident" or "link" on every feature

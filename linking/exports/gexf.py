@@ -8,7 +8,7 @@ from xml.etree.ElementTree import SubElement
 
 from networkx.readwrite.gexf import GEXFWriter
 
-from data import schema as S  # noqa: N812
+from data import schema as S
 from geo.palette import series_colour
 from linking.exports._common import metadata_text, prepare
 from linking.layouts import packed_series_layout

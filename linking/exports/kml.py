@@ -6,7 +6,7 @@ import io
 from typing import Any
 from xml.etree.ElementTree import Element, ElementTree, SubElement
 
-from data import schema as S  # noqa: N812
+from data import schema as S
 from geo.palette import LINK_STYLES, SERIES_PALETTE, UNLINKED_COLOUR, series_colour
 from linking.exports._common import metadata_text, prepare
 

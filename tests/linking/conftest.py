@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from data import schema as S  # noqa: N812
+from data import schema as S
 
 # id, city, local date-time, lon, lat, type, agency, address
 BASE_INCIDENTS: list[tuple[str, str, str, float, float, str, str, str]] = [

@@ -12,7 +12,7 @@ import pandas as pd
 import pyogrio
 import pytest
 
-from data import schema as S  # noqa: N812
+from data import schema as S
 from linking.exports import EXPORTERS, ExportError, export_selection
 from linking.filters import Filters
 from linking.selection import select

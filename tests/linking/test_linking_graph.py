@@ -5,7 +5,7 @@ from datetime import date
 
 import networkx as nx
 
-from data import schema as S  # noqa: N812
+from data import schema as S
 from geo.palette import series_colour
 from linking.filters import Filters
 from linking.graph import build_incident_graph, graph_for_selection

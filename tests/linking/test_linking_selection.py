@@ -4,7 +4,7 @@ from datetime import date
 
 import pandas as pd
 
-from data import schema as S  # noqa: N812
+from data import schema as S
 from linking.filters import Filters
 from linking.selection import select
 

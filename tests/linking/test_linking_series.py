@@ -7,7 +7,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from data import schema as S  # noqa: N812
+from data import schema as S
 from linking.series import assign_series, hit_only_split, series_table
 
 
