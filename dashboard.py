@@ -9,7 +9,7 @@ from ui import banners, drilldown, export_view, graph_view, import_view, map_vie
 from ui.context import build_context
 from ui.errors import panel_guard
 
-st.set_page_config(page_title="brassmap", page_icon=":material/hub:", layout="wide")
+st.set_page_config(page_title="brassmap", layout="wide")
 with panel_guard("page"):
     ctx = build_context()
     banners.banners_ui(ctx)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from data import schema as S  # noqa: N812
+from data import schema as S
 from ui.context import PageContext
 from ui.url import show_url_notice
 

@@ -8,7 +8,7 @@ from datetime import date
 
 import streamlit as st
 
-from data import schema as S  # noqa: N812
+from data import schema as S
 from linking.filters import Filters
 from linking.selection import Selection
 from ui import loading, url

@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from data import schema as S  # noqa: N812
+from data import schema as S
 from geo.palette import LINK_STYLES, series_colour
 from linking.selection import Selection
 from ui.context import PageContext

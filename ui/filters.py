@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from data import schema as S  # noqa: N812
+from data import schema as S
 from linking.filters import Filters
 from ui.options import FilterOptions
 

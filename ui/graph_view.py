@@ -15,7 +15,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from data import schema as S  # noqa: N812
+from data import schema as S
 from geo.palette import LINK_STYLES
 from linking.graph import graph_for_selection
 from linking.layouts import packed_series_layout
@@ -90,7 +90,7 @@ def graph_chart(nodes: pd.DataFrame, edges: pd.DataFrame, *, picked: str | None)
             x=alt.X("x:Q", axis=axis_off),
             y=alt.Y("y:Q", axis=axis_off),
             color=alt.Color("colour:N", scale=None),
-            size=alt.Size("size:Q", scale=alt.Scale(range=[30, 400]), legend=None),
+            size=alt.Size("size:Q", scale=alt.Scale(range=[12, 140]), legend=None),
             strokeWidth=alt.condition("datum.picked", alt.value(3), alt.value(0)),
             opacity=alt.value(1.0)
             if not picked

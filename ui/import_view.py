@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from data import schema as S  # noqa: N812
+from data import schema as S
 from data.errors import AllRowsRejectedError
 from data.importer import import_file, read_validated, sniff_format, summarise
 from data.mapping import Mapping, load_mapping, parse_mapping

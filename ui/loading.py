@@ -13,9 +13,9 @@ from datetime import date
 from pathlib import Path
 
 import streamlit as st
+
 from data.frames import Frames
 from data.store import Store, default_db_url
-
 from linking.filters import Filters
 from linking.selection import Selection, select
 

@@ -6,9 +6,9 @@ from functools import partial
 
 import pandas as pd
 import streamlit as st
-from geo.maps import build_map
 from streamlit_folium import st_folium
 
+from geo.maps import build_map
 from linking.selection import Selection
 from ui.picking import K_MAP, on_map_click
 

@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from data import schema as S  # noqa: N812
+from data import schema as S
 from geo.cities import DEFAULT_CITY_NAMES
 from ui.loading import frames_for
 

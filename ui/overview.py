@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import streamlit as st
 
-from data import schema as S  # noqa: N812
+from data import schema as S
 from linking.filters import Filters
 from linking.selection import Selection
 from ui.context import PageContext

@@ -12,7 +12,7 @@ import math
 import pandas as pd
 import streamlit as st
 
-from data import schema as S  # noqa: N812
+from data import schema as S
 
 K_PICK = "series_pick"
 K_TABLE = "series_table"

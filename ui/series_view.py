@@ -7,9 +7,9 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from data import schema as S  # noqa: N812
+from data import schema as S
 from ui.context import PageContext
-from ui.picking import K_PICK, K_TABLE, on_table_select
+from ui.picking import K_PICK, K_TABLE, on_table_select, set_pick
 
 MAX_TABLE_ROWS = 5_000
 MAX_PICK_OPTIONS = 2_000
@@ -83,23 +83,24 @@ def series_table_ui(series: pd.DataFrame, *, reference_note: str) -> pd.DataFram
     return table
 
 
-def _series_label(series_id: str | None) -> str:
-    return "— none —" if series_id is None else str(series_id)
-
-
 def series_section(ctx: PageContext) -> None:
     """Draw the series picker and the series table of the filter."""
     st.subheader("Series (one presumed gun each)")
     series = ctx.selection.series
-    options: list[str | None] = [None, *series[S.SERIES_ID].astype(str).head(MAX_PICK_OPTIONS).tolist()]
+    options = series[S.SERIES_ID].astype(str).head(MAX_PICK_OPTIONS).tolist()
     if ctx.series_id is not None and ctx.series_id not in options:
         options.append(ctx.series_id)
-    st.selectbox(
+    pick_column, clear_column = st.columns([5, 1], vertical_alignment="bottom")
+    pick_column.selectbox(
         "Pick a series",
         options,
+        index=None,
         key=K_PICK,
-        format_func=_series_label,
-        help="Or click a row of the table, a node of the graph or an incident on the map.",
+        placeholder="Choose a series (newest activity first)",
+        help="Or click a row of the table, a node of the graph or a linked incident on the map.",
+    )
+    clear_column.button(
+        "Clear pick", key="clear_pick", on_click=set_pick, args=(None,), disabled=ctx.series_id is None
     )
     series_table_ui(
         series,

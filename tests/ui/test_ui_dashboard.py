@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from data import schema as S  # noqa: N812
+from data import schema as S
 from linking.filters import Filters
 from linking.selection import select
 from ui.text import md

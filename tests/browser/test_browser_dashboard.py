@@ -1,0 +1,189 @@
+"""The dashboard in a real browser: headless Chromium against ``streamlit run dashboard.py``.
+
+No request may leave 127.0.0.1: the basemap is switched off with
+``?tiles=off`` and every other request is aborted and recorded.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from tests.browser_support import RequestRecorder
+
+pytestmark = pytest.mark.browser
+
+TIMEOUT_MS = 60_000
+MAIN_MAP = 'iframe[title="streamlit_folium.st_folium"]'
+
+
+def open_page(browser, base_url: str, query: str = "tiles=off"):
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1440, "height": 1000})
+    recorder = RequestRecorder.attach(context)
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(f"{base_url}/?{query}")
+    wait_idle(page)
+    return context, page, recorder
+
+
+def wait_idle(page) -> None:
+    """Wait until Streamlit has finished the current script run."""
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " && document.querySelectorAll('[data-testid=\"stMetricValue\"]').length > 0",
+        timeout=TIMEOUT_MS,
+    )
+    page.wait_for_timeout(300)
+
+
+def metric(page, label: str) -> int:
+    box = page.get_by_test_id("stMetric").filter(has_text=label).first
+    return int(box.get_by_test_id("stMetricValue").inner_text().replace(",", "").strip())
+
+
+METRIC_JS = """([label, old]) => {
+    for (const box of document.querySelectorAll('[data-testid="stMetric"]')) {
+        const name = box.querySelector('[data-testid="stMetricLabel"]');
+        const value = box.querySelector('[data-testid="stMetricValue"]');
+        if (name && value && name.innerText.trim() === label) {
+            const running = document.querySelector('[data-testid="stStatusWidget"]');
+            return value.innerText.trim() !== old && !running;
+        }
+    }
+    return false;
+}"""
+
+
+def wait_metric_change(page, label: str, old: int) -> int:
+    """Wait until the metric shows a value other than ``old`` and the run has finished; return it."""
+    page.wait_for_function(METRIC_JS, arg=[label, f"{old:,}"], timeout=TIMEOUT_MS)
+    wait_idle(page)
+    return metric(page, label)
+
+
+def wait_drawn(page, expected: int, index: int = 0) -> int:
+    """Wait until the map shows ``expected`` incident markers (or time out); return the count."""
+    frame = map_frame(page, index)
+    frame.locator("path.brassmap-incident").first.wait_for(state="attached", timeout=TIMEOUT_MS)
+    deadline = 0
+    while deadline < TIMEOUT_MS:
+        count = frame.locator("path.brassmap-incident").count()
+        if count == expected:
+            return count
+        page.wait_for_timeout(250)
+        deadline += 250
+    return frame.locator("path.brassmap-incident").count()
+
+
+def map_frame(page, index: int = 0):
+    return page.frame_locator(MAIN_MAP).nth(index)
+
+
+def drawn_incidents(page, index: int = 0) -> int:
+    frame = map_frame(page, index)
+    frame.locator(".leaflet-container").wait_for(timeout=TIMEOUT_MS)
+    frame.locator("path.brassmap-incident").first.wait_for(state="attached", timeout=TIMEOUT_MS)
+    return frame.locator("path.brassmap-incident").count()
+
+
+def drawn_links(page, index: int = 0) -> int:
+    return map_frame(page, index).locator("path.brassmap-link").count()
+
+
+def graph_caption(page) -> str:
+    caption = page.get_by_text(re.compile(r"incidents in [\d,]+ series, [\d,]+ links")).first
+    caption.wait_for()
+    return caption.inner_text()
+
+
+def only_city(page, city: str) -> None:
+    page.get_by_role("button", name="Clear all").first.click()
+    page.get_by_role("combobox", name="City").click()
+    page.get_by_role("option", name=city, exact=True).click()
+    page.keyboard.press("Escape")
+
+
+def test_browser_dashboard_filters_pick_export_import(browser, demo_server, artifacts, tmp_path):
+    context, page, recorder = open_page(browser, demo_server)
+    try:
+        # first view: numbers, map and graph are drawn
+        incidents_all = metric(page, "Incidents")
+        assert incidents_all > 0
+        features_all = drawn_incidents(page)
+        assert features_all == incidents_all
+        page.locator(".vega-embed svg").first.wait_for()
+        assert page.locator(".vega-embed svg .mark-symbol path").count() > 0
+        graph_all = graph_caption(page)
+        page.screenshot(path=str(artifacts / "main_view.png"), full_page=False)
+
+        # change city and dates: numbers, map and graph all follow
+        only_city(page, "Detroit")
+        incidents_city = wait_metric_change(page, "Incidents", incidents_all)
+        page.get_by_text("Year to date", exact=True).click()
+        incidents_now = wait_metric_change(page, "Incidents", incidents_city)
+        assert 0 < incidents_now < incidents_city < incidents_all
+        assert wait_drawn(page, incidents_now) == incidents_now
+        assert graph_caption(page) != graph_all
+        assert "cities=Detroit" in page.url and "date_from=" in page.url
+
+        # pick a series: the drill-down shows it with its incidents and links
+        picker = page.get_by_role("combobox", name="Pick a series")
+        picker.click()
+        picker.press("ArrowDown")
+        option = page.get_by_role("option").first
+        series_id = option.inner_text().strip()
+        option.click()
+        wait_idle(page)
+        page.get_by_role("heading", name=f"Series {series_id}").wait_for()
+        page.get_by_text("Path in time order").wait_for()
+        assert drawn_incidents(page, 1) >= 2
+        assert f"series_id={series_id}" in page.url
+        map_frame(page, 1).locator("path.brassmap-series-path").first.wait_for(state="attached")
+        page.locator(".vega-embed svg").nth(1).wait_for()
+        heading = page.get_by_role("heading", name=f"Series {series_id}")
+        heading.evaluate("element => element.scrollIntoView({block: 'start'})")
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(artifacts / "drilldown.png"), full_page=False)
+
+        # export GraphML of the picked series; it reads back with networkx
+        page.get_by_role("tab", name="Exports").click()
+        page.get_by_text("Picked series", exact=True).click()
+        wait_idle(page)
+        with page.expect_download() as download_info:
+            page.get_by_role("button", name=re.compile("GRAPHML", re.IGNORECASE)).click()
+        saved = tmp_path / "series.graphml"
+        download_info.value.save_as(saved)
+        graph = nx.read_graphml(saved)
+        assert graph.number_of_nodes() >= 2
+        statuses = {data.get("status") for _, _, data in graph.edges(data=True)}
+        assert statuses and statuses <= {"lead", "hit"}
+
+        # import a CSV with one bad row: the rejects report names it
+        upload_with_error_row(page, tmp_path)
+    finally:
+        context.close()
+    assert recorder.outside == [], f"requests left the machine: {recorder.outside}"
+
+
+def upload_with_error_row(page, tmp_path: Path) -> None:
+    page.get_by_role("tab", name="Import data").click()
+    csv = (
+        b"incident_id,city,occurred_at,latitude,longitude,incident_type\n"
+        b"UP-0001,Detroit,2021-06-01T22:15:00-04:00,42.3601,-83.1050,shots_fired\n"
+        b"UP-0002,Detroit,2021-06-02T23:00:00-04:00,142.0,-83.1,shots_fired\n"
+    )
+    page.locator('input[type="file"]').first.set_input_files(
+        files=[{"name": "../../evil name.csv", "mimeType": "text/csv", "buffer": csv}]
+    )
+    wait_idle(page)
+    page.get_by_text("Map the columns here", exact=True).click()
+    wait_idle(page)
+    page.get_by_role("button", name="Import into the database").click()
+    page.get_by_text(re.compile("Rejects report")).first.wait_for()
+    wait_idle(page)
+    body = page.get_by_test_id("stMain").inner_text()
+    assert "1 rejected" in body
