@@ -1,0 +1,103 @@
+"""Links: orphans and self links rejected, duplicate pairs merged with a count, pairs normalised."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from data.importer import import_file, read_validated
+from data.mapping import parse_mapping
+from data.store import ImportSource, Store
+from tests.data.conftest import incident_csv, incident_mapping, write
+
+LINKS = parse_mapping(
+    """
+kind = "links"
+[columns]
+incident_a = "Case 1"
+incident_b = "Case 2"
+status = "Lead Status"
+lead_number = "Lead #"
+lead_date = "Lead Date"
+[values.status]
+"HIT - Confirmed" = "hit"
+"Lead" = "lead"
+[formats]
+lead_date = "%m/%d/%Y"
+""",
+    name="links.toml",
+)
+
+
+def _seed(store: Store, tmp_path, ids=("001", "002", "003", "004")) -> None:
+    rows = [f"{i},Detroit,2019-06-0{n + 1},42.36,-83.10,homicide" for n, i in enumerate(ids)]
+    import_file(incident_csv(tmp_path, rows, name="seed.csv"), incident_mapping(), store)
+
+
+def _links_csv(tmp_path, rows):
+    return write(tmp_path, "links.csv", "Case 1,Case 2,Lead Status,Lead #,Lead Date\n" + "\n".join(rows) + "\n")
+
+
+def test_orphan_self_and_duplicate_links(store, tmp_path):
+    _seed(store, tmp_path)
+    path = _links_csv(tmp_path, [
+        "002,001,Lead,L-1,06/10/2019",         # row 2: kept, normalised to 001-002
+        "001,001,Lead,L-2,06/10/2019",         # row 3: self link
+        "001,999,Lead,L-3,06/10/2019",         # row 4: orphan
+        "001,002,HIT - Confirmed,L-4,06/12/2019",  # row 5: same pair as row 2 -> merged, hit wins
+        "003,004,Lead,L-5,06/11/2019",         # row 6: kept
+    ])
+    batch = read_validated(path, LINKS, store=store)
+    links = batch.records["links"]
+    assert links[["incident_a", "incident_b", "status", "association_count"]].values.tolist() == [
+        ["001", "002", "hit", 2],
+        ["003", "004", "lead", 1],
+    ]
+    by_row = batch.rejects.set_index("row")
+    assert by_row.loc[3, "reason"] == "self link: both sides are the same incident"
+    assert by_row.loc[4, "reason"].startswith("orphan link: unknown incident (not in this import or the store)")
+    assert by_row.loc[4, "value"] == "999"
+    assert by_row.loc[5, "severity"] == "warning"
+    assert by_row.loc[5, "reason"] == "duplicate pair 001 – 002: merged into row 2 (association_count now 2)"
+    assert (batch.rows_read, batch.rows_stored, batch.rows_rejected) == (5, 3, 2)
+
+
+def test_links_resolve_evidence_and_test_fires(store, tmp_path):
+    _seed(store, tmp_path)
+    store.save(
+        {
+            "firearms": pd.DataFrame({"firearm_id": ["G1"], "caliber": ["9mm Luger"]}),
+            "evidence": pd.DataFrame({
+                "evidence_id": ["E1", "E2", "T1"],
+                "evidence_kind": ["casing", "casing", "test_fire"],
+                "incident_id": ["003", "001", None],
+                "firearm_id": [None, None, "G1"],
+                "caliber": ["9mm Luger", "9mm Luger", "9mm Luger"],
+            }),
+        },
+        source=ImportSource("lab.csv", "0" * 64, 4, 4, 0, 0),
+    )
+    mapping = parse_mapping(
+        'kind = "links"\n[columns]\nevidence_a = "A"\nevidence_b = "B"\nstatus = "S"\n', name="ev.toml"
+    )
+    path = write(tmp_path, "ev_links.csv", "A,B,S\nE1,E2,lead\nE1,T1,hit\nE1,XX,lead\n")
+    batch = read_validated(path, mapping, store=store)
+    links = batch.records["links"].sort_values("status")
+    assert links[["incident_a", "incident_b", "firearm_id", "link_id"]].astype(object).where(
+        links[["incident_a", "incident_b", "firearm_id", "link_id"]].notna(), None
+    ).values.tolist() == [["003", None, "G1", "003~firearm:G1"], ["001", "003", None, "001~003"]]
+    assert batch.rejects.set_index("row").loc[4, "reason"] == (
+        "unknown evidence id (not in the store); import the evidence first"
+    )
+
+
+def test_reimport_changes_nothing_and_count_is_not_doubled(store, tmp_path):
+    _seed(store, tmp_path)
+    path = _links_csv(tmp_path, ["001,002,Lead,L-1,06/10/2019", "002,001,Lead,L-1,06/10/2019"])
+    import_file(path, LINKS, store)
+    first = store.load_frames().links
+    version = store.dataset_version()
+    import_file(path, LINKS, store)
+    again = store.load_frames().links
+    pd.testing.assert_frame_equal(first, again)
+    assert again["association_count"].tolist() == [2]
+    assert store.dataset_version() != version
