@@ -312,7 +312,7 @@
     var control = L.control({ position: "bottomright" });
     control.onAdd = function () {
       var div = L.DomUtil.create("div", "brassmap-legend");
-      var html = '<div class="brassmap-legend-title">' + spec.title + "</div>";
+      var html = '<details open><summary class="brassmap-legend-title">' + spec.title + "</summary>";
       for (var s = 0; s < spec.sections.length; s++) {
         var section = spec.sections[s];
         html += '<div class="brassmap-legend-section">' + section.title + "</div>";
@@ -321,8 +321,9 @@
           html += '<div class="brassmap-legend-item">' + swatch(item) + "<span>" + item.label + "</span></div>";
         }
       }
-      div.innerHTML = html;
+      div.innerHTML = html + "</details>";
       L.DomEvent.disableScrollPropagation(div);
+      L.DomEvent.disableClickPropagation(div);
       return div;
     };
     control.addTo(map);
