@@ -103,8 +103,7 @@ def encode_column(frame: pd.DataFrame, field: PopupField, limit: int) -> list[An
         codes, uniques = pd.factorize(text, use_na_sentinel=True)
         lookup = [escape_text(value, max_length=limit) for value in uniques.tolist()]
         return [label, codes.astype("int64").tolist(), lookup]
-    values = escape_many(text.tolist(), max_length=limit)
-    return [label, values, None]
+    return [label, escape_many(text.tolist(), max_length=limit), None]
 
 
 def _int_coordinates(lons: np.ndarray, lats: np.ndarray) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 import folium
 import pandas as pd
+from branca.element import Figure
 
 from data import schema as S
 from geo import assets
@@ -144,7 +145,7 @@ def _new_map(cities: list[City], *, tiles: bool, asset_mode: AssetMode) -> foliu
     elif asset_mode == "inline":
         fmap.default_js = []
         fmap.default_css = []
-        fmap.get_root().header.add_child(InlineHead(assets.inline_assets_html()), name="brassmap_assets")
+        map_figure(fmap).header.add_child(InlineHead(assets.inline_assets_html()), name="brassmap_assets")
     else:
         raise MapInputError(f"asset_mode must be 'static' or 'inline', got {asset_mode!r}")
     if tiles:
@@ -374,6 +375,17 @@ def build_map(
         notes=tuple(notes),
     )
     return fmap
+
+
+def map_figure(fmap: folium.Map) -> Figure:
+    """Return the branca Figure (the HTML document) holding ``fmap``."""
+    figure = fmap.get_root()
+    if not isinstance(figure, Figure):
+        raise MapInputError(
+            f"map {fmap.get_name()} is not inside an HTML figure (its root is {type(figure).__name__}); "
+            "build it with geo.maps.build_map"
+        )
+    return figure
 
 
 def map_html_size(fmap: folium.Map) -> int:

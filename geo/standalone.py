@@ -17,7 +17,7 @@ from branca.element import Element
 
 from data import schema as S
 from geo.escape import escape_text
-from geo.maps import build_map
+from geo.maps import build_map, map_figure
 
 TILE_HOST = "https://tile.openstreetmap.org"
 _LAYOUT_CSS = """<style>
@@ -120,7 +120,7 @@ def render_standalone_html(selection: Any, *, tiles: bool = False, include_sensi
         asset_mode="inline",
         include_sensitive=include_sensitive,
     )
-    figure = fmap.get_root()
+    figure = map_figure(fmap)
     figure.title = "brassmap map"
     csp = f'<meta http-equiv="Content-Security-Policy" content="{_content_security_policy(tiles=tiles)}">'
     figure.header.add_child(Element(csp), name="brassmap_csp")

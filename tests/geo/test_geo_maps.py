@@ -234,3 +234,27 @@ def test_inputs_are_not_modified() -> None:
     build_map(incidents, links, firearms=firearm_frame(), selected_series_id="S-2")
     pd.testing.assert_frame_equal(incidents, before_i)
     pd.testing.assert_frame_equal(links, before_l)
+
+
+def test_map_opens_on_the_filtered_city() -> None:
+    fmap = build_map(incident_frame(6, city="Memphis"), link_frame(), cities=["Memphis"], tiles=False)
+    assert fmap.location == [35.12, -89.97]
+    assert fmap.options["zoom"] == 11
+
+
+def test_several_cities_are_fitted_in_view() -> None:
+    fmap = build_map(incident_frame(6), link_frame(), cities=["Detroit", "Baltimore"], tiles=False)
+    html = fmap.get_root().render()
+    bounds = re.search(r"fitBounds\(\s*(\[\[.*?\]\])", html, flags=re.DOTALL)
+    assert bounds is not None
+    (south, west), (north, east) = json.loads(bounds.group(1))
+    assert south < 39.30 < north and south < 42.36 < north
+    assert west < -83.10 < east and west < -76.61 < east
+
+
+def test_a_city_outside_the_registry_is_placed_from_its_own_points() -> None:
+    incidents = incident_frame(9, city="Gary")
+    incidents[S.LATITUDE] = [41.58, 41.59, 41.60, 41.60, 41.61, 41.60, 41.59, 41.60, 41.62]
+    incidents[S.LONGITUDE] = [-87.35] * 9
+    fmap = build_map(incidents, link_frame(), tiles=False)
+    assert fmap.location == [41.60, -87.35]
