@@ -90,13 +90,14 @@ def localize(naive: pd.Series, zones: pd.Series) -> pd.Series:
     """Turn local wall-clock times into UTC, one IANA zone per row.
 
     Ambiguous times (the repeated hour in autumn) are read as daylight time;
-    times that do not exist (the skipped spring hour) move forward.
+    times that do not exist (the skipped spring hour) move one hour forward
+    (02:30 -> 03:30 daylight time, what a clock not yet set forward showed).
     """
     out = pd.Series(pd.NaT, index=naive.index, dtype="datetime64[ns, UTC]")
     for zone, positions in zones.groupby(zones, sort=False, observed=True).indices.items():
         values = naive.iloc[positions]
         local = values.dt.tz_localize(
-            zone, ambiguous=np.ones(len(values), dtype=bool), nonexistent="shift_forward"
+            zone, ambiguous=np.ones(len(values), dtype=bool), nonexistent=pd.Timedelta(hours=1)
         )
         out.iloc[positions] = local.dt.tz_convert("UTC").to_numpy()
     return out

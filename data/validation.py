@@ -155,8 +155,9 @@ def _points(
         return lat, lon, text, text, S.GEOMETRY, S.GEOMETRY
     lat_text = column_or_empty(texts, S.LATITUDE, n)
     lon_text = column_or_empty(texts, S.LONGITUDE, n)
-    lat = parse_float(lat_text, S.LATITUDE, problems, decimal=mapping.decimal or ".")
-    lon = parse_float(lon_text, S.LONGITUDE, problems, decimal=mapping.decimal or ".")
+    # unparseable numbers are reported once, by check_coordinates ("not a number; no real location")
+    lat = parse_float(lat_text, S.LATITUDE, Problems(problems.rows), decimal=mapping.decimal or ".")
+    lon = parse_float(lon_text, S.LONGITUDE, Problems(problems.rows), decimal=mapping.decimal or ".")
     if mapping.crs is not None:
         from pyproj import Transformer
 

@@ -65,7 +65,7 @@ def test_dates_explicit_format_impossible_and_future(tmp_path):
         ("-83.10", "42.36", "latitude and longitude look swapped; fix the source or set [options] swap_lat_lon = true"),
         ("95.5", "12.0", "latitude and longitude look swapped; fix the source or set [options] swap_lat_lon = true"),
         ("95.5", "120.0", "latitude outside -90..90"),
-        ("north", "-83.1", "not a number"),
+        ("north", "-83.1", "coordinate is NaN or not a number; no real location"),
     ],
 )
 def test_bad_coordinates_rejected_with_reason(tmp_path, lat, lon, reason):
