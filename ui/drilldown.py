@@ -94,14 +94,26 @@ def drilldown_ui(selection: Selection, series_id: str, *, tiles: bool) -> None:
     st.caption(S.LEAD_DISCLAIMER)
     left, right = st.columns([3, 2])
     with left:
-        map_ui(selection, series_id=series_id, tiles=tiles, key="drilldown_map", height=380, pickable=False)
+        map_ui(
+            selection,
+            series_id=series_id,
+            tiles=tiles,
+            key="drilldown_map",
+            height=420,
+            pickable=False,
+            fit_to_points=True,
+        )
     with right:
         st.altair_chart(timeline_chart(members, series_id), width="stretch")
         path = " → ".join(members[S.INCIDENT_ID].astype(str))
         st.caption(f"Path in time order: {md(path)}")
     st.markdown("**Incidents**")
+    incidents_shown = members[[c for c in INCIDENT_COLUMNS if c in members.columns]].copy()
+    incidents_shown[S.INCIDENT_TYPE] = incidents_shown[S.INCIDENT_TYPE].astype("string").map(
+        lambda value: S.INCIDENT_TYPE_LABELS.get(value, value)
+    )
     st.dataframe(
-        members[[c for c in INCIDENT_COLUMNS if c in members.columns]],
+        incidents_shown,
         hide_index=True,
         width="stretch",
         column_config={
@@ -115,7 +127,15 @@ def drilldown_ui(selection: Selection, series_id: str, *, tiles: bool) -> None:
         .astype("string")
         .map(lambda status: LINK_STYLES.get(status, ("", None, status))[2])
     )
-    st.dataframe(links_shown, hide_index=True, width="stretch")
+    st.dataframe(
+        links_shown,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            S.LEAD_DATE: st.column_config.DateColumn("Lead date"),
+            S.CONFIRMED_DATE: st.column_config.DateColumn("Confirmed"),
+        },
+    )
 
 
 def drilldown_section(ctx: PageContext) -> None:

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from data import schema as S
 from geo.maps import build_map
 from linking.selection import Selection
 from ui.picking import K_MAP, on_map_click
@@ -23,6 +24,7 @@ def map_ui(
     key: str = K_MAP,
     height: int = MAP_HEIGHT,
     pickable: bool = True,
+    fit_to_points: bool = False,
 ) -> None:
     """Draw the map of a selection, the picked series highlighted with its time-ordered path.
 
@@ -43,6 +45,10 @@ def map_ui(
             asset_mode="static",
         )
     incidents: pd.DataFrame = selection.incidents
+    if fit_to_points and len(incidents):
+        south, north = float(incidents[S.LATITUDE].min()), float(incidents[S.LATITUDE].max())
+        west, east = float(incidents[S.LONGITUDE].min()), float(incidents[S.LONGITUDE].max())
+        folium_map.fit_bounds([[south, west], [north, east]], padding=(40, 40), max_zoom=15)
     st_folium(
         folium_map,
         key=key,

@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import networkx as nx
+import pandas as pd
 import pytest
 
 from tests.browser_support import RequestRecorder
@@ -170,6 +171,8 @@ def test_browser_dashboard_filters_pick_export_import(browser, demo_server, arti
 
 
 def upload_with_error_row(page, tmp_path: Path) -> None:
+    """Upload a CSV with one bad row (latitude 142), import it, read the rejects report back."""
+    before = metric(page, "Incidents")
     page.get_by_role("tab", name="Import data").click()
     csv = (
         b"incident_id,city,occurred_at,latitude,longitude,incident_type\n"
@@ -179,11 +182,17 @@ def upload_with_error_row(page, tmp_path: Path) -> None:
     page.locator('input[type="file"]').first.set_input_files(
         files=[{"name": "../../evil name.csv", "mimeType": "text/csv", "buffer": csv}]
     )
-    wait_idle(page)
     page.get_by_text("Map the columns here", exact=True).click()
-    wait_idle(page)
     page.get_by_role("button", name="Import into the database").click()
-    page.get_by_text(re.compile("Rejects report")).first.wait_for()
-    wait_idle(page)
-    body = page.get_by_test_id("stMain").inner_text()
-    assert "1 rejected" in body
+    after = wait_metric_change(page, "Incidents", before)
+    assert after == before + 1, "the good row is stored and shown; the bad one is not"
+    page.get_by_role("tab", name="Import data").click()
+    page.get_by_text(re.compile("1 rejected")).first.wait_for()
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download the rejects report (CSV)").first.click()
+    saved = tmp_path / "rejects.csv"
+    download_info.value.save_as(saved)
+    rejects = pd.read_csv(saved)
+    errors = rejects[rejects["severity"] == "error"]
+    assert errors["row"].tolist() == [3]
+    assert "latitude" in errors["field"].iloc[0]
