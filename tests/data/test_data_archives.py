@@ -24,7 +24,9 @@ def _zip(path, members):
 
 def test_zip_bomb_ratio_rejected(tmp_path):
     bomb = _zip(tmp_path / "bomb.zip", [("big.csv", b"0" * (20 << 20))])
-    with pytest.raises(ArchiveError, match=r"member 'big.csv' would expand 20,971,520 bytes .* looks like a zip bomb"):
+    with pytest.raises(
+        ArchiveError, match=r"member 'big.csv' would expand 20,971,520 bytes .* looks like a zip bomb"
+    ):
         read_validated(bomb, incident_mapping())
     assert not (tmp_path / "big.csv").exists()
 
@@ -39,12 +41,18 @@ def test_declared_total_size_and_member_count(tmp_path):
 
 @pytest.mark.parametrize(
     ("name", "problem"),
-    [("../escape.csv", "climbs out of the archive with '..'"), ("/etc/passwd", "is an absolute path"),
-     ("a/../../x.csv", "climbs out of the archive with '..'"), ("C:/x.csv", "is an absolute path")],
+    [
+        ("../escape.csv", "climbs out of the archive with '..'"),
+        ("/etc/passwd", "is an absolute path"),
+        ("a/../../x.csv", "climbs out of the archive with '..'"),
+        ("C:/x.csv", "is an absolute path"),
+    ],
 )
 def test_path_tricks_rejected(tmp_path, name, problem):
     archive = _zip(tmp_path / "tricks.zip", [(name, b"a\n")])
-    with pytest.raises(ArchiveError, match=re.escape(f"member '{name}' {problem}; rejected before extraction")):
+    with pytest.raises(
+        ArchiveError, match=re.escape(f"member '{name}' {problem}; rejected before extraction")
+    ):
         read_validated(archive, incident_mapping())
 
 
@@ -54,7 +62,9 @@ def test_symlink_member_rejected(tmp_path):
         info = zipfile.ZipInfo("data.csv")
         info.external_attr = (stat.S_IFLNK | 0o777) << 16
         archive.writestr(info, "/etc/passwd")
-    with pytest.raises(ArchiveError, match="member 'data.csv' is a symbolic link; rejected before extraction"):
+    with pytest.raises(
+        ArchiveError, match=r"member 'data\.csv' is a symbolic link; rejected before extraction"
+    ):
         read_validated(path, incident_mapping())
 
 
@@ -78,6 +88,8 @@ def test_zipped_csv_reads_and_several_files_need_a_member(tmp_path):
     one = _zip(tmp_path / "one.zip", [("in/incidents.csv", HEADER.encode() + row)])
     assert read_validated(one, incident_mapping()).rows_stored == 1
     two = _zip(tmp_path / "two.zip", [("a.csv", HEADER.encode() + row), ("b.csv", HEADER.encode() + row)])
-    with pytest.raises(ArchiveError, match=r"several readable files \(a.csv, b.csv\); name one with \[options\] member"):
+    with pytest.raises(
+        ArchiveError, match=r"several readable files \(a.csv, b.csv\); name one with \[options\] member"
+    ):
         read_validated(two, incident_mapping())
     assert read_validated(two, incident_mapping('[options]\nmember = "b.csv"\n')).rows_stored == 1

@@ -13,16 +13,21 @@ from data.importer import import_file, read_validated
 from data.mapping import parse_mapping
 from tests.data.conftest import write
 
-AREAS = parse_mapping('kind = "boundaries"\n[columns]\nname = "name"\n[constants]\ncity = "Detroit"\n', name="b.toml")
+AREAS = parse_mapping(
+    'kind = "boundaries"\n[columns]\nname = "name"\n[constants]\ncity = "Detroit"\n', name="b.toml"
+)
 SQUARE = [[-83.2, 42.3], [-83.0, 42.3], [-83.0, 42.4], [-83.2, 42.4], [-83.2, 42.3]]
 BOWTIE = [[-83.2, 42.3], [-83.0, 42.4], [-83.0, 42.3], [-83.2, 42.4], [-83.2, 42.3]]
 
 
 def _geojson(tmp_path, features, name="areas.geojson"):
-    collection = {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"name": n}, "geometry": {"type": t, "coordinates": c}}
-        for n, t, c in features
-    ]}
+    collection = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "properties": {"name": n}, "geometry": {"type": t, "coordinates": c}}
+            for n, t, c in features
+        ],
+    }
     return write(tmp_path, name, json.dumps(collection))
 
 
@@ -36,7 +41,10 @@ def test_invalid_polygon_repaired_and_reported(tmp_path):
     assert areas.loc["Square", "boundary_id"] == "areas/Detroit/Square"
     (problem,) = batch.rejects.to_dict("records")
     assert problem["row"] == 2 and problem["severity"] == "warning"
-    assert problem["reason"].startswith("invalid polygon (Self-intersection") and "repaired with make_valid" in problem["reason"]
+    assert (
+        problem["reason"].startswith("invalid polygon (Self-intersection")
+        and "repaired with make_valid" in problem["reason"]
+    )
 
 
 def test_clockwise_rings_are_oriented_counter_clockwise(tmp_path):
@@ -79,26 +87,35 @@ def test_a_table_is_not_a_boundary_file(tmp_path):
 
 def test_same_name_twice_is_merged_with_a_warning(tmp_path, store):
     east = [[x + 0.3, y] for x, y in SQUARE]
-    path = _geojson(tmp_path, [("4", "Polygon", [SQUARE]), ("4", "Polygon", [east])], name="districts.geojson")
+    path = _geojson(
+        tmp_path, [("4", "Polygon", [SQUARE]), ("4", "Polygon", [east])], name="districts.geojson"
+    )
     report = import_file(path, AREAS, store)
     boundaries = store.load_frames().boundaries
     assert len(boundaries) == 1 and boundaries.geometry.iloc[0].geom_type == "MultiPolygon"
     assert boundaries.crs.to_epsg() == 4326
-    assert report.rejects["reason"].iloc[0] == "same layer/city/name as row 1 (districts/Detroit/4); merged into one area"
+    assert (
+        report.rejects["reason"].iloc[0]
+        == "same layer/city/name as row 1 (districts/Detroit/4); merged into one area"
+    )
 
 
 def test_city_limits_in_store_drive_far_from_city(tmp_path, store):
     limits = parse_mapping(
-        'kind = "boundaries"\n[columns]\nname = "name"\n[constants]\ncity = "Detroit"\nlayer = "city_limits"\n'
+        'kind = "boundaries"\n[columns]\nname = "name"\n'
+        '[constants]\ncity = "Detroit"\nlayer = "city_limits"\n'
     )
     import_file(_geojson(tmp_path, [("Detroit", "Polygon", [SQUARE])]), limits, store)
     from tests.data.conftest import incident_csv, incident_mapping
 
     inside, outside = Point(-83.1, 42.35), Point(-83.25, 42.35)  # outside is only ~12 km from the centre
-    path = incident_csv(tmp_path, [
-        f"in,Detroit,2019-06-01,{inside.y},{inside.x},homicide",
-        f"out,Detroit,2019-06-01,{outside.y},{outside.x},homicide",
-    ])
+    path = incident_csv(
+        tmp_path,
+        [
+            f"in,Detroit,2019-06-01,{inside.y},{inside.x},homicide",
+            f"out,Detroit,2019-06-01,{outside.y},{outside.x},homicide",
+        ],
+    )
     import_file(path, incident_mapping(), store)
     incidents = store.load_frames().incidents.set_index("incident_id")
     assert incidents["far_from_city"].to_dict() == {"in": False, "out": True}

@@ -16,10 +16,27 @@ def mapping_file(tmp_path):
 
 
 def test_import_prints_summary_and_writes_rejects(tmp_path, mapping_file, capsys):
-    path = incident_csv(tmp_path, ["1,Detroit,2019-06-01,42.36,-83.10,homicide", "2,Detroit,2019-06-01,0,0,homicide",
-                                   "3,Detroit,2019-06-01,=1+2,-83.1,homicide"])
+    path = incident_csv(
+        tmp_path,
+        [
+            "1,Detroit,2019-06-01,42.36,-83.10,homicide",
+            "2,Detroit,2019-06-01,0,0,homicide",
+            "3,Detroit,2019-06-01,=1+2,-83.1,homicide",
+        ],
+    )
     db = f"sqlite:///{tmp_path / 'cli.sqlite'}"
-    code = main(["import", str(path), "--mapping", str(mapping_file), "--db", db, "--rejects", str(tmp_path / "r.csv")])
+    code = main(
+        [
+            "import",
+            str(path),
+            "--mapping",
+            str(mapping_file),
+            "--db",
+            db,
+            "--rejects",
+            str(tmp_path / "r.csv"),
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 0
     assert "incidents.csv: read 3 rows, stored 1, rejected 2, warnings 0" in out
@@ -31,9 +48,21 @@ def test_import_prints_summary_and_writes_rejects(tmp_path, mapping_file, capsys
 
 
 def test_every_row_rejected_exits_1_with_message(tmp_path, mapping_file, capsys):
-    path = incident_csv(tmp_path, ["1,Baltimore,2019-06-01,0,0,homicide", "2,Baltimore,2019-06-02,0,0,homicide"])
-    code = main(["import", str(path), "--mapping", str(mapping_file), "--db", f"sqlite:///{tmp_path / 'c.sqlite'}",
-                 "--rejects", str(tmp_path / "r.csv")])
+    path = incident_csv(
+        tmp_path, ["1,Baltimore,2019-06-01,0,0,homicide", "2,Baltimore,2019-06-02,0,0,homicide"]
+    )
+    code = main(
+        [
+            "import",
+            str(path),
+            "--mapping",
+            str(mapping_file),
+            "--db",
+            f"sqlite:///{tmp_path / 'c.sqlite'}",
+            "--rejects",
+            str(tmp_path / "r.csv"),
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 1
     assert "error: incidents.csv: every one of the 2 rows was rejected" in err
@@ -51,7 +80,10 @@ def test_every_row_rejected_exits_1_with_message(tmp_path, mapping_file, capsys)
 def test_user_errors_exit_1_without_traceback(tmp_path, mapping_file, capsys, args, message, monkeypatch):
     monkeypatch.chdir(tmp_path)
     csv_path = incident_csv(tmp_path, ["1,Detroit,2019-06-01,42.36,-83.10,homicide"])
-    args = [a.format(map=mapping_file, csv=csv_path) for a in args] + ["--db", f"sqlite:///{tmp_path / 'c.sqlite'}"]
+    args = [a.format(map=mapping_file, csv=csv_path) for a in args] + [
+        "--db",
+        f"sqlite:///{tmp_path / 'c.sqlite'}",
+    ]
     assert main(args) == 1
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err

@@ -15,29 +15,39 @@ def _reasons(batch, row):
 
 
 def test_duplicate_ids_name_both_rows(tmp_path):
-    path = incident_csv(tmp_path, [
-        "A1,Detroit,2019-06-01,42.36,-83.10,homicide",
-        "A2,Detroit,2019-06-01,42.36,-83.10,homicide",
-        "A1,Detroit,2019-06-02,42.37,-83.11,shots_fired",
-    ])
+    path = incident_csv(
+        tmp_path,
+        [
+            "A1,Detroit,2019-06-01,42.36,-83.10,homicide",
+            "A2,Detroit,2019-06-01,42.36,-83.10,homicide",
+            "A1,Detroit,2019-06-02,42.37,-83.11,shots_fired",
+        ],
+    )
     batch = read_validated(path, incident_mapping())
     assert batch.records["incidents"]["incident_id"].tolist() == ["A1", "A2"]
     assert batch.records["incidents"]["incident_type"].tolist() == ["homicide", "homicide"]
-    assert _reasons(batch, 4) == [{
-        "field": "incident_id", "value": "A1", "severity": "error",
-        "reason": "duplicate incident_id: row 2 has the same id and was kept; nothing was overwritten",
-    }]
+    assert _reasons(batch, 4) == [
+        {
+            "field": "incident_id",
+            "value": "A1",
+            "severity": "error",
+            "reason": "duplicate incident_id: row 2 has the same id and was kept; nothing was overwritten",
+        }
+    ]
     assert (batch.rows_read, batch.rows_stored, batch.rows_rejected) == (3, 2, 1)
 
 
 def test_dates_explicit_format_impossible_and_future(tmp_path):
-    path = incident_csv(tmp_path, [
-        "1,Milwaukee,06/01/2019 09:30 PM,43.05,-87.96,homicide",
-        "2,Milwaukee,02/30/2019 09:30 PM,43.05,-87.96,homicide",
-        "3,Milwaukee,2019-06-01,43.05,-87.96,homicide",
-        "4,Milwaukee,06/01/2099 01:00 AM,43.05,-87.96,homicide",
-        "5,Milwaukee,01/01/1850 01:00 AM,43.05,-87.96,homicide",
-    ])
+    path = incident_csv(
+        tmp_path,
+        [
+            "1,Milwaukee,06/01/2019 09:30 PM,43.05,-87.96,homicide",
+            "2,Milwaukee,02/30/2019 09:30 PM,43.05,-87.96,homicide",
+            "3,Milwaukee,2019-06-01,43.05,-87.96,homicide",
+            "4,Milwaukee,06/01/2099 01:00 AM,43.05,-87.96,homicide",
+            "5,Milwaukee,01/01/1850 01:00 AM,43.05,-87.96,homicide",
+        ],
+    )
     batch = read_validated(path, incident_mapping('[formats]\noccurred_at = "%m/%d/%Y %I:%M %p"\n'))
     incidents = batch.records["incidents"].set_index("incident_id")
     # 9:30 PM Central Daylight Time is 02:30 UTC the next day
@@ -45,7 +55,11 @@ def test_dates_explicit_format_impossible_and_future(tmp_path):
     for row, value in ((3, "02/30/2019 09:30 PM"), (4, "2019-06-01")):
         (problem,) = _reasons(batch, row)
         assert problem["value"] == value
-        assert problem["reason"] == "impossible or malformed date; expected a date in the format '%m/%d/%Y %I:%M %p' from [formats]"
+        assert (
+            problem["reason"]
+            == "impossible or malformed date; expected a date in the format "
+            "'%m/%d/%Y %I:%M %p' from [formats]"
+        )
     assert _reasons(batch, 5)[0]["reason"] == "date is in the future; kept, check the source"
     assert _reasons(batch, 5)[0]["severity"] == "warning"
     assert "4" in incidents.index
@@ -60,16 +74,30 @@ def test_dates_explicit_format_impossible_and_future(tmp_path):
         ("nan", "-83.1", "coordinate is NaN or not a number; no real location"),
         ("inf", "-83.1", "coordinate is infinite; no real location"),
         ("0", "0", "(0, 0) is not a real location ('null island': the export has no coordinates)"),
-        ("4690000", "330000", "numbers look like projected coordinates (metres or feet), not degrees; "
-         "declare their CRS with [options] crs in the mapping"),
-        ("-83.10", "42.36", "latitude and longitude look swapped; fix the source or set [options] swap_lat_lon = true"),
-        ("95.5", "12.0", "latitude and longitude look swapped; fix the source or set [options] swap_lat_lon = true"),
+        (
+            "4690000",
+            "330000",
+            "numbers look like projected coordinates (metres or feet), not degrees; "
+            "declare their CRS with [options] crs in the mapping",
+        ),
+        (
+            "-83.10",
+            "42.36",
+            "latitude and longitude look swapped; fix the source or set [options] swap_lat_lon = true",
+        ),
+        (
+            "95.5",
+            "12.0",
+            "latitude and longitude look swapped; fix the source or set [options] swap_lat_lon = true",
+        ),
         ("95.5", "120.0", "latitude outside -90..90"),
         ("north", "-83.1", "coordinate is NaN or not a number; no real location"),
     ],
 )
 def test_bad_coordinates_rejected_with_reason(tmp_path, lat, lon, reason):
-    path = incident_csv(tmp_path, [f"1,Detroit,2019-06-01,{lat},{lon},homicide", "2,Detroit,2019-06-01,42.36,-83.10,homicide"])
+    path = incident_csv(
+        tmp_path, [f"1,Detroit,2019-06-01,{lat},{lon},homicide", "2,Detroit,2019-06-01,42.36,-83.10,homicide"]
+    )
     batch = read_validated(path, incident_mapping())
     assert batch.records["incidents"]["incident_id"].tolist() == ["2"]
     assert reason in [p["reason"] for p in _reasons(batch, 2)]
@@ -86,30 +114,44 @@ def test_swapped_fixed_only_when_the_mapping_says_so(tmp_path):
 
 
 def test_far_from_city_kept_and_flagged(tmp_path):
-    path = incident_csv(tmp_path, [
-        "near,Detroit,2019-06-01,42.36,-83.10,homicide",
-        "far,Detroit,2019-06-01,42.96,-85.67,homicide",  # Grand Rapids, ~220 km away
-        "elsewhere,Springfield,2019-06-01,39.78,-89.65,homicide",  # not in the registry: no check
-    ])
+    path = incident_csv(
+        tmp_path,
+        [
+            "near,Detroit,2019-06-01,42.36,-83.10,homicide",
+            "far,Detroit,2019-06-01,42.96,-85.67,homicide",  # Grand Rapids, ~220 km away
+            "elsewhere,Springfield,2019-06-01,39.78,-89.65,homicide",  # not in the registry: no check
+        ],
+    )
     batch = read_validated(path, incident_mapping())
     incidents = batch.records["incidents"].set_index("incident_id")
     assert incidents["far_from_city"].to_dict() == {"near": False, "far": True, "elsewhere": False}
     (problem,) = _reasons(batch, 3)
     assert problem["severity"] == "warning"
-    assert problem["reason"].startswith("point is 2") and "from the centre of Detroit (more than 25 km)" in problem["reason"]
+    assert (
+        problem["reason"].startswith("point is 2")
+        and "from the centre of Detroit (more than 25 km)" in problem["reason"]
+    )
     assert batch.rows_stored == 3 and batch.warnings == 1
 
 
 def test_location_column_forms(tmp_path):
-    text = "id,city,when,where,type\n" + "\n".join([
-        '1,Milwaukee,2019-06-01,"[43.05, -87.96]",homicide',
-        '2,Milwaukee,2019-06-01,"(43.06, -87.95)",homicide',
-        '3,Milwaukee,2019-06-01,POINT (-87.94 43.07),homicide',
-        '4,Milwaukee,2019-06-01,"(,)",homicide',
-        '5,Milwaukee,2019-06-01,somewhere,homicide',
-    ]) + "\n"
-    mapping_text = 'kind = "incidents"\n[columns]\nincident_id = "id"\ncity = "city"\noccurred_at = "when"\n' \
+    text = (
+        "id,city,when,where,type\n"
+        + "\n".join(
+            [
+                '1,Milwaukee,2019-06-01,"[43.05, -87.96]",homicide',
+                '2,Milwaukee,2019-06-01,"(43.06, -87.95)",homicide',
+                "3,Milwaukee,2019-06-01,POINT (-87.94 43.07),homicide",
+                '4,Milwaukee,2019-06-01,"(,)",homicide',
+                "5,Milwaukee,2019-06-01,somewhere,homicide",
+            ]
+        )
+        + "\n"
+    )
+    mapping_text = (
+        'kind = "incidents"\n[columns]\nincident_id = "id"\ncity = "city"\noccurred_at = "when"\n'
         'location = "where"\nincident_type = "type"\n'
+    )
     from data.mapping import parse_mapping
 
     batch = read_validated(write(tmp_path, "loc.csv", text), parse_mapping(mapping_text))
@@ -132,29 +174,44 @@ def test_projected_columns_with_declared_crs_are_reprojected(tmp_path):
 
 
 def test_values_mapping_and_unmatched_reason(tmp_path):
-    path = incident_csv(tmp_path, [
-        "1,Detroit,2019-06-01,42.36,-83.10,HOMICIDE",
-        "2,Detroit,2019-06-01,42.36,-83.10,Shot - Wounded/Injured||Drive-by",
-        "3,Detroit,2019-06-01,42.36,-83.10,Non-Shooting Incident",
-    ])
-    extra = ('[values.incident_type]\n"homicide" = "homicide"\n[contains.incident_type]\n'
-             '"Shot - Wounded" = "non_fatal_shooting"\n[unmatched]\nincident_type = "not a shooting incident"\n')
+    path = incident_csv(
+        tmp_path,
+        [
+            "1,Detroit,2019-06-01,42.36,-83.10,HOMICIDE",
+            "2,Detroit,2019-06-01,42.36,-83.10,Shot - Wounded/Injured||Drive-by",
+            "3,Detroit,2019-06-01,42.36,-83.10,Non-Shooting Incident",
+        ],
+    )
+    extra = (
+        '[values.incident_type]\n"homicide" = "homicide"\n[contains.incident_type]\n'
+        '"Shot - Wounded" = "non_fatal_shooting"\n[unmatched]\nincident_type = "not a shooting incident"\n'
+    )
     batch = read_validated(path, incident_mapping(extra))
     assert batch.records["incidents"]["incident_type"].tolist() == ["homicide", "non_fatal_shooting"]
-    assert _reasons(batch, 4) == [{"field": "incident_type", "value": "Non-Shooting Incident",
-                                   "reason": "not a shooting incident", "severity": "error"}]
+    assert _reasons(batch, 4) == [
+        {
+            "field": "incident_type",
+            "value": "Non-Shooting Incident",
+            "reason": "not a shooting incident",
+            "severity": "error",
+        }
+    ]
 
 
 def test_unknown_type_without_mapping_names_allowed_values(tmp_path):
     path = incident_csv(tmp_path, ["1,Detroit,2019-06-01,42.36,-83.10,robbery"])
     batch = read_validated(path, incident_mapping())
     reason = _reasons(batch, 2)[0]["reason"]
-    assert reason == ("not one of homicide, non_fatal_shooting, shots_fired, gunfire_alert; "
-                      "map the source value under [values.incident_type]")
+    assert reason == (
+        "not one of homicide, non_fatal_shooting, shots_fired, gunfire_alert; "
+        "map the source value under [values.incident_type]"
+    )
 
 
 def test_every_row_accounted_for(tmp_path):
-    rows = [f"{i},Detroit,2019-06-{1 + i % 28:02d},{42.3 + (i % 3 == 2) * 100},-83.1,homicide" for i in range(30)]
+    rows = [
+        f"{i},Detroit,2019-06-{1 + i % 28:02d},{42.3 + (i % 3 == 2) * 100},-83.1,homicide" for i in range(30)
+    ]
     batch = read_validated(incident_csv(tmp_path, rows), incident_mapping())
     errors = batch.rejects[batch.rejects["severity"] == "error"]
     assert batch.rows_stored + batch.rows_rejected == batch.rows_read == 30

@@ -34,18 +34,23 @@ def _seed(store: Store, tmp_path, ids=("001", "002", "003", "004")) -> None:
 
 
 def _links_csv(tmp_path, rows):
-    return write(tmp_path, "links.csv", "Case 1,Case 2,Lead Status,Lead #,Lead Date\n" + "\n".join(rows) + "\n")
+    return write(
+        tmp_path, "links.csv", "Case 1,Case 2,Lead Status,Lead #,Lead Date\n" + "\n".join(rows) + "\n"
+    )
 
 
 def test_orphan_self_and_duplicate_links(store, tmp_path):
     _seed(store, tmp_path)
-    path = _links_csv(tmp_path, [
-        "002,001,Lead,L-1,06/10/2019",         # row 2: kept, normalised to 001-002
-        "001,001,Lead,L-2,06/10/2019",         # row 3: self link
-        "001,999,Lead,L-3,06/10/2019",         # row 4: orphan
-        "001,002,HIT - Confirmed,L-4,06/12/2019",  # row 5: same pair as row 2 -> merged, hit wins
-        "003,004,Lead,L-5,06/11/2019",         # row 6: kept
-    ])
+    path = _links_csv(
+        tmp_path,
+        [
+            "002,001,Lead,L-1,06/10/2019",  # row 2: kept, normalised to 001-002
+            "001,001,Lead,L-2,06/10/2019",  # row 3: self link
+            "001,999,Lead,L-3,06/10/2019",  # row 4: orphan
+            "001,002,HIT - Confirmed,L-4,06/12/2019",  # row 5: same pair as row 2 -> merged, hit wins
+            "003,004,Lead,L-5,06/11/2019",  # row 6: kept
+        ],
+    )
     batch = read_validated(path, LINKS, store=store)
     links = batch.records["links"]
     assert links[["incident_a", "incident_b", "status", "association_count"]].values.tolist() == [
@@ -54,7 +59,9 @@ def test_orphan_self_and_duplicate_links(store, tmp_path):
     ]
     by_row = batch.rejects.set_index("row")
     assert by_row.loc[3, "reason"] == "self link: both sides are the same incident"
-    assert by_row.loc[4, "reason"].startswith("orphan link: unknown incident (not in this import or the store)")
+    assert by_row.loc[4, "reason"].startswith(
+        "orphan link: unknown incident (not in this import or the store)"
+    )
     assert by_row.loc[4, "value"] == "999"
     assert by_row.loc[5, "severity"] == "warning"
     assert by_row.loc[5, "reason"] == "duplicate pair 001 – 002: merged into row 2 (association_count now 2)"
@@ -66,13 +73,15 @@ def test_links_resolve_evidence_and_test_fires(store, tmp_path):
     store.save(
         {
             "firearms": pd.DataFrame({"firearm_id": ["G1"], "caliber": ["9mm Luger"]}),
-            "evidence": pd.DataFrame({
-                "evidence_id": ["E1", "E2", "T1"],
-                "evidence_kind": ["casing", "casing", "test_fire"],
-                "incident_id": ["003", "001", None],
-                "firearm_id": [None, None, "G1"],
-                "caliber": ["9mm Luger", "9mm Luger", "9mm Luger"],
-            }),
+            "evidence": pd.DataFrame(
+                {
+                    "evidence_id": ["E1", "E2", "T1"],
+                    "evidence_kind": ["casing", "casing", "test_fire"],
+                    "incident_id": ["003", "001", None],
+                    "firearm_id": [None, None, "G1"],
+                    "caliber": ["9mm Luger", "9mm Luger", "9mm Luger"],
+                }
+            ),
         },
         source=ImportSource("lab.csv", "0" * 64, 4, 4, 0, 0),
     )

@@ -66,7 +66,9 @@ def test_unknown_kind_and_bad_toml():
 
 
 def test_bad_crs_delimiter_and_format_named():
-    text = 'kind = "links"\n[options]\ncrs = "EPSG:0"\n[csv]\ndelimiter = ";;"\n[formats]\nlead_date = "MM/DD"'
+    text = (
+        'kind = "links"\n[options]\ncrs = "EPSG:0"\n[csv]\ndelimiter = ";;"\n[formats]\nlead_date = "MM/DD"'
+    )
     with pytest.raises(MappingError) as info:
         parse_mapping(text)
     message = str(info.value)
@@ -76,7 +78,7 @@ def test_bad_crs_delimiter_and_format_named():
 
 
 def test_missing_mapping_file(tmp_path):
-    with pytest.raises(MappingError, match="not found; pass an existing .toml file"):
+    with pytest.raises(MappingError, match=r"not found; pass an existing \.toml file"):
         load_mapping(tmp_path / "nope.toml")
 
 

@@ -28,7 +28,13 @@ def test_gva_every_row_accounted_for(realdata, store):
     incidents = store.load_frames().incidents
     assert len(incidents) == report.stored
     assert set(incidents["city"].cat.categories) == {
-        "Albuquerque", "Baltimore", "Cleveland", "Detroit", "Kansas City", "Memphis", "Milwaukee"
+        "Albuquerque",
+        "Baltimore",
+        "Cleveland",
+        "Detroit",
+        "Kansas City",
+        "Memphis",
+        "Milwaukee",
     }
     assert incidents["incident_id"].is_unique
     assert incidents["far_from_city"].sum() == (rejects["severity"] == "warning").sum()
@@ -49,15 +55,27 @@ def test_milwaukee_wibr_layout(realdata, store):
         "required field is empty (source column 'Offense 1')",
     }
     incidents = store.load_frames().incidents
-    assert incidents["latitude"].between(42.8, 43.3).all() and incidents["longitude"].between(-88.1, -87.8).all()
+    assert (
+        incidents["latitude"].between(42.8, 43.3).all() and incidents["longitude"].between(-88.1, -87.8).all()
+    )
     first = incidents.set_index("incident_id").loc["150310103"]
     assert str(first["local_time"]) == "2015-01-31 18:22:00"  # 06:22 PM Central
 
 
 def test_baltimore_all_zero_fails_clearly(realdata, tmp_path, capsys):
     path = realdata / "incidents" / "baltimore_part1_firearm_subset_no_coords.csv.gz"
-    code = main(["import", str(path), "--mapping", str(PRESETS / "baltimore_part1.toml"),
-                 "--db", f"sqlite:///{tmp_path / 'b.sqlite'}", "--rejects", str(tmp_path / "r.csv")])
+    code = main(
+        [
+            "import",
+            str(path),
+            "--mapping",
+            str(PRESETS / "baltimore_part1.toml"),
+            "--db",
+            f"sqlite:///{tmp_path / 'b.sqlite'}",
+            "--rejects",
+            str(tmp_path / "r.csv"),
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 1
     assert "every one of the 16,676 rows was rejected" in err and "null island" in err
@@ -93,8 +111,10 @@ def test_boundary_files_reproject_and_repair(realdata, file_name, preset, areas)
         assert len(boundaries) == areas
     assert all(g.is_valid and g.geom_type in ("Polygon", "MultiPolygon") for g in boundaries["geometry"])
     west, south, east, north = (
-        min(g.bounds[0] for g in boundaries["geometry"]), min(g.bounds[1] for g in boundaries["geometry"]),
-        max(g.bounds[2] for g in boundaries["geometry"]), max(g.bounds[3] for g in boundaries["geometry"]),
+        min(g.bounds[0] for g in boundaries["geometry"]),
+        min(g.bounds[1] for g in boundaries["geometry"]),
+        max(g.bounds[2] for g in boundaries["geometry"]),
+        max(g.bounds[3] for g in boundaries["geometry"]),
     )
     assert -125 < west < east < -66 and 24 < south < north < 50  # lon/lat in the contiguous US
 
@@ -112,7 +132,9 @@ def test_nad27_shapefile_matches_the_published_wgs84_conversion(realdata):
 
 
 def test_self_intersecting_neighbourhoods_are_repaired_with_warnings(realdata):
-    batch = read_validated(realdata / "boundaries" / "neighborhoods_cth_kansas-city.geojson",
-                           load_mapping(PRESETS / "neighbourhoods_kansas_city.toml"))
+    batch = read_validated(
+        realdata / "boundaries" / "neighborhoods_cth_kansas-city.geojson",
+        load_mapping(PRESETS / "neighbourhoods_kansas_city.toml"),
+    )
     repaired = batch.rejects[batch.rejects["reason"].str.contains("repaired with make_valid")]
     assert len(repaired) == 4 and (repaired["severity"] == "warning").all()

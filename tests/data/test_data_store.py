@@ -49,8 +49,12 @@ def test_round_trip_types_local_dates_and_order(store, tmp_path):
     assert incidents["incident_id"].tolist() == ["B2", "D0", "D1"]  # by city, then time
     assert str(incidents["occurred_at"].dtype) == "datetime64[ns, UTC]"
     assert isinstance(incidents["city"].dtype, pd.CategoricalDtype)
-    assert list(incidents["incident_type"].cat.categories) == ["homicide", "non_fatal_shooting", "shots_fired",
-                                                                 "gunfire_alert"]
+    assert list(incidents["incident_type"].cat.categories) == [
+        "homicide",
+        "non_fatal_shooting",
+        "shots_fired",
+        "gunfire_alert",
+    ]
     d1 = incidents.set_index("incident_id").loc["D1"]
     assert str(d1["occurred_at"]) == "2019-06-02 03:30:00+00:00"
     assert str(d1["local_date"]) == "2019-06-01 00:00:00" and str(d1["local_time"]) == "2019-06-01 23:30:00"
@@ -80,14 +84,31 @@ def test_failed_import_leaves_the_store_as_it_was(store, tmp_path):
     import_file(incident_csv(tmp_path, ROWS), incident_mapping(), store)
     version = store.dataset_version()
     before = store.load_frames().incidents
-    ragged = incident_csv(tmp_path, ["X1,Detroit,2019-06-01,42.3,-83.1,homicide", "X2,Detroit"], name="bad.csv")
+    ragged = incident_csv(
+        tmp_path, ["X1,Detroit,2019-06-01,42.3,-83.1,homicide", "X2,Detroit"], name="bad.csv"
+    )
     with pytest.raises(IngestError, match="ragged rows"):
         import_file(ragged, incident_mapping(), store)
     # a save that fails half-way (the second kind cannot be stored) rolls back the first kind too
-    good = pd.DataFrame({"incident_id": ["N1"], "city": ["Detroit"], "incident_type": ["homicide"],
-                         "occurred_at": [pd.Timestamp("2019-01-01", tz="UTC")], "latitude": [42.3], "longitude": [-83.1]})
-    bad_links = pd.DataFrame({"link_id": ["L1"], "incident_a": ["N1"], "incident_b": ["D1"], "status": ["lead"],
-                              "lead_date": ["not a date"]})
+    good = pd.DataFrame(
+        {
+            "incident_id": ["N1"],
+            "city": ["Detroit"],
+            "incident_type": ["homicide"],
+            "occurred_at": [pd.Timestamp("2019-01-01", tz="UTC")],
+            "latitude": [42.3],
+            "longitude": [-83.1],
+        }
+    )
+    bad_links = pd.DataFrame(
+        {
+            "link_id": ["L1"],
+            "incident_a": ["N1"],
+            "incident_b": ["D1"],
+            "status": ["lead"],
+            "lead_date": ["not a date"],
+        }
+    )
     with pytest.raises((StoreError, ValueError)):
         store.save({"incidents": good, "links": bad_links}, source=ImportSource("x", "0" * 64, 2, 2, 0, 0))
     assert store.dataset_version() == version
@@ -112,18 +133,25 @@ def test_snapshot_is_used_and_replaced(store, tmp_path):
     assert snapshots == [store.dataset_version()]
     pd.testing.assert_frame_equal(from_sql.incidents, store.load_frames().incidents)
     pd.testing.assert_frame_equal(from_sql.links, store.load_frames().links)
-    import_file(incident_csv(tmp_path, ["E1,Detroit,2019-07-01,42.3,-83.1,homicide"], name="more.csv"),
-                incident_mapping(), store)
+    import_file(
+        incident_csv(tmp_path, ["E1,Detroit,2019-07-01,42.3,-83.1,homicide"], name="more.csv"),
+        incident_mapping(),
+        store,
+    )
     assert len(store.load_frames().incidents) == 4
     assert [p.name for p in store.snapshot_dir().iterdir()] == [store.dataset_version()]
 
 
 def test_caliber_is_the_most_common_casing_caliber(store, tmp_path):
     import_file(incident_csv(tmp_path, ROWS), incident_mapping(), store)
-    evidence = pd.DataFrame({
-        "evidence_id": ["e1", "e2", "e3", "e4"], "evidence_kind": ["casing"] * 4,
-        "incident_id": ["D1", "D1", "D1", "D0"], "caliber": ["9mm Luger", ".40 S&W", "9mm Luger", ".45 Auto"],
-    })
+    evidence = pd.DataFrame(
+        {
+            "evidence_id": ["e1", "e2", "e3", "e4"],
+            "evidence_kind": ["casing"] * 4,
+            "incident_id": ["D1", "D1", "D1", "D0"],
+            "caliber": ["9mm Luger", ".40 S&W", "9mm Luger", ".45 Auto"],
+        }
+    )
     store.save({"evidence": evidence}, source=ImportSource("ev.csv", "0" * 64, 4, 4, 0, 0))
     calibers = store.load_frames().incidents.set_index("incident_id")["caliber"].to_dict()
     assert calibers == {"B2": "unknown/other", "D0": ".45 Auto", "D1": "9mm Luger"}
