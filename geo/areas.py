@@ -38,6 +38,37 @@ def _checked_boundaries(boundaries: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return boundaries
 
 
+def repaired_polygons(geometries: np.ndarray) -> np.ndarray:
+    """Return a copy with invalid polygons repaired (``make_valid``), polygon parts only.
+
+    Real exports carry self-intersecting polygons; ``make_valid`` may turn one
+    into a collection with stray lines or points, which are dropped. A
+    geometry with no polygon part left becomes ``None``.
+
+    Examples
+    --------
+    >>> import shapely
+    >>> bow_tie = shapely.Polygon([(0, 0), (2, 2), (2, 0), (0, 2)])
+    >>> [g.geom_type for g in repaired_polygons(np.array([bow_tie], dtype=object))]
+    ['MultiPolygon']
+    """
+    repaired = np.array(geometries, dtype=object, copy=True)
+    present = np.array([g is not None for g in repaired], dtype=bool)
+    invalid = present.copy()
+    invalid[present] = ~shapely.is_valid(repaired[present])
+    if invalid.any():
+        repaired[invalid] = [_polygon_parts(g) for g in shapely.make_valid(repaired[invalid])]
+    return repaired
+
+
+def _polygon_parts(geometry: shapely.Geometry) -> shapely.Geometry | None:
+    if geometry.geom_type in {"Polygon", "MultiPolygon"}:
+        return geometry
+    polygons = [part for part in shapely.get_parts(geometry) if part.geom_type in {"Polygon", "MultiPolygon"}]
+    flat = [p for poly in polygons for p in shapely.get_parts(poly)]
+    return shapely.MultiPolygon(flat) if flat else None
+
+
 def incident_counts_by_area(incidents: pd.DataFrame, boundaries: gpd.GeoDataFrame) -> pd.Series:
     """Count the incidents inside each boundary polygon.
 
@@ -71,11 +102,7 @@ def incident_counts_by_area(incidents: pd.DataFrame, boundaries: gpd.GeoDataFram
             f"{S.LONGITUDE}/{S.LATITUDE} columns as data.frames provides"
         )
     checked = _checked_boundaries(boundaries)
-    polygons = checked.geometry.to_numpy()
-    invalid = ~shapely.is_valid(polygons)
-    if invalid.any():
-        polygons = polygons.copy()
-        polygons[invalid] = shapely.make_valid(polygons[invalid])
+    polygons = repaired_polygons(checked.geometry.to_numpy())
     lons = pd.to_numeric(incidents[S.LONGITUDE], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
     lats = pd.to_numeric(incidents[S.LATITUDE], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
     finite = np.isfinite(lons) & np.isfinite(lats)

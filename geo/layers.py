@@ -270,35 +270,35 @@ def area_payload(
     boundaries: pd.DataFrame,
     counts: pd.Series,
     *,
-    tolerance: float,
+    outlines: np.ndarray,
     colour: str,
     weight: float,
 ) -> dict[str, Any]:
-    """Payload for ``brassmap.areas``: simplified outlines with name and incident count.
+    """Payload for ``brassmap.areas``: outlines with name and incident count.
 
     Parameters
     ----------
     boundaries : geopandas.GeoDataFrame
-        One boundary layer in EPSG:4326.
+        One boundary layer (names and ids are read from it).
     counts : pandas.Series
         Incident counts indexed by ``boundary_id`` (see :mod:`geo.areas`).
-    tolerance : float, keyword-only
-        Simplification tolerance in degrees (topology preserved).
+    outlines : numpy.ndarray, keyword-only
+        The geometries to draw, one per row (repaired and simplified by the
+        caller); vertices are rounded to 5 decimals here.
     """
     import shapely
 
-    geometries = shapely.simplify(boundaries.geometry.to_numpy(), tolerance, preserve_topology=True)
-    geometries = shapely.set_precision(geometries, 1e-5)
+    rounded = shapely.transform(outlines, lambda xy: np.round(xy, 5))
     names = boundaries[S.NAME] if S.NAME in boundaries.columns else boundaries[S.BOUNDARY_ID]
     ids = boundaries[S.BOUNDARY_ID].astype(str).tolist()
     features = []
-    for geometry, name, boundary_id in zip(geometries.tolist(), names.tolist(), ids, strict=True):
-        if geometry is None or geometry.is_empty:
+    for geometry, name, boundary_id in zip(rounded.tolist(), names.tolist(), ids, strict=True):
+        if geometry is None or geometry.is_empty or geometry.geom_type not in {"Polygon", "MultiPolygon"}:
             continue
         features.append(
             {
                 "type": "Feature",
-                "geometry": _rounded_geometry(shapely.geometry.mapping(geometry)),
+                "geometry": geometry.__geo_interface__,
                 "properties": {
                     "n": escape_text(name, max_length=TEXT_LIMIT),
                     "c": int(counts.get(boundary_id, 0)),
@@ -306,17 +306,6 @@ def area_payload(
             }
         )
     return {"features": features, "colour": colour, "weight": weight, "unit": escape_text("incidents")}
-
-
-def _rounded_geometry(mapping: dict[str, Any]) -> dict[str, Any]:
-    def walk(value: Any) -> Any:
-        if isinstance(value, float):
-            return round(value, 5)
-        if isinstance(value, list | tuple):
-            return [walk(item) for item in value]
-        return value
-
-    return {"type": mapping["type"], "coordinates": walk(mapping["coordinates"])}
 
 
 def legend_items_for_types(types_present: Sequence[str]) -> list[dict[str, Any]]:

@@ -16,11 +16,12 @@ from typing import Any, Literal
 
 import folium
 import pandas as pd
+import shapely
 from branca.element import Figure
 
 from data import schema as S
 from geo import assets
-from geo.areas import incident_counts_by_area
+from geo.areas import incident_counts_by_area, repaired_polygons
 from geo.cities import DEFAULT_CITY_NAMES, City, city_from_points, known_city
 from geo.elements import DataLayer, InlineHead, MapControl
 from geo.escape import escape_text
@@ -192,12 +193,16 @@ def _add_boundaries(
         part = boundaries.loc[kinds == kind]
         colour, weight = BOUNDARY_STYLES.get(kind, ("#5d4037", 1.5))
         tolerance = 0.0002
+        outlines = shapely.simplify(
+            repaired_polygons(part.geometry.to_numpy()), tolerance, preserve_topology=True
+        )
         while True:
-            payload = area_payload(part, counts, tolerance=tolerance, colour=colour, weight=weight)
+            payload = area_payload(part, counts, outlines=outlines, colour=colour, weight=weight)
             layer = DataLayer("areas", payload, BOUNDARY_LAYER_NAMES.get(kind, f"Boundaries: {kind}"))
             if layer.payload_size <= per_layer_budget or tolerance > 0.05:
                 break
-            tolerance *= 2.5
+            tolerance *= 2.5  # simplify the simplified outlines further: cheap, error stays < 2 × tolerance
+            outlines = shapely.simplify(outlines, tolerance, preserve_topology=True)
         layer.add_to(fmap)
         names.append(layer.layer_name)
         legend.append({"kind": "line", "colour": colour, "label": layer.layer_name})

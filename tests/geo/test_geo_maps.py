@@ -258,3 +258,39 @@ def test_a_city_outside_the_registry_is_placed_from_its_own_points() -> None:
     incidents[S.LONGITUDE] = [-87.35] * 9
     fmap = build_map(incidents, link_frame(), tiles=False)
     assert fmap.location == [41.60, -87.35]
+
+
+def test_real_boundaries_with_invalid_polygons_draw_simplified_under_the_cap(realdata) -> None:
+    import geopandas as gpd
+
+    folder = realdata / "boundaries"
+    parts = []
+    for file, column, layer in (
+        ("neighborhoods_cth_baltimore.geojson", "name", "neighbourhoods"),  # 3 MB, 2 self-intersecting
+        ("police_baltimore_districts_2023.geojson", "name", "police_districts"),
+    ):
+        frame = gpd.read_file(folder / file).to_crs(S.STORAGE_CRS)
+        parts.append(
+            gpd.GeoDataFrame(
+                {
+                    S.BOUNDARY_ID: [f"{layer}/Baltimore/{i}" for i in range(len(frame))],
+                    S.NAME: frame[column].astype(str).to_numpy(),
+                    S.LAYER: layer,
+                },
+                geometry=frame.geometry.to_numpy(),
+                crs=S.STORAGE_CRS,
+            )
+        )
+    boundaries = pd.concat(parts, ignore_index=True)
+    incidents = incident_frame(2_000, city="Baltimore")
+    incidents[S.LATITUDE] = 39.30 + (incidents[S.LATITUDE] - 42.36) / 2
+    incidents[S.LONGITUDE] = -76.61 + (incidents[S.LONGITUDE] + 83.10) / 2
+    fmap = build_map(incidents, link_frame(), boundaries=boundaries, tiles=False, asset_mode="inline")
+    layers = _layers(fmap)
+    neighbourhoods = _payload(layers["Neighbourhoods"])
+    districts = _payload(layers["Police districts"])
+    assert len(neighbourhoods["features"]) == 278
+    assert len(districts["features"]) == 9
+    # districts tile the city: (almost) every incident inside Baltimore is counted once
+    assert 0 < sum(f["properties"]["c"] for f in districts["features"]) <= 2_000
+    assert map_html_size(fmap) < MAX_HTML_BYTES
