@@ -162,8 +162,8 @@ def edge_records(links: pd.DataFrame, *, statuses: tuple[str, ...] | None) -> li
                     out.append(str(value))
             return out
 
-        leads_here = [lead_dates[i] for i in rows if lead_dates[i]]
-        confirmed_here = [confirmed[i] for i in rows if confirmed[i]]
+        leads_here: list[str] = [d for d in (lead_dates[i] for i in rows) if d]
+        confirmed_here: list[str] = [d for d in (confirmed[i] for i in rows) if d]
         edges.append(
             (
                 a_list[start],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from typing import Any
 
 import networkx as nx
 
@@ -73,7 +74,7 @@ def graph_payload(
     edge_entries = [
         _edge_entry(a, b, d) for a, b, d in graph.edges(data=True) if str(a) in shown and str(b) in shown
     ]
-    payload = {
+    payload: dict[str, Any] = {
         "nodes": node_entries,
         "edges": edge_entries,
         "legend": {

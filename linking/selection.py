@@ -113,11 +113,12 @@ def _empty_like(frame: pd.DataFrame | None) -> pd.DataFrame:
     return frame.iloc[0:0].copy() if frame is not None else pd.DataFrame()
 
 
-_POSITION_CACHE: dict[tuple[int, int], tuple[weakref.ref, weakref.ref, tuple[np.ndarray, ...]]] = {}
+_Positions = tuple[np.ndarray, np.ndarray, np.ndarray, int]
+_POSITION_CACHE: dict[tuple[int, int], tuple[weakref.ref, weakref.ref, _Positions]] = {}
 _CACHE_LOCK = threading.Lock()
 
 
-def _cached_link_positions(incidents: pd.DataFrame, links: pd.DataFrame) -> tuple[np.ndarray, ...]:
+def _cached_link_positions(incidents: pd.DataFrame, links: pd.DataFrame) -> _Positions:
     """:func:`linking.series.link_positions`, remembered per (incidents, links) object pair.
 
     Frames are never mutated (the dashboard caches them), so the integer ends

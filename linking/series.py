@@ -69,7 +69,9 @@ def _components(n_nodes: int, left: np.ndarray, right: np.ndarray) -> np.ndarray
     return labels.astype(np.int64)
 
 
-def link_positions(incidents: pd.DataFrame, links: pd.DataFrame) -> tuple[np.ndarray, ...]:
+def link_positions(
+    incidents: pd.DataFrame, links: pd.DataFrame
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     """Integer ends of every link row.
 
     Returns ``(a_pos, b_pos, gun, n_guns)``: row positions in ``incidents`` of
@@ -78,7 +80,7 @@ def link_positions(incidents: pd.DataFrame, links: pd.DataFrame) -> tuple[np.nda
     """
     if links.empty:
         empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, empty, np.int64(0)
+        return empty, empty, empty, 0
     a_pos, b_pos = positions(incidents[S.INCIDENT_ID], links[S.INCIDENT_A], links[S.INCIDENT_B])
     gun = np.full(len(links), -1, dtype=np.int64)
     n_guns = 0
@@ -88,7 +90,7 @@ def link_positions(incidents: pd.DataFrame, links: pd.DataFrame) -> tuple[np.nda
             codes, uniques = pd.factorize(links[S.FIREARM_ID][present].astype(str).to_numpy(dtype=object))
             gun[present] = codes
             n_guns = len(uniques)
-    return a_pos, b_pos, gun, np.int64(n_guns)
+    return a_pos, b_pos, gun, int(n_guns)
 
 
 def counted_edges(

@@ -95,9 +95,10 @@ def export_kml(
             line = SubElement(placemark, "LineString")
             SubElement(line, "tessellate").text = "1"
             SubElement(line, "coordinates").text = f"{where[a]} {where[b]}"
-    for series_id in [*order, *[k for k in folders if k not in order and k is not None], None]:
-        if series_id in folders:
-            document.append(folders[series_id])
+    extra: list[str | None] = [k for k in folders if k not in order and k is not None]
+    for folder_key in [*order, *extra, None]:
+        if folder_key in folders:
+            document.append(folders[folder_key])
     buffer = io.BytesIO()
     ElementTree(root).write(buffer, encoding="utf-8", xml_declaration=True)
     return buffer.getvalue()
