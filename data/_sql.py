@@ -24,7 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.dml import Insert
 
-from data import schema as S  # noqa: N812
+from data import schema as S
 
 metadata = MetaData()
 

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from data import schema as S  # noqa: N812
+from data import schema as S
 from data.fields import check_required, column_or_empty, gather_text, layer_from_name, map_values
 from data.mapping import Mapping
 from data.problems import WARNING, Problems

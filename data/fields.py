@@ -13,11 +13,15 @@ from pathlib import PurePath
 import numpy as np
 import pandas as pd
 
-from data import schema as S  # noqa: N812
+from data import schema as S
 from data.errors import IngestError
 from data.mapping import Mapping
 from data.problems import Problems
 from data.readers import RawTable
+
+
+# required ids that validation derives when the file has none
+DERIVED_IDS = frozenset({S.LINK_ID, S.BOUNDARY_ID})
 
 
 def layer_from_name(display_name: str) -> str:
@@ -48,7 +52,11 @@ def gather_text(raw: RawTable, mapping: Mapping, *, display_name: str) -> dict[s
     present = [str(c) for c in raw.frame.columns]
     index = pd.RangeIndex(len(raw.frame))
     out: dict[str, pd.Series] = {}
+    required = set(mapping.schema.required) - DERIVED_IDS
     for field, sources in mapping.columns.items():
+        absent = [column for column in sources if column not in raw.frame.columns]
+        if absent and mapping.allow_missing and field not in required:
+            continue
         parts = []
         for column in sources:
             if column not in raw.frame.columns:

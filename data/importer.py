@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from data import schema as S  # noqa: N812
+from data import schema as S
 from data.archives import DEFAULT_LIMITS, Limits, sniff_format
 from data.errors import AllRowsRejectedError, IngestError
 from data.mapping import Mapping

@@ -25,6 +25,7 @@ A mapping is a small TOML file (see ``SCHEMA.md``)::
     swap_lat_lon = false      # fix rows whose lat/lon look swapped (else reject them)
     sheet = "Sheet1"          # Excel sheet
     member = "districts.shp"  # which file inside a zip archive
+    allow_missing = true      # optional fields whose column is absent are left empty
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from data import schema as S  # noqa: N812
+from data import schema as S
 from data.errors import MappingError
 
 _SECTIONS = (
@@ -42,7 +43,7 @@ _SECTIONS = (
     "formats", "constants", "csv", "options",
 )
 _CSV_KEYS = ("delimiter", "encoding", "decimal")
-_OPTION_KEYS = ("crs", "swap_lat_lon", "sheet", "member")
+_OPTION_KEYS = ("crs", "swap_lat_lon", "sheet", "member", "allow_missing")
 _SPECIAL_FORMATS = ("iso", "excel")
 # input-only fields accepted in [columns] besides the schema fields
 _EXTRA_INPUTS: dict[str, tuple[str, ...]] = {
@@ -83,6 +84,9 @@ class Mapping:
         Excel sheet name or 0-based index.
     member : str or None
         The file to read inside a zip archive.
+    allow_missing : bool
+        Optional fields whose source column is absent are left empty instead
+        of failing the import (required fields still fail).
     """
 
     kind: str
@@ -101,6 +105,7 @@ class Mapping:
     swap_lat_lon: bool = False
     sheet: str | int | None = None
     member: str | None = None
+    allow_missing: bool = False
 
     @property
     def schema(self) -> S.RecordSchema:
@@ -261,8 +266,10 @@ def parse_mapping(text: str, *, name: str = "<mapping>") -> Mapping:
                 f"[csv] encoding = {encoding!r} is not a known encoding (try \"utf-8\" or \"cp1252\")"
             )
     swap = options.get("swap_lat_lon", False)
-    if not isinstance(swap, bool):
-        problems.append(f"[options] swap_lat_lon = {swap!r}: expected true or false")
+    allow_missing = options.get("allow_missing", False)
+    for key, flag in (("swap_lat_lon", swap), ("allow_missing", allow_missing)):
+        if not isinstance(flag, bool):
+            problems.append(f"[options] {key} = {flag!r}: expected true or false")
     crs = options.get("crs")
     if crs is not None:
         from pyproj import CRS
@@ -291,6 +298,7 @@ def parse_mapping(text: str, *, name: str = "<mapping>") -> Mapping:
         swap_lat_lon=bool(swap),
         sheet=options.get("sheet"),
         member=None if options.get("member") is None else str(options["member"]),
+        allow_missing=bool(allow_missing),
     )
 
 

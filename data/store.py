@@ -25,7 +25,7 @@ from sqlalchemy import bindparam, create_engine, delete, func, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from data import schema as S  # noqa: N812
+from data import schema as S
 from data._sql import IMPORTS, META, TABLES, metadata, tune, upsert_statement
 from data.errors import StoreError
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from data import schema as S  # noqa: N812
+from data import schema as S
 from data.coords import EMPTY_LOCATION, check_coordinates, parse_location
 from data.errors import IngestError
 from data.fields import (
