@@ -19,7 +19,6 @@ from data.mapping import Mapping
 from data.problems import Problems
 from data.readers import RawTable
 
-
 # required ids that validation derives when the file has none
 DERIVED_IDS = frozenset({S.LINK_ID, S.BOUNDARY_ID})
 
