@@ -209,6 +209,19 @@ def _add_boundaries(
     return names
 
 
+def _fit_to_series(fmap: folium.Map, placed: pd.DataFrame, series_id: str) -> None:
+    """Open the map on the selected series (instead of its cities) when it has placed incidents."""
+    members = placed.loc[placed[S.SERIES_ID].astype("string") == series_id]
+    if members.empty:
+        return
+    lats, lons = members[S.LATITUDE].astype(float), members[S.LONGITUDE].astype(float)
+    pad = 0.005
+    fmap.fit_bounds(
+        [[lats.min() - pad, lons.min() - pad], [lats.max() + pad, lons.max() + pad]],
+        max_zoom=15,
+    )
+
+
 def build_map(
     incidents: pd.DataFrame,
     links: pd.DataFrame,
@@ -340,6 +353,7 @@ def build_map(
         )
         path.add_to(fmap)
         layer_names.append(path.layer_name)
+        _fit_to_series(fmap, placed, str(selected_series_id))
 
     firearm_count = 0
     if firearms is not None and len(firearms) and {S.LONGITUDE, S.LATITUDE} <= set(firearms.columns):

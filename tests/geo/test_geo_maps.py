@@ -294,3 +294,15 @@ def test_real_boundaries_with_invalid_polygons_draw_simplified_under_the_cap(rea
     # districts tile the city: (almost) every incident inside Baltimore is counted once
     assert 0 < sum(f["properties"]["c"] for f in districts["features"]) <= 2_000
     assert map_html_size(fmap) < MAX_HTML_BYTES
+
+
+def test_a_selected_series_opens_the_map_on_its_incidents() -> None:
+    incidents = incident_frame(12)
+    fmap = build_map(incidents, link_frame(), selected_series_id="S-2", cities=["Detroit", "Memphis"])
+    html = fmap.get_root().render()
+    last = re.findall(r"fitBounds\(\s*(\[\[.*?\]\]),\s*(\{.*?\})", html, flags=re.DOTALL)[-1]
+    (south, west), (north, east) = json.loads(last[0])
+    members = incidents.iloc[3:6]
+    assert south < members[S.LATITUDE].min() and members[S.LATITUDE].max() < north
+    assert west < members[S.LONGITUDE].min() and members[S.LONGITUDE].max() < east
+    assert json.loads(last[1]) == {"maxZoom": 15}
