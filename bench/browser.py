@@ -35,7 +35,7 @@ CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]  # fmt: skip
-READY_TIMEOUT_S = 120.0
+READY_TIMEOUT_S = 180.0
 
 _SCRIPT_DONE = (
     "() => { const app = document.querySelector('[data-testid=stApp]');"
@@ -130,8 +130,12 @@ def _page_ready(page: Any) -> dict[str, bool]:
     return state
 
 
-def open_until_ready(page: Any, url: str, *, timeout_s: float = READY_TIMEOUT_S) -> float:
-    """Navigate to ``url``; return seconds until script, map and graph are all done."""
+def open_until_ready(page: Any, url: str, *, timeout_s: float = READY_TIMEOUT_S) -> tuple[float, str]:
+    """Navigate to ``url``; return (seconds until script, map and graph are done, what was missing).
+
+    After ``timeout_s`` the seconds are the timeout (a lower bound) and the
+    second item names the parts not drawn yet; it is ``""`` when all were.
+    """
     start = time.perf_counter()
     page.goto(url, wait_until="commit")
     deadline = start + timeout_s
@@ -139,10 +143,9 @@ def open_until_ready(page: Any, url: str, *, timeout_s: float = READY_TIMEOUT_S)
     while time.perf_counter() < deadline:
         state = _page_ready(page)
         if all(state.values()):
-            return time.perf_counter() - start
+            return time.perf_counter() - start, ""
         page.wait_for_timeout(25)
-    missing = ", ".join(name for name, done in state.items() if not done) or "everything"
-    raise BenchError(f"dashboard not ready after {timeout_s:.0f} s at {url}: {missing} not drawn")
+    return timeout_s, ", ".join(name for name, done in state.items() if not done) or "page"
 
 
 def browser_figures(
@@ -151,15 +154,18 @@ def browser_figures(
     log_file: Path,
     *,
     screenshot: Path | None = None,
+    first_timeout_s: float = 900.0,
 ) -> dict[str, Any]:
     """Measure filter change -> map and graph drawn, and the dashboard's peak memory.
 
     Returns
     -------
     dict
-        ``browser_filter_to_ready_s`` (p50/p95 over ``filters``), ``first_page_ready_s``
-        (the first open: the server loads the store), ``peak_rss_mb`` (VmHWM of
-        the server process and its children) and ``blocked_requests``.
+        ``browser_filter_to_ready_s`` (p50/p95 over ``filters``; a change not done
+        within :data:`READY_TIMEOUT_S` counts as the timeout and is flagged),
+        ``first_page_ready_s`` (the first open, default filter: the server loads
+        the store), ``peak_rss_mb`` (VmHWM of the server process and its
+        children) and ``blocked_requests``.
     """
     from playwright.sync_api import sync_playwright
 
@@ -181,15 +187,27 @@ def browser_figures(
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.route("**/*", route)
-            first = open_until_ready(page, filter_url(base_url, Filters()))
-            seconds = [open_until_ready(page, filter_url(base_url, chosen)) for chosen in filters]
+            home = filter_url(base_url, Filters())
+            first, first_missing = open_until_ready(page, home, timeout_s=first_timeout_s)
+            if first_missing:
+                raise BenchError(
+                    f"the dashboard's first page was not ready after {first_timeout_s:.0f} s "
+                    f"({first_missing} not drawn); see {log_file}"
+                )
+            runs = [open_until_ready(page, filter_url(base_url, chosen)) for chosen in filters]
             if screenshot is not None:
                 page.screenshot(path=str(screenshot), full_page=False)
         finally:
             browser.close()
         peak = tree_peak_rss_mb(pid)
+    figure = spread([seconds for seconds, _ in runs], digits=3)
+    timeouts = [missing for _, missing in runs if missing]
+    if timeouts:
+        figure["timeouts"] = len(timeouts)
+        figure["timeout_s"] = READY_TIMEOUT_S
+        figure["note"] = "timed-out changes count as the timeout, so p50/p95 are lower bounds"
     return {
-        "browser_filter_to_ready_s": spread(seconds, digits=3),
+        "browser_filter_to_ready_s": figure,
         "first_page_ready_s": round(first, 3),
         "peak_rss_mb": peak,
         "blocked_requests": len(blocked),

@@ -17,7 +17,7 @@ import pandas as pd
 from bench.errors import BenchError
 from bench.stats import timed
 from bench.stores import REPO_ROOT
-from data import schema as S  # noqa: N812
+from data import schema as S
 
 PRESETS_DIR = REPO_ROOT / "data" / "presets"
 _DATE_TYPES = ("datetime", "date")

@@ -17,7 +17,7 @@ from bench.stats import median, spread, timed
 from bench.stores import bench_paths, ensure_demo_store
 from bench.targets import evaluate_targets
 from bench.workload import varied_filters
-from data import schema as S  # noqa: N812
+from data import schema as S
 from linking.filters import Filters
 
 

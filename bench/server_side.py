@@ -15,7 +15,7 @@ import pandas as pd
 
 from bench.stats import median, spread, timed_cpu
 from bench.workload import data_date_range, median_index
-from data import schema as S  # noqa: N812
+from data import schema as S
 from linking.filters import Filters
 
 DEFAULT_GRAPH_CAP = 1_500

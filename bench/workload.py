@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from data import schema as S  # noqa: N812
+from data import schema as S
 from linking.filters import Filters
 
 # window lengths an analyst picks: four weeks, a quarter, half a year, a year, two years
