@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from data import schema as S  # noqa: N812
+from data import schema as S
 from geo.cities import DEFAULT_CITIES
 from geo.maps import build_map, map_html_size
 from linking.payload import graph_payload
