@@ -30,6 +30,19 @@ def _memory_gb() -> float | None:
     return None
 
 
+def cpu_pressure() -> float | None:
+    """Share of the last minute (percent) in which some runnable task waited for a CPU (Linux PSI)."""
+    try:
+        first = Path("/proc/pressure/cpu").read_text(encoding="utf-8").splitlines()[0]
+    except (OSError, IndexError):
+        return None
+    fields = dict(part.split("=", 1) for part in first.split()[1:])
+    try:
+        return float(fields["avg60"])
+    except (KeyError, ValueError):
+        return None
+
+
 def machine_info() -> dict[str, Any]:
     """Return cores, memory, CPU model, OS, Python, the load average and the UTC date of the run.
 
@@ -43,6 +56,7 @@ def machine_info() -> dict[str, Any]:
         "os": f"{platform.system()} {platform.release()}",
         "python": sys.version.split()[0],
         "load_average_1m": round(os.getloadavg()[0], 2),
+        "cpu_pressure_avg60_pct": cpu_pressure(),
         "date_utc": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
 

@@ -54,7 +54,10 @@ def performance_markdown(report: dict[str, Any]) -> str:
         f"Machine: {machine.get('nproc')} cores ({machine.get('cpu_model')}), {machine.get('memory_gb')} GB, "
         f"{machine.get('os')}, Python {machine.get('python')}; run {machine.get('date_utc')}, "
         f"load average {machine.get('load_average_1m')} at start "
-        f"and {details.get('load_average_1m_at_end')} at the end (shared machine).",
+        f"and {details.get('load_average_1m_at_end')} at the end; CPU pressure (PSI some, avg60) "
+        f"{machine.get('cpu_pressure_avg60_pct')} % at start, "
+        f"{details.get('cpu_pressure_avg60_pct_at_end')} % at the end "
+        "(shared machine: other jobs were running).",
         "",
         f"Data: {dataset.get('incidents')} incidents, {dataset.get('links')} links (synthetic demo, seed "
         f"{dataset.get('seed')}).",

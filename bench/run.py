@@ -12,7 +12,7 @@ import pandas as pd
 
 from bench import baselines, ingest, server_side
 from bench.errors import BenchError
-from bench.machine import machine_info, tree_peak_rss_mb
+from bench.machine import cpu_pressure, machine_info, tree_peak_rss_mb
 from bench.stats import median, spread, timed
 from bench.stores import bench_paths, ensure_demo_store
 from bench.targets import evaluate_targets
@@ -170,6 +170,7 @@ def run_benchmark(options: RunOptions, *, log: Any = print) -> dict[str, Any]:
             report["peak_rss_mb"] = measured.pop("peak_rss_mb")
             details["browser"] = measured
     details["load_average_1m_at_end"] = round(os.getloadavg()[0], 2)
+    details["cpu_pressure_avg60_pct_at_end"] = cpu_pressure()
     report["details"] = details
     report["errors"] = errors
     report["targets"] = evaluate_targets(report)
