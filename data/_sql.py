@@ -8,6 +8,8 @@ PostgreSQL both have ``INSERT ... ON CONFLICT DO UPDATE``).
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -29,7 +31,7 @@ from data import schema as S
 metadata = MetaData()
 
 # logical dtype -> (SQL type, storage form)
-_SQL_TYPES = {
+_SQL_TYPES: dict[str, Any] = {
     "string": Text,
     "category": Text,
     "datetime": BigInteger,  # epoch ns UTC
@@ -43,7 +45,7 @@ _SQL_TYPES = {
 
 def _table(kind: str, *extra: Column) -> Table:
     schema = S.SCHEMAS[kind]
-    columns = [
+    columns: list[Column[Any]] = [
         Column(f.name, _SQL_TYPES[f.dtype], primary_key=f.name == schema.id_field) for f in schema.fields
     ]
     return Table(kind, metadata, *columns, *extra, Column(S.SOURCE_IMPORT_ID, Integer))
@@ -89,14 +91,13 @@ def upsert_statement(connection: Connection, table: Table, columns: list[str] | 
     Columns left out keep their stored values on conflict (an import that
     does not map a field does not erase it).
     """
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    inserts: dict[str, Any] = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
     name = connection.dialect.name
-    if name == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
-    elif name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
+    if name not in inserts:
         raise NotImplementedError(f"the store supports SQLite and PostgreSQL, not {name}")
-    statement = insert(table)
+    statement = inserts[name](table)
     keys = [c.name for c in table.primary_key.columns]
     chosen = columns or [c.name for c in table.columns]
     updates = {name: statement.excluded[name] for name in chosen if name not in keys}

@@ -61,7 +61,7 @@ def validate_boundaries(
     check_required(name, S.NAME, problems, mapping)
     city = map_values(column_or_empty(texts, S.CITY, n), S.CITY, mapping, problems)
     layer = column_or_empty(texts, S.LAYER, n).fillna(layer_from_name(display_name))
-    geometry = np.asarray(raw.geometry.to_numpy(), dtype=object)
+    geometry: np.ndarray = np.array(list(raw.geometry), dtype=object)
     wkt_short = pd.Series(
         [("" if g is None else g.geom_type) for g in geometry], dtype="string"
     )
@@ -75,7 +75,9 @@ def validate_boundaries(
         wkt_short,
         "not a polygon; boundaries must be Polygon or MultiPolygon features",
     )
-    bounds = shapely.bounds(np.where(missing, None, geometry).astype(object))
+    probe = geometry.copy()
+    probe[missing] = None
+    bounds = shapely.bounds(probe)
     with np.errstate(invalid="ignore"):
         lon_bad = (np.abs(bounds[:, [0, 2]]) > 180).any(axis=1)
         out_of_range = lon_bad | (np.abs(bounds[:, [1, 3]]) > 90).any(axis=1)

@@ -53,7 +53,9 @@ def parse_location(text: pd.Series, field: str, problems: Problems) -> tuple[pd.
     return lat, lon
 
 
-def haversine_km(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
+def haversine_km(
+    lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray | float, lon2: np.ndarray | float
+) -> np.ndarray:
     """Great-circle distance in km (vectorised)."""
     p1, p2 = np.radians(lat1), np.radians(lat2)
     dp = p2 - p1

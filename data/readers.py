@@ -12,6 +12,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -26,6 +27,9 @@ from data.archives import (
     sniff_format,
 )
 from data.errors import IngestError, UnsupportedFormatError
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 from data.mapping import Mapping
 
 _DELIMITERS = ",;\t|"
@@ -55,7 +59,7 @@ class RawTable:
 
     frame: pd.DataFrame
     rows: np.ndarray
-    geometry: object = None
+    geometry: gpd.GeoSeries | None = None
     crs_declared: bool = True
     notices: list[str] = field(default_factory=list)
     source_format: str = "csv"

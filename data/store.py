@@ -178,7 +178,10 @@ class Store:
                         warnings=source.warnings,
                     )
                 )
-                import_id = int(result.inserted_primary_key[0])
+                primary = result.inserted_primary_key
+                if primary is None:
+                    raise StoreError(f"{self._shown_url()}: the database gave the import record no id")
+                import_id = int(primary[0])
                 for kind in S.KINDS:
                     frame = records.get(kind)
                     if frame is None or frame.empty:
