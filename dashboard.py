@@ -13,8 +13,7 @@ st.set_page_config(page_title="brassmap", layout="wide")
 with panel_guard("page"):
     ctx = build_context()
     banners.banners_ui(ctx)
-    with panel_guard("overview"):
-        overview.overview_section(ctx)
+    overview_slot = st.container()  # filled last: map and graph draw first, the deltas need a 2nd selection
     map_column, graph_column = st.columns([3, 2])
     with map_column, panel_guard("map"):
         map_view.map_ui(ctx.selection, series_id=ctx.series_id, tiles=ctx.tiles)
@@ -22,6 +21,8 @@ with panel_guard("page"):
         graph_view.graph_ui(ctx.selection, series_id=ctx.series_id)
     with panel_guard("series table"):
         series_view.series_section(ctx)
+    with overview_slot, panel_guard("overview"):
+        overview.overview_section(ctx)
     with panel_guard("series drill-down"):
         drilldown.drilldown_section(ctx)
     exports_tab, import_tab = st.tabs(["Exports", "Import data"])

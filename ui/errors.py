@@ -8,6 +8,7 @@ panel leaves the rest of the page working.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -35,8 +36,10 @@ def panel_guard(panel: str) -> Iterator[None]:
     else is an internal error: the user gets a generic message with a reference
     to the server log.
     """
+    started = time.perf_counter()
     try:
         yield
+        LOG.info("panel %s drawn in %.3f s", panel, time.perf_counter() - started)
     except (RerunException, StopException):  # Streamlit's own control flow (st.rerun, st.stop)
         raise
     except ValueError as exc:

@@ -119,7 +119,6 @@ def test_browser_dashboard_filters_pick_export_import(browser, demo_server, arti
         page.locator(".vega-embed svg").first.wait_for()
         assert page.locator(".vega-embed svg .mark-symbol path").count() > 0
         graph_all = graph_caption(page)
-        page.screenshot(path=str(artifacts / "main_view.png"), full_page=False)
 
         # change city and dates: numbers, map and graph all follow
         only_city(page, "Detroit")
@@ -130,6 +129,9 @@ def test_browser_dashboard_filters_pick_export_import(browser, demo_server, arti
         assert wait_drawn(page, incidents_now) == incidents_now
         assert graph_caption(page) != graph_all
         assert "cities=Detroit" in page.url and "date_from=" in page.url
+        page.locator(".vega-embed svg").first.wait_for()
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(artifacts / "main_view.png"), full_page=False)
 
         # pick a series: the drill-down shows it with its incidents and links
         picker = page.get_by_role("combobox", name="Pick a series")
