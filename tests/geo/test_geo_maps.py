@@ -306,3 +306,63 @@ def test_a_selected_series_opens_the_map_on_its_incidents() -> None:
     assert south < members[S.LATITUDE].min() and members[S.LATITUDE].max() < north
     assert west < members[S.LONGITUDE].min() and members[S.LONGITUDE].max() < east
     assert json.loads(last[1]) == {"maxZoom": 15}
+
+
+def test_every_layer_at_its_limit_together_stays_under_two_megabytes() -> None:
+    import geopandas as gpd
+    import shapely
+
+    n = 10_000
+    rng = np.random.default_rng(8)
+    incidents = incident_frame(n, text="y" * 500)
+    incidents[S.LATITUDE] = 42.36 + rng.uniform(-0.15, 0.15, n)
+    incidents[S.LONGITUDE] = -83.1 + rng.uniform(-0.2, 0.2, n)
+    incidents[S.SERIES_ID] = pd.array(
+        ["S-BIG"] * 600 + [f"S-{i // 3}" for i in range(n - 600)], dtype="string"
+    )
+    incidents[S.DISTRICT] = [f"district {i} " + "z" * 100 for i in range(n)]
+    ids = incidents[S.INCIDENT_ID].to_numpy()
+    links = pd.DataFrame(
+        {
+            S.INCIDENT_A: ids[rng.integers(0, n, 20_000)],
+            S.INCIDENT_B: ids[rng.integers(0, n, 20_000)],
+            S.STATUS: "hit",
+            S.LEAD_NUMBER: "L" * 150,
+            S.SITE: [f"site {i} " + "s" * 100 for i in range(20_000)],
+        }
+    )
+    guns = pd.DataFrame(
+        {
+            S.FIREARM_ID: [f"F{i}" + "f" * 100 for i in range(3_000)],
+            S.MODEL: "x" * 200,
+            S.LATITUDE: 42.36 + rng.uniform(-0.1, 0.1, 3_000),
+            S.LONGITUDE: -83.1 + rng.uniform(-0.1, 0.1, 3_000),
+        }
+    )
+    angles = np.linspace(0, 2 * np.pi, 200)
+    rows = []
+    for layer in ("city_limits", "police_districts", "neighbourhoods"):
+        for i in range(200):
+            x, y = -83.3 + (i % 20) * 0.02, 42.2 + (i // 20) * 0.015
+            radius = 0.008 + 0.002 * rng.random(200)
+            ring = np.c_[x + radius * np.cos(angles), y + radius * np.sin(angles)]
+            rows.append((f"{layer}/{i}", "b" * 150, layer, shapely.Polygon(ring)))
+    boundaries = gpd.GeoDataFrame(
+        {S.BOUNDARY_ID: [r[0] for r in rows], S.NAME: [r[1] for r in rows], S.LAYER: [r[2] for r in rows]},
+        geometry=[r[3] for r in rows],
+        crs=S.STORAGE_CRS,
+    )
+    fmap = build_map(
+        incidents,
+        links,
+        firearms=guns,
+        boundaries=boundaries,
+        selected_series_id="S-BIG",
+        asset_mode="inline",
+        include_sensitive=True,
+    )
+    assert map_html_size(fmap) < MAX_HTML_BYTES
+    summary = fmap.brassmap_summary
+    assert summary.mode == "points" and summary.incidents_drawn == n
+    assert 0 < summary.links_drawn < 20_000
+    assert any(note.startswith(f"Showing {summary.links_drawn:,} of 20,000 links") for note in summary.notes)
