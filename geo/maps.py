@@ -125,7 +125,7 @@ def _map_cities(incidents: pd.DataFrame, cities: Sequence[str] | None) -> list[C
     return resolved
 
 
-def _new_map(cities: list[City], *, tiles: bool, asset_mode: AssetMode) -> folium.Map:
+def _new_map(cities: list[City], *, tiles: bool, asset_mode: AssetMode, static_url: str) -> folium.Map:
     if len(cities) == 1:
         centre, zoom = [cities[0].latitude, cities[0].longitude], cities[0].zoom
     elif cities:
@@ -140,7 +140,7 @@ def _new_map(cities: list[City], *, tiles: bool, asset_mode: AssetMode) -> foliu
     fmap.options["max_zoom"] = 19
     fmap.options["min_zoom"] = 3
     if asset_mode == "static":
-        js, css = assets.static_links()
+        js, css = assets.static_links(static_url)
         fmap.default_js = js
         fmap.default_css = css
     elif asset_mode == "inline":
@@ -236,6 +236,7 @@ def build_map(
     max_points: int = 10_000,
     max_links: int = MAX_LINKS,
     include_sensitive: bool = False,
+    static_url: str = assets.STATIC_URL_PREFIX,
 ) -> folium.Map:
     """Build the incident map.
 
@@ -267,6 +268,10 @@ def build_map(
         Draw at most this many link lines (selected series first, then hits).
     include_sensitive : bool, keyword-only
         Show narratives and serial numbers in popups.
+    static_url : str, keyword-only
+        Where the browser finds ``static/vendor/`` in ``"static"`` mode; change
+        it when Streamlit runs under ``server.baseUrlPath`` (e.g.
+        ``"/brassmap/app/static/vendor/"``). Must end with ``/``.
 
     Returns
     -------
@@ -276,7 +281,7 @@ def build_map(
     _require(incidents, [S.INCIDENT_ID, S.LONGITUDE, S.LATITUDE], "incidents")
     _require(links, [S.INCIDENT_A, S.STATUS], "links")
     placed = finite_points(incidents)
-    fmap = _new_map(_map_cities(placed, cities), tiles=tiles, asset_mode=asset_mode)
+    fmap = _new_map(_map_cities(placed, cities), tiles=tiles, asset_mode=asset_mode, static_url=static_url)
     notes: list[str] = []
     layer_names: list[str] = []
 

@@ -366,3 +366,14 @@ def test_every_layer_at_its_limit_together_stays_under_two_megabytes() -> None:
     assert summary.mode == "points" and summary.incidents_drawn == n
     assert 0 < summary.links_drawn < 20_000
     assert any(note.startswith(f"Showing {summary.links_drawn:,} of 20,000 links") for note in summary.notes)
+
+
+def test_static_url_can_follow_a_base_url_path() -> None:
+    html = (
+        build_map(incident_frame(3), link_frame(), static_url="/brassmap/app/static/vendor/")
+        .get_root()
+        .render()
+    )
+    assert '<script src="/brassmap/app/static/vendor/leaflet.js">' in html
+    with pytest.raises(ValueError, match="must end with '/'"):
+        build_map(incident_frame(3), link_frame(), static_url="/app/static/vendor")
