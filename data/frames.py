@@ -204,21 +204,29 @@ def load_frames(store: Store, *, use_snapshot: bool = True) -> Frames:
 
 
 def _write_snapshot(store: Store, folder: Path, tables: dict[str, pd.DataFrame]) -> None:
+    import os
     import shutil
+    import uuid
 
     parent = folder.parent
     parent.mkdir(parents=True, exist_ok=True)
     for old in parent.iterdir():
-        if old != folder and old.is_dir():
+        if old != folder and old.is_dir() and not old.name.startswith("."):
             shutil.rmtree(old, ignore_errors=True)
-    folder.mkdir(exist_ok=True)
+    # write beside, then rename: a reader never sees a half-written snapshot
+    staging = parent / f".{folder.name}.{uuid.uuid4().hex[:8]}"
+    staging.mkdir()
     for kind, table in tables.items():
         fixed = table.copy()
         for column in fixed.columns:
             if fixed[column].dtype == object and column != S.GEOMETRY:
                 fixed[column] = fixed[column].astype("string") if _textual(fixed[column]) else fixed[column]
-        fixed.to_parquet(folder / f"{kind}.parquet", index=False)
-    (folder / "complete").write_text("ok\n")
+        fixed.to_parquet(staging / f"{kind}.parquet", index=False)
+    (staging / "complete").write_text("ok\n")
+    try:
+        os.rename(staging, folder)
+    except OSError:  # another process published the same version first
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _textual(values: pd.Series) -> bool:

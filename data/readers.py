@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -232,8 +233,13 @@ def _read_excel(path: Path, mapping: Mapping, *, display_name: str) -> RawTable:
     sheet = 0 if mapping.sheet is None else mapping.sheet
     try:
         grid = pd.read_excel(path, sheet_name=sheet, header=None, dtype=object, engine="openpyxl")
-    except ValueError as exc:
-        raise IngestError(f"{display_name}: cannot read sheet {sheet!r}: {exc}; set [options] sheet") from exc
+    except (ValueError, KeyError, zipfile.BadZipFile) as exc:
+        if "worksheet" in str(exc).casefold() and "could not read" not in str(exc).casefold():
+            raise IngestError(f"{display_name}: no sheet {sheet!r} ({exc}); set [options] sheet") from exc
+        raise IngestError(
+            f"{display_name}: the workbook cannot be read: its XML is invalid or unsafe (entity "
+            "declarations and DTDs are refused). Re-save it from Excel, or export it as CSV."
+        ) from exc
     if grid.empty:
         raise IngestError(f"{display_name}: sheet {sheet!r} is empty; expected a header row and data rows")
     header = ["" if pd.isna(v) else str(v).strip() for v in grid.iloc[0]]

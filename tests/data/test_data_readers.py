@@ -115,3 +115,30 @@ def test_excel_and_parquet(tmp_path):
     parquet = tmp_path / "t.parquet"
     frame.to_parquet(parquet)
     assert read_validated(parquet, mapping).records["incidents"]["incident_id"].tolist() == ["007", "008"]
+
+
+def test_billion_laughs_workbook_is_one_clear_error(tmp_path):
+    import zipfile
+
+    good = tmp_path / "good.xlsx"
+    pd.DataFrame({"id": ["1"], "city": ["Detroit"]}).to_excel(good, index=False)
+    bomb = tmp_path / "bomb.xlsx"
+    dtd = b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>'
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(bomb, "w") as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "xl/worksheets/sheet1.xml":
+                data = dtd + data.replace(b"<t>id</t>", b"<t>&lol2;</t>")
+            target.writestr(name, data)
+    with pytest.raises(IngestError) as info:
+        read_validated(bomb, incident_mapping(), display_name="upload.xlsx")
+    message = str(info.value)
+    assert message.startswith("upload.xlsx: the workbook cannot be read: its XML is invalid or unsafe")
+    assert str(tmp_path) not in message
+
+
+def test_unknown_sheet_named(tmp_path):
+    book = tmp_path / "book.xlsx"
+    pd.DataFrame({"id": ["1"]}).to_excel(book, index=False)
+    with pytest.raises(IngestError, match=r"book\.xlsx: no sheet 'Leads'"):
+        read_validated(book, incident_mapping('[options]\nsheet = "Leads"\n'))
