@@ -57,6 +57,7 @@ def previous_period(filters: Filters) -> Filters | None:
 
     Examples
     --------
+    >>> from datetime import date
     >>> f = Filters(date_from=date(2021, 2, 1), date_to=date(2021, 2, 28))
     >>> p = previous_period(f)
     >>> (p.date_from, p.date_to)

@@ -42,7 +42,7 @@ def filters_from_params(params: dict[str, list[str]]) -> tuple[Filters, str | No
         return Filters.from_dict(flat), None
     except ValueError as exc:
         LOG.info("ignoring URL filter: %s", exc)
-        return Filters(), f"The link's filter could not be used, so the default view is shown. {md(exc)}"
+        return Filters(), f"The link's filter could not be used, so the default view is shown. {exc}"
 
 
 def read_url_once() -> Filters | None:
@@ -63,7 +63,7 @@ def show_url_notice() -> None:
     """Show (once per session) why the URL's filter was not used."""
     notice = st.session_state.pop(K_NOTICE, None)
     if notice:
-        st.warning(notice, icon=":material/link_off:")
+        st.warning(md(notice), icon=":material/link_off:")
 
 
 def tiles_on() -> bool:

@@ -7,10 +7,12 @@ import re
 from datetime import date, timedelta
 
 import pandas as pd
+from streamlit.testing.v1 import AppTest
 
 from data import schema as S
 from linking.filters import Filters
 from linking.selection import select
+from tests.ui.conftest import DASHBOARD
 from ui.text import md
 
 
@@ -107,7 +109,7 @@ def test_ui_bad_url_parameter_gives_defaults_and_a_notice(app, demo_frames):
     at = app(date_from="last-tuesday")
     assert not at.exception
     notices = [w.value for w in at.warning if "could not be used" in w.value]
-    assert notices and "date" in notices[0]
+    assert notices and "last\\-tuesday" in notices[0]
     assert count(metrics(at)["Incidents"]) == len(expected(demo_frames, Filters()).incidents)
 
 
@@ -141,3 +143,13 @@ def test_ui_picking_a_series_shows_its_drilldown(app, demo_frames):
     incident_tables = [df.value for df in at.dataframe if S.INCIDENT_ID in df.value.columns]
     assert len(incident_tables[0]) == biggest[S.SERIES_SIZE]
     assert param(at, "series_id") == biggest[S.SERIES_ID]
+
+
+def test_ui_unreadable_database_gives_a_message_not_a_traceback(monkeypatch, tmp_path):
+    not_a_database = tmp_path / "notes.sqlite"
+    not_a_database.write_text("this is not a database\n" * 100)
+    monkeypatch.setenv("BRASSMAP_DB", f"sqlite:///{not_a_database}")
+    at = AppTest.from_file(str(DASHBOARD), default_timeout=60).run()
+    assert not at.exception
+    assert [e.value for e in at.error], "the user is told the page could not be shown"
+    assert all("Traceback" not in e.value for e in at.error)
