@@ -110,3 +110,14 @@ def test_demo_if_empty_leaves_a_filled_store_alone(tmp_path, mapping_file, capsy
     assert main(["import", str(path), "--mapping", str(mapping_file), "--db", db]) == 0
     assert main(["demo", "--db", db, "--if-empty"]) == 0
     assert "already holds data; nothing to do" in capsys.readouterr().out
+
+
+def test_demo_fills_a_synthetic_store(tmp_path, capsys):
+    from data.store import Store
+
+    db = f"sqlite:///{tmp_path / 'demo.sqlite'}"
+    assert main(["demo", "--db", db, "--seed", "3", "--incidents", "300"]) == 0
+    assert "(synthetic)" in capsys.readouterr().out
+    frames = Store(db).load_frames()
+    assert len(frames.incidents) == 300 and frames.is_synthetic
+    assert frames.incidents["is_synthetic"].all()

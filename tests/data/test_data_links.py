@@ -97,6 +97,14 @@ def test_links_resolve_evidence_and_test_fires(store, tmp_path):
     assert batch.rejects.set_index("row").loc[4, "reason"] == (
         "unknown evidence id (not in the store); import the evidence first"
     )
+    import_file(path, mapping, store)
+    frames = store.load_frames()
+    assert list(frames.links["status"].cat.categories) == ["lead", "hit", "pending", "excluded"]
+    test_fire = frames.links.set_index("link_id").loc["003~firearm:G1"]
+    assert pd.isna(test_fire["incident_b"]) and test_fire["firearm_id"] == "G1"
+    assert str(frames.links["incident_b"].dtype) == "string"
+    calibers = frames.incidents.set_index("incident_id")["caliber"]
+    assert calibers["003"] == "9mm Luger" and calibers["002"] == "unknown/other"
 
 
 def test_reimport_changes_nothing_and_count_is_not_doubled(store, tmp_path):

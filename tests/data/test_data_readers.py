@@ -142,3 +142,15 @@ def test_unknown_sheet_named(tmp_path):
     pd.DataFrame({"id": ["1"]}).to_excel(book, index=False)
     with pytest.raises(IngestError, match=r"book\.xlsx: no sheet 'Leads'"):
         read_validated(book, incident_mapping('[options]\nsheet = "Leads"\n'))
+
+
+def test_upload_name_is_never_used_as_a_path(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    upload = incident_csv(tmp_path, [ROW.format(id=1)], name="tmp_upload_123")
+    batch = read_validated(upload, incident_mapping(), display_name="../../x.csv")
+    assert batch.file_name == "../../x.csv" and batch.rows_stored == 1
+    assert not (tmp_path.parent.parent / "x.csv").exists()
+    with pytest.raises(IngestError, match=r"^\.\./\.\./x\.csv: ragged rows"):
+        read_validated(
+            write(tmp_path, "u2", HEADER + "1,2\n"), incident_mapping(), display_name="../../x.csv"
+        )
