@@ -8,7 +8,6 @@ before anything is extracted, and gzip streams are decompressed with a byte cap.
 from __future__ import annotations
 
 import gzip
-import shutil
 import stat
 import zipfile
 from dataclasses import dataclass
@@ -240,10 +239,3 @@ def pick_member(files: list[Path], root: Path, *, member: str | None, display_na
         + ", ".join(f.relative_to(root).as_posix() for f in readable)
         + "); name one with [options] member = \"...\" in the mapping"
     )
-
-
-def copy_plain(path: Path, target: Path) -> Path:
-    """Copy a file into a working folder (used when a reader needs a suffix)."""
-    out = target / path.name
-    shutil.copyfile(path, out)
-    return out

@@ -177,6 +177,3 @@ def column_or_empty(texts: dict[str, pd.Series], field: str, length: int) -> pd.
 def string_ids(text: pd.Series) -> pd.Series:
     """Ids as trimmed text with leading zeros kept (``string`` dtype)."""
     return text.astype("string").str.strip()
-
-
-KIND_ID = {kind: schema.id_field for kind, schema in S.SCHEMAS.items()}

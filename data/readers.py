@@ -246,7 +246,6 @@ def _read_excel(path: Path, mapping: Mapping, *, display_name: str) -> RawTable:
     _check_duplicate_names(header, display_name=display_name)
     body = grid.iloc[1:].copy()
     body.columns = [h or f"Unnamed: {i}" for i, h in enumerate(header)]
-    rows = body.index.to_numpy(dtype=np.int64) + 1
     body = body.dropna(how="all")
     rows = body.index.to_numpy(dtype=np.int64) + 1
     return RawTable(_as_text_frame(body.reset_index(drop=True)), rows, source_format="xlsx")
