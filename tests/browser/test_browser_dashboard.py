@@ -133,7 +133,14 @@ def test_browser_dashboard_filters_pick_export_import(browser, demo_server, arti
         page.wait_for_timeout(500)
         page.screenshot(path=str(artifacts / "main_view.png"), full_page=False)
 
-        # pick a series: the drill-down shows it with its incidents and links
+        # click a node of the graph: its series is picked (URL, drill-down, map highlight)
+        page.locator(".vega-embed svg .mark-symbol path").nth(3).click(force=True)
+        page.get_by_role("heading", name=re.compile(r"^Series S-")).wait_for()
+        assert "series_id=S-" in page.url
+        wait_idle(page)
+        assert map_frame(page).locator("path.brassmap-series-path").count() >= 1
+
+        # pick a series in the selector: the drill-down shows it with its incidents and links
         picker = page.get_by_role("combobox", name="Pick a series")
         picker.click()
         picker.press("ArrowDown")
