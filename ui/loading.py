@@ -66,7 +66,7 @@ def frames_for(url: str, dataset_version: str) -> Frames:
     return store_for(url).load_frames()
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def selection_for(url: str, dataset_version: str, filters: Filters, today: date | None) -> Selection:
     """Apply ``filters`` to the cached frames (cached per filter; never mutate the result)."""
     return select(frames_for(url, dataset_version), filters, today=today)

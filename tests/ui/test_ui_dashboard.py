@@ -153,3 +153,26 @@ def test_ui_unreadable_database_gives_a_message_not_a_traceback(monkeypatch, tmp
     assert not at.exception
     assert [e.value for e in at.error], "the user is told the page could not be shown"
     assert all("Traceback" not in e.value for e in at.error)
+
+
+def test_ui_hot_guns_view_lists_series_with_a_recent_shooting(app, demo_frames):
+    at = app()
+    at.toggle(key="hot_only").set_value(True).run()
+    at.number_input(key="hot_days").set_value(60).run()
+    want = expected(demo_frames, Filters()).series
+    hot = want[want[S.DAYS_SINCE_LAST] <= 60]
+    assert 0 < len(hot) < len(want)
+    assert set(series_table(at)[S.SERIES_ID]) == set(hot[S.SERIES_ID])
+    assert any(f"{len(hot):,} hot series" in c.value for c in at.caption)
+
+
+def test_ui_exports_offer_every_format_for_the_filter_and_the_picked_series(app, demo_frames):
+    from linking.exports import EXPORTERS
+
+    at = app()
+    labels = {b.label for b in at.get("download_button")}
+    assert all(any(exporter.label in label for label in labels) for exporter in EXPORTERS.values())
+    assert at.radio(key="export_scope").options == ["Current filter"]
+    series_id = expected(demo_frames, Filters()).series[S.SERIES_ID].iloc[0]
+    at.selectbox(key="series_pick").set_value(series_id).run()
+    assert at.radio(key="export_scope").options == ["Current filter", "Picked series"]
