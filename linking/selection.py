@@ -25,7 +25,15 @@ import pandas as pd
 
 from data import schema as S
 from linking.filters import Filters
-from linking.series import counted_edges, empty_series_table, link_positions, series_from_edges, series_table
+from linking.series import (
+    counted_edges,
+    empty_series_table,
+    instants,
+    link_positions,
+    series_codes,
+    series_column,
+    series_table,
+)
 
 
 @dataclass(frozen=True, eq=False)
@@ -166,7 +174,8 @@ def select(frames: Any, filters: Filters, *, today: date | None = None) -> Selec
     chosen_rows = np.flatnonzero(mask)
     chosen = incidents.iloc[chosen_rows].copy()
     count = len(chosen_rows)
-    series_ids = np.full(count, None, dtype=object)
+    series_index = np.full(count, -1, dtype=np.int64)
+    names = np.empty(0, dtype=object)
     kept_links = _empty_like(links)
     if len(links) and filters.link_statuses and count:
         a_pos, b_pos, gun, n_guns = _cached_link_positions(incidents, links)
@@ -179,27 +188,25 @@ def select(frames: Any, filters: Filters, *, today: date | None = None) -> Selec
         remap[chosen_rows] = np.arange(count)
         left = np.concatenate([remap[a_pos[pair]], remap[a_pos[test_fire]]])
         right = np.concatenate([remap[b_pos[pair]], gun[test_fire] + count])
-        series_ids = series_from_edges(
-            chosen[S.INCIDENT_ID].astype(str).to_numpy(dtype=object),
-            chosen[S.OCCURRED_AT].to_numpy(),
+        series_index, names = series_codes(
+            chosen[S.INCIDENT_ID],
+            instants(chosen[S.OCCURRED_AT]),
             left,
             right,
             count + int(n_guns),
             min_size=filters.min_series_size,
         )
-        in_series = np.append(np.array([s is not None for s in series_ids], dtype=bool), False)
-        keep_rows = (pair & in_series[remap[a_pos]]) | test_fire
+        wanted = series_index >= 0
+        if filters.series_id:
+            matches = np.flatnonzero(names == filters.series_id)
+            wanted &= np.isin(series_index, matches)
+        a_series_ok = np.append(wanted, False)[remap[a_pos]]
         if filters.series_id or filters.only_linked:
-            wanted = np.append(
-                np.array(
-                    [s is not None and (not filters.series_id or s == filters.series_id) for s in series_ids],
-                    dtype=bool,
-                ),
-                False,
-            )
-            keep_rows &= wanted[remap[a_pos]]
+            keep_rows = (pair | test_fire) & a_series_ok
+        else:
+            keep_rows = (pair & a_series_ok) | test_fire
         kept_links = links.loc[keep_rows]
-    chosen[S.SERIES_ID] = pd.array(series_ids, dtype="string")
+    chosen[S.SERIES_ID] = series_column(series_index, names, chosen.index)
     if filters.series_id:
         chosen = chosen.loc[(chosen[S.SERIES_ID] == filters.series_id).fillna(False).to_numpy(dtype=bool)]
     if filters.only_linked:

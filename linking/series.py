@@ -21,12 +21,13 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from data import schema as S
 from linking.codes import positions
-from linking.pairs import RANKED_STATUSES, pair_statuses
+from linking.pairs import RANKED_STATUSES, STATUS_RANK
 from linking.spans import series_span_km
 
 SERIES_PREFIX = "S-"
@@ -107,24 +108,42 @@ def counted_edges(
     return pair, test_fire
 
 
-def series_from_edges(
-    ids: np.ndarray,
-    occurred: np.ndarray,
+def instants(values: pd.Series) -> np.ndarray:
+    """Times as int64 nanoseconds since the epoch (UTC); missing times sort last."""
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        values = values.dt.tz_convert("UTC").dt.tz_localize(None)
+    elif not pd.api.types.is_datetime64_dtype(values.dtype):
+        values = pd.to_datetime(values)
+    out = values.to_numpy(dtype="datetime64[ns]").view(np.int64).copy()
+    out[out == np.iinfo(np.int64).min] = np.iinfo(np.int64).max
+    return out
+
+
+def series_codes(
+    ids: pd.Series,
+    times: np.ndarray,
     left: np.ndarray,
     right: np.ndarray,
     n_nodes: int,
     *,
     min_size: int,
-) -> np.ndarray:
-    """Series id (object array, None when in no series) per incident from integer edges.
+) -> tuple[np.ndarray, np.ndarray]:
+    """Series membership from integer edges.
 
     Nodes ``0..len(ids)-1`` are incidents; higher nodes (firearms) join
-    components but are not counted in a series' size.
+    components but do not count towards a series' size.
+
+    Returns
+    -------
+    (series_index, names)
+        ``series_index[i]`` is the series number of incident ``i`` (-1 when in
+        none); ``names[j]`` is series ``j``'s id, ``"S-"`` + the id of its
+        first shooting by ``(time, id)``.
     """
     count = len(ids)
-    result = np.full(count, None, dtype=object)
+    none = (np.full(count, -1, dtype=np.int64), np.empty(0, dtype=object))
     if count == 0 or len(left) == 0:
-        return result
+        return none
     labels = _components(n_nodes, left, right)[:count]
     touched = np.zeros(count, dtype=bool)
     touched[left[left < count]] = True
@@ -132,14 +151,29 @@ def series_from_edges(
     sizes = np.bincount(labels[touched], minlength=int(labels.max()) + 1)
     keep = touched & (sizes[labels] >= min_size)
     if not keep.any():
-        return result
-    members = pd.DataFrame({"_label": labels[keep], "_at": occurred[keep], "_id": ids[keep]})
-    first = members.sort_values(["_at", "_id"], kind="stable", na_position="last").drop_duplicates("_label")
-    name_by_label = pd.Series(
-        SERIES_PREFIX + first["_id"].astype(str).to_numpy(dtype=object), index=first["_label"].to_numpy()
-    )
-    result[keep] = name_by_label.reindex(members["_label"].to_numpy()).to_numpy(dtype=object)
-    return result
+        return none
+    rows = np.flatnonzero(keep)
+    _, code = np.unique(labels[rows], return_inverse=True)
+    total = int(code.max()) + 1
+    when = times[rows]
+    earliest = np.full(total, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(earliest, code, when)
+    first = when == earliest[code]
+    candidates = pd.DataFrame(
+        {"c": code[first], "id": ids.iloc[rows[first]].astype(str).to_numpy(dtype=object)}
+    ).sort_values(["c", "id"], kind="stable").drop_duplicates("c")
+    names = np.empty(total, dtype=object)
+    names[candidates["c"].to_numpy()] = SERIES_PREFIX + candidates["id"].to_numpy(dtype=object)
+    series_index = np.full(count, -1, dtype=np.int64)
+    series_index[rows] = code
+    return series_index, names
+
+
+def series_column(series_index: np.ndarray, names: np.ndarray, index: pd.Index) -> pd.Series:
+    """The ``series_id`` column (``string``, ``<NA>`` when in no series) built in Arrow, not Python."""
+    arrow_names = pa.array(names, type=pa.large_string())
+    taken = arrow_names.take(pa.array(series_index, mask=series_index < 0))
+    return pd.Series(pd.array(taken, dtype="string"), index=index)
 
 
 def assign_series(incidents: pd.DataFrame, links: pd.DataFrame, *, min_size: int = 2) -> pd.Series:
@@ -177,15 +211,15 @@ def assign_series(incidents: pd.DataFrame, links: pd.DataFrame, *, min_size: int
     pair, test_fire = counted_edges(a_pos, b_pos, gun, b_missing, np.ones(count, dtype=bool))
     left = np.concatenate([a_pos[pair], a_pos[test_fire]])
     right = np.concatenate([b_pos[pair], gun[test_fire] + count])
-    names = series_from_edges(
-        incidents[S.INCIDENT_ID].astype(str).to_numpy(dtype=object),
-        incidents[S.OCCURRED_AT].to_numpy(),
+    series_index, names = series_codes(
+        incidents[S.INCIDENT_ID],
+        instants(incidents[S.OCCURRED_AT]),
         left,
         right,
         count + int(n_guns),
         min_size=min_size,
     )
-    return pd.Series(pd.array(names, dtype="string"), index=incidents.index)
+    return series_column(series_index, names, incidents.index)
 
 
 def _local_dates(incidents: pd.DataFrame) -> pd.Series:
@@ -234,9 +268,10 @@ def series_table(
     incidents : DataFrame
         Incidents with a ``series_id`` column (from :func:`assign_series`).
     links : DataFrame
-        The links that made the series (filtered by status). Test-fire links
-        (``incident_b`` empty, ``firearm_id`` set) mark series that end at a
-        recovered firearm.
+        The links that made the series (filtered by status). Pairs count once
+        with their strongest status (``hit > lead > pending > excluded``).
+        Test-fire links (``incident_b`` empty, ``firearm_id`` set) mark series
+        that end at a recovered firearm.
     today : date, keyword-only
         Reference date for ``days_since_last``; default today's UTC date.
 
@@ -252,79 +287,81 @@ def series_table(
             "add it with linking.series.assign_series first"
         )
     today = today or pd.Timestamp.now(tz="UTC").date()
-    members = incidents[incidents[S.SERIES_ID].notna()]
+    members = incidents[incidents[S.SERIES_ID].notna().to_numpy(dtype=bool)]
     if members.empty:
         return empty_series_table()
-    key = members[S.SERIES_ID].astype("string")
-    local = _local_dates(members)
-    ordered = pd.DataFrame(
-        {
-            "k": key.to_numpy(),
-            "at": members[S.OCCURRED_AT].to_numpy(),
-            "id": members[S.INCIDENT_ID].astype(str).to_numpy(),
-        }
-    ).sort_values(["k", "at", "id"], kind="stable")
-    grouped = pd.DataFrame({"k": key.to_numpy(), "d": local.to_numpy()}).groupby("k", sort=False)["d"]
+    key, names = pd.factorize(members[S.SERIES_ID].astype("string"))
+    key = np.asarray(key, dtype=np.int64)
+    total = len(names)
+    ids = members[S.INCIDENT_ID]
+    days = _local_dates(members).to_numpy(dtype="datetime64[ns]").view(np.int64)
+    first = np.full(total, np.iinfo(np.int64).max, dtype=np.int64)
+    last = np.full(total, np.iinfo(np.int64).min, dtype=np.int64)
+    np.minimum.at(first, key, days)
+    np.maximum.at(last, key, days)
     table = pd.DataFrame(
         {
-            S.SERIES_SIZE: grouped.size(),
-            S.FIRST_DATE: grouped.min(),
-            S.LAST_DATE: grouped.max(),
+            S.SERIES_ID: pd.array(np.asarray(names, dtype=object), dtype="string"),
+            S.SERIES_SIZE: np.bincount(key, minlength=total).astype(np.int64),
+            S.FIRST_DATE: first.view("datetime64[ns]"),
+            S.LAST_DATE: last.view("datetime64[ns]"),
         }
     )
-    table[S.SPAN_DAYS] = (table[S.LAST_DATE] - table[S.FIRST_DATE]).dt.days.astype("int64")
+    table[S.SPAN_DAYS] = ((last - first) // 86_400_000_000_000).astype(np.int64)
     table[S.DAYS_SINCE_LAST] = (pd.Timestamp(today) - table[S.LAST_DATE]).dt.days.astype("int64")
-    table[S.INCIDENT_PATH] = _join_sorted(ordered["k"].to_numpy(), ordered["id"].to_numpy())
+    ordered = pd.DataFrame(
+        {"k": key, "at": instants(members[S.OCCURRED_AT]), "id": ids.astype(str).to_numpy(dtype=object)}
+    ).sort_values(["k", "at", "id"], kind="stable")
+    table[S.INCIDENT_PATH] = _join_sorted(ordered["k"].to_numpy(), ordered["id"].to_numpy()).reindex(
+        range(total)
+    ).to_numpy()
+    codes = pd.Series(key)
     nothing = pd.Series(dtype=object)
-    cities = _joined_unique(members[S.CITY], key) if S.CITY in members.columns else nothing
-    agencies = _joined_unique(members[S.AGENCY], key) if S.AGENCY in members.columns else nothing
-    table[S.CITIES] = cities.reindex(table.index).fillna("")
-    table[S.AGENCIES] = agencies.reindex(table.index).fillna("")
+    cities = _joined_unique(members[S.CITY], codes) if S.CITY in members.columns else nothing
+    agencies = _joined_unique(members[S.AGENCY], codes) if S.AGENCY in members.columns else nothing
+    table[S.CITIES] = cities.reindex(range(total)).fillna("").to_numpy()
+    table[S.AGENCIES] = agencies.reindex(range(total)).fillna("").to_numpy()
     table[S.CROSS_CITY] = table[S.CITIES].str.contains("; ", regex=False)
     table[S.CROSS_AGENCY] = table[S.AGENCIES].str.contains("; ", regex=False)
-    table[S.SPAN_KM] = series_span_km(members, key).reindex(table.index).fillna(0.0).round(3)
+    table[S.SPAN_KM] = series_span_km(members, codes).reindex(range(total)).fillna(0.0).round(3).to_numpy()
 
-    series_of = pd.Series(key.to_numpy(), index=members[S.INCIDENT_ID].astype("string").to_numpy())
-    pairs = pair_statuses(links)
-    pair_series = pairs[S.INCIDENT_A].map(series_of)
-    both_in = pair_series.notna() & pairs[S.INCIDENT_B].isin(series_of.index)
-    pairs = pairs[both_in.to_numpy()].assign(k=pair_series[both_in].to_numpy())
-    counts = pd.crosstab(pairs["k"], pairs[S.STATUS]) if len(pairs) else pd.DataFrame()
+    counts = np.zeros((total, len(RANKED_STATUSES)), dtype=np.int64)
+    hit_pairs = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+    firearms = nothing
+    if len(links):
+        a_pos, b_pos = positions(ids, links[S.INCIDENT_A], links[S.INCIDENT_B])
+        rank = links[S.STATUS].astype("string").map(STATUS_RANK).astype("Float64").fillna(-1)
+        rank_values = rank.to_numpy(dtype=np.int64)
+        pair = (a_pos >= 0) & (b_pos >= 0) & (a_pos != b_pos) & (rank_values >= 0)
+        if pair.any():
+            low = np.minimum(a_pos[pair], b_pos[pair])
+            high = np.maximum(a_pos[pair], b_pos[pair])
+            strongest = pd.Series(rank_values[pair]).groupby(low * len(ids) + high).max()
+            pair_low = (strongest.index.to_numpy() // len(ids)).astype(np.int64)
+            pair_high = (strongest.index.to_numpy() % len(ids)).astype(np.int64)
+            pair_rank = strongest.to_numpy()
+            np.add.at(counts, (key[pair_low], pair_rank), 1)
+            hit = pair_rank == STATUS_RANK["hit"]
+            hit_pairs = (pair_low[hit], pair_high[hit])
+        if S.FIREARM_ID in links.columns:
+            no_b = links[S.INCIDENT_B].isna().to_numpy()
+            test_fire = (a_pos >= 0) & no_b & links[S.FIREARM_ID].notna().to_numpy()
+            if test_fire.any():
+                firearms = _joined_unique(
+                    links[S.FIREARM_ID][test_fire], pd.Series(key[a_pos[test_fire]])
+                )
     for status in RANKED_STATUSES:
-        column = _STATUS_COLUMNS[status]
-        values = counts[status] if status in counts.columns else pd.Series(dtype="int64")
-        table[column] = values.reindex(table.index).fillna(0).astype("int64")
-    table[S.HIT_PARTS] = _hit_parts(members, key, pairs)
-
-    firearms = pd.Series(dtype=object)
-    if not links.empty and S.FIREARM_ID in links.columns:
-        test_fire = links[links[S.INCIDENT_B].isna() & links[S.FIREARM_ID].notna()]
-        tf_series = test_fire[S.INCIDENT_A].astype("string").map(series_of)
-        firearms = _joined_unique(test_fire[S.FIREARM_ID][tf_series.notna()], tf_series.dropna())
-    table[S.FIREARM_IDS] = firearms.reindex(table.index).fillna("")
+        table[_STATUS_COLUMNS[status]] = counts[:, STATUS_RANK[status]]
+    hit_labels = _components(len(ids), *hit_pairs)
+    parts = np.unique(key * len(ids) + hit_labels) // len(ids)
+    table[S.HIT_PARTS] = np.bincount(parts, minlength=total).astype(np.int64)
+    table[S.FIREARM_IDS] = firearms.reindex(range(total)).fillna("").to_numpy()
     table[S.HAS_FIREARM] = table[S.FIREARM_IDS] != ""
 
-    table.index.name = S.SERIES_ID
-    table = table.reset_index()
     table = table.sort_values(
         [S.LAST_DATE, S.SERIES_SIZE, S.SERIES_ID], ascending=[False, False, True], kind="stable"
     ).reset_index(drop=True)
-    table[S.SERIES_ID] = table[S.SERIES_ID].astype("string")
     return table[list(SERIES_COLUMNS)]
-
-
-def _hit_parts(members: pd.DataFrame, key: pd.Series, pairs: pd.DataFrame) -> pd.Series:
-    """Pieces each series falls into when only hits hold it together."""
-    ids = pd.Index(members[S.INCIDENT_ID].astype("string"))
-    hits = pairs[pairs[S.STATUS] == "hit"] if len(pairs) else pairs
-    if len(hits):
-        left = ids.get_indexer(hits[S.INCIDENT_A])
-        right = ids.get_indexer(hits[S.INCIDENT_B])
-    else:
-        left = right = np.zeros(0, dtype=np.int64)
-    labels = _components(len(ids), left, right)
-    frame = pd.DataFrame({"k": key.to_numpy(), "label": labels})
-    return frame.groupby("k", sort=False)["label"].nunique().astype("int64")
 
 
 def hit_only_split(incidents: pd.DataFrame, links: pd.DataFrame) -> pd.DataFrame:

@@ -17,7 +17,7 @@ from pyproj import Transformer
 from scipy.spatial import ConvexHull, QhullError
 
 from data import schema as S
-from geo.cities import known_city, utm_crs_for
+from geo.cities import known_city
 
 _PAIRWISE_LIMIT = 64
 
@@ -25,13 +25,6 @@ _PAIRWISE_LIMIT = 64
 @lru_cache(maxsize=64)
 def _transformer(crs: str) -> Transformer:
     return Transformer.from_crs(S.STORAGE_CRS, crs, always_xy=True)
-
-
-def _measure_crs(city: object, longitude: float, latitude: float) -> str:
-    registered = known_city(str(city)) if isinstance(city, str) else None
-    if registered is not None:
-        return registered.measure_crs
-    return utm_crs_for(float(longitude), float(latitude))
 
 
 def _largest_distance(x: np.ndarray, y: np.ndarray) -> float:
@@ -68,12 +61,14 @@ def series_span_km(members: pd.DataFrame, key: pd.Series) -> pd.Series:
     >>> round(float(series_span_km(members, pd.Series(["S-1", "S-1"])).loc["S-1"]), 1)
     8.2
     """
+    from linking.series import instants
+
     frame = pd.DataFrame(
         {
-            "k": key.astype(str).to_numpy(),
+            "k": key.to_numpy(),
             "lon": pd.to_numeric(members[S.LONGITUDE], errors="coerce").to_numpy(dtype=float),
             "lat": pd.to_numeric(members[S.LATITUDE], errors="coerce").to_numpy(dtype=float),
-            "at": members[S.OCCURRED_AT].to_numpy(),
+            "at": instants(members[S.OCCURRED_AT]),
             "city": members[S.CITY].astype(object).to_numpy() if S.CITY in members.columns else None,
         }
     )
@@ -81,10 +76,18 @@ def series_span_km(members: pd.DataFrame, key: pd.Series) -> pd.Series:
     if frame.empty:
         return pd.Series(dtype=float)
     first = frame.sort_values(["k", "at"], kind="stable").drop_duplicates("k")
-    crs_of = {
-        row.k: _measure_crs(row.city, row.lon, row.lat) for row in first.itertuples(index=False)
+    known = {
+        str(c): registered.measure_crs
+        for c in first["city"].dropna().unique()
+        if (registered := known_city(str(c))) is not None
     }
-    frame["crs"] = frame["k"].map(crs_of)
+    crs = first["city"].astype(object).map(known)
+    missing = crs.isna().to_numpy()
+    if missing.any():
+        zone = np.clip(np.floor((first["lon"].to_numpy()[missing] + 180.0) / 6.0) + 1, 1, 60).astype(int)
+        base = np.where(first["lat"].to_numpy()[missing] >= 0, 32600, 32700)
+        crs.iloc[np.flatnonzero(missing)] = [f"EPSG:{b + z}" for b, z in zip(base, zone, strict=True)]
+    frame["crs"] = frame["k"].map(pd.Series(crs.to_numpy(), index=first["k"].to_numpy()))
     frame["x"] = 0.0
     frame["y"] = 0.0
     for crs, index in frame.groupby("crs").groups.items():
