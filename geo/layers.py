@@ -96,6 +96,12 @@ def encode_column(frame: pd.DataFrame, field: PopupField, limit: int) -> list[An
     if pd.api.types.is_integer_dtype(column) or pd.api.types.is_bool_dtype(column):
         values = [None if pd.isna(v) else int(v) for v in column.tolist()]
         return [label, values, None]
+    if pd.api.types.is_float_dtype(column):  # counts read as float because of gaps: 2.0 -> 2
+        numbers = [
+            None if pd.isna(v) else (int(v) if float(v).is_integer() else round(float(v), 5))
+            for v in column.tolist()
+        ]
+        return [label, numbers, None]
     text = _display_strings(column, name)
     if name == S.SERIES_ID:
         text = text.fillna(NOT_LINKED)

@@ -377,3 +377,14 @@ def test_static_url_can_follow_a_base_url_path() -> None:
     assert '<script src="/brassmap/app/static/vendor/leaflet.js">' in html
     with pytest.raises(ValueError, match="must end with '/'"):
         build_map(incident_frame(3), link_frame(), static_url="/app/static/vendor")
+
+
+def test_counts_read_as_floats_show_as_whole_numbers() -> None:
+    incidents = incident_frame(3)
+    incidents[S.KILLED] = [2.0, np.nan, 1.0]
+    killed = next(
+        f
+        for f in _payload(_layers(build_map(incidents, link_frame()))["Incidents"])["fields"]
+        if f[0] == "Killed"
+    )
+    assert killed[1] == [2, None, 1]
