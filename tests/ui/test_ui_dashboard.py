@@ -10,6 +10,7 @@ import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from data import schema as S
+from data.store import Store
 from linking.filters import Filters
 from linking.selection import select
 from tests.ui.conftest import DASHBOARD
@@ -176,3 +177,14 @@ def test_ui_exports_offer_every_format_for_the_filter_and_the_picked_series(app,
     series_id = expected(demo_frames, Filters()).series[S.SERIES_ID].iloc[0]
     at.selectbox(key="series_pick").set_value(series_id).run()
     assert at.radio(key="export_scope").options == ["Current filter", "Picked series"]
+
+
+def test_ui_empty_store_is_filled_with_the_labelled_demo(monkeypatch, tmp_path):
+    url = f"sqlite:///{tmp_path / 'fresh.sqlite'}"
+    monkeypatch.setenv("BRASSMAP_DB", url)
+    at = AppTest.from_file(str(DASHBOARD), default_timeout=240).run()
+    assert not at.exception
+    stored = Store(url).load_frames()
+    assert stored.is_synthetic and len(stored.incidents) > 10_000
+    assert count(metrics(at)["Incidents"]) == len(stored.incidents)
+    assert any(S.SYNTHETIC_LABEL in w.value for w in at.warning)
