@@ -25,7 +25,7 @@ from geo.areas import incident_counts_by_area, repaired_polygons
 from geo.cities import DEFAULT_CITY_NAMES, City, city_from_points, known_city
 from geo.elements import DataLayer, InlineHead, MapControl
 from geo.escape import escape_text
-from geo.hexbin import hexagon_counts
+from geo.hexbin import HexBins, hexagon_counts
 from geo.layers import (
     finite_points,
     firearm_payload,
@@ -290,8 +290,8 @@ def build_map(
 
     lons = placed[S.LONGITUDE].astype(float).to_numpy()
     lats = placed[S.LATITUDE].astype(float).to_numpy()
-    heat_bins = hexagon_counts(lons, lats, max_cells=HEAT_CELLS)
     hex_bins = hexagon_counts(lons, lats, max_cells=HEXAGON_CELLS)
+    heat_bins = heat_cells(lons, lats, hex_bins.resolution)
 
     points_layer: DataLayer | None = None
     if 0 < len(placed) <= max_points:
@@ -399,6 +399,18 @@ def build_map(
         notes=tuple(notes),
     )
     return fmap
+
+
+def heat_cells(lons: Any, lats: Any, hexagon_resolution: int) -> HexBins:
+    """Bins for the heat layer: one H3 level finer than the hexagons, densest cells only.
+
+    Sparse cells are barely visible in a heat map, so above :data:`HEAT_CELLS`
+    only the densest cells are kept; that bounds the layer's size.
+    """
+    if hexagon_resolution < 0:
+        return hexagon_counts(lons, lats)
+    bins = hexagon_counts(lons, lats, resolution=min(15, hexagon_resolution + 1))
+    return HexBins(bins.resolution, bins.cells[:HEAT_CELLS], bins.counts[:HEAT_CELLS])
 
 
 def map_figure(fmap: folium.Map) -> Figure:
