@@ -388,3 +388,15 @@ def test_counts_read_as_floats_show_as_whole_numbers() -> None:
         if f[0] == "Killed"
     )
     assert killed[1] == [2, None, 1]
+
+
+def test_heat_layer_is_finer_than_the_hexagons_and_bounded() -> None:
+    from geo.maps import HEAT_CELLS
+
+    fmap = build_map(incident_frame(3_000), link_frame(), tiles=False)
+    layers = _layers(fmap)
+    heat, hexagons = _payload(layers["Heat map (incident density)"]), _payload(layers["Hexagon counts (H3)"])
+    assert heat["resolution"] == hexagons["resolution"] + 1
+    assert 0 < len(heat["cells"]) <= HEAT_CELLS
+    assert sum(hexagons["counts"]) == 3_000
+    assert layers["Heat map (incident density)"].show is False
