@@ -27,6 +27,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql.dml import Insert
 
 from data import schema as S
+from data.errors import StoreError
 
 metadata = MetaData()
 
@@ -96,7 +97,7 @@ def upsert_statement(connection: Connection, table: Table, columns: list[str] | 
     inserts: dict[str, Any] = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
     name = connection.dialect.name
     if name not in inserts:
-        raise NotImplementedError(f"the store supports SQLite and PostgreSQL, not {name}")
+        raise StoreError(f"the store supports SQLite and PostgreSQL databases, not {name}; change --db")
     statement = inserts[name](table)
     keys = [c.name for c in table.primary_key.columns]
     chosen = columns or [c.name for c in table.columns]

@@ -121,3 +121,14 @@ def test_demo_fills_a_synthetic_store(tmp_path, capsys):
     frames = Store(db).load_frames()
     assert len(frames.incidents) == 300 and frames.is_synthetic
     assert frames.incidents["is_synthetic"].all()
+
+
+def test_dry_run_stores_nothing(tmp_path, mapping_file, capsys):
+    from data.store import Store
+
+    db = f"sqlite:///{tmp_path / 'dry.sqlite'}"
+    path = incident_csv(tmp_path, ["1,Detroit,2019-06-01,42.36,-83.10,homicide"])
+    assert main(["import", str(path), "--mapping", str(mapping_file), "--db", db, "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "read 1 rows, stored 1, rejected 0" in out and "dry run: nothing stored" in out
+    assert Store(db).is_empty()
