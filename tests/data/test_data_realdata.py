@@ -138,3 +138,16 @@ def test_self_intersecting_neighbourhoods_are_repaired_with_warnings(realdata):
     )
     repaired = batch.rejects[batch.rejects["reason"].str.contains("repaired with make_valid")]
     assert len(repaired) == 4 and (repaired["severity"] == "warning").all()
+
+
+def test_city_limit_enclaves_stay_holes(realdata):
+    batch = read_validated(
+        realdata / "boundaries" / "city_limits_census_cb2015_seven_cities.geojson",
+        load_mapping(PRESETS / "census_places.toml"),
+    )
+    limits = batch.records["boundaries"].set_index("name")["geometry"]
+    detroit = limits["Detroit"]
+    # PROVENANCE: Detroit has one hole (Hamtramck + Highland Park); rings come back counter-clockwise
+    assert detroit.geom_type == "Polygon" and len(detroit.interiors) == 1
+    assert detroit.exterior.is_ccw and not detroit.interiors[0].is_ccw
+    assert limits["Milwaukee"].geom_type == "MultiPolygon" and len(limits["Milwaukee"].geoms) == 2
