@@ -7,6 +7,10 @@
  * & < > " ' \ ` $ already encoded, so building popups by concatenation keeps
  * them inert. Numbers are forced through Number() and colours through a
  * strict pattern before they reach markup.
+ *
+ * Everything is drawn as SVG (at most max_points incidents and a capped
+ * number of links reach the page), so each incident is one
+ * path.brassmap-incident in the DOM that tests and analysts' tools can count.
  */
 (function (global) {
   "use strict";
@@ -63,20 +67,14 @@
     return [num(data.lat0) + num(data.y[i]) / 1e5, num(data.lon0) + num(data.x[i]) / 1e5];
   }
 
-  function renderer(count) {
-    return count > 3000 ? L.canvas({ padding: 0.3 }) : undefined;
-  }
-
   function incidents(data) {
     var group = L.featureGroup();
     var n = data.x.length;
-    var shared = renderer(n);
     for (var i = 0; i < n; i++) {
       var t = data.type[i];
       var s = data.series[i];
       var style = data.typeStyles[t] || [5, "#333333"];
       var marker = L.circleMarker(pointOf(data, i), {
-        renderer: shared,
         radius: num(style[0]),
         color: colour(style[1], "#333333"),
         weight: 1,
@@ -116,7 +114,6 @@
   function links(data) {
     var group = L.featureGroup();
     var n = data.status.length;
-    var shared = renderer(n);
     for (var i = 0; i < n; i++) {
       var style = data.styles[data.status[i]];
       var c = data.coords;
@@ -126,8 +123,7 @@
           [c[4 * i + 3], c[4 * i + 2]],
         ],
         {
-          renderer: shared,
-          color: colour(style[0], "#000000"),
+            color: colour(style[0], "#000000"),
           dashArray: dash(style[1]),
           weight: num(style[2]) || 2,
           opacity: 0.9,
