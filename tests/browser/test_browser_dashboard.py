@@ -59,6 +59,15 @@ METRIC_JS = """([label, old]) => {
 }"""
 
 
+FIRST_UNCOVERED = """(first) => {
+    const paths = [...document.querySelectorAll("path.brassmap-incident:not([fill='#9e9e9e'])")];
+    return paths.findIndex((path) => {
+        const box = path.getBoundingClientRect();
+        return document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2) === path;
+    });
+}"""
+
+
 def wait_metric_change(page, label: str, old: int) -> int:
     """Wait until the metric shows a value other than ``old`` and the run has finished; return it."""
     page.wait_for_function(METRIC_JS, arg=[label, f"{old:,}"], timeout=TIMEOUT_MS)
@@ -132,6 +141,16 @@ def test_browser_dashboard_filters_pick_export_import(browser, demo_server, arti
         page.locator(".vega-embed svg").first.wait_for()
         page.wait_for_timeout(500)
         page.screenshot(path=str(artifacts / "main_view.png"), full_page=False)
+
+        # click a linked incident on the map: its series is picked; "Clear pick" clears it
+        linked = map_frame(page).locator("path.brassmap-incident:not([fill='#9e9e9e'])")
+        linked.nth(linked.first.evaluate(FIRST_UNCOVERED)).click()
+        page.get_by_role("heading", name=re.compile(r"^Series S-")).wait_for()
+        assert "series_id=S-" in page.url
+        wait_idle(page)
+        page.get_by_role("button", name="Clear pick").click()
+        page.get_by_text("Pick a series (table row").wait_for()
+        assert "series_id=" not in page.url
 
         # click a node of the graph: its series is picked (URL, drill-down, map highlight)
         page.locator(".vega-embed svg .mark-symbol path").nth(3).click(force=True)
