@@ -14,6 +14,7 @@ from linking.exports._common import metadata_text, prepare
 from linking.layouts import packed_series_layout
 
 POSITION_SCALE = 50.0
+XSI_NAMESPACE = "http://www.w3.org/2001/XMLSchema-instance"
 
 
 def _rgb(hex_colour: str) -> dict[str, int | float]:
@@ -56,6 +57,7 @@ def export_gexf(
             data["spells"] = [(str(start)[:10], None)]
         data["label"] = str(data.get(S.STATUS))
     writer = GEXFWriter(version="1.3", encoding="utf-8", prettyprint=True)
+    writer.xml.set("xmlns:xsi", XSI_NAMESPACE)  # networkx 3.6 spells it without "www."
     writer.add_graph(graph)
     meta = writer.xml.find("meta")
     if meta is not None:
