@@ -151,3 +151,17 @@ def test_city_limit_enclaves_stay_holes(realdata):
     assert detroit.geom_type == "Polygon" and len(detroit.interiors) == 1
     assert detroit.exterior.is_ccw and not detroit.interiors[0].is_ccw
     assert limits["Milwaukee"].geom_type == "MultiPolygon" and len(limits["Milwaukee"].geoms) == 2
+
+
+def test_gva_far_from_city_uses_loaded_city_limits(realdata, store):
+    limits = realdata / "boundaries" / "city_limits_census_cb2015_seven_cities.geojson"
+    import_file(limits, load_mapping(PRESETS / "census_places.toml"), store)
+    path = realdata / "incidents" / "gva_seven_cities_2013_2018.csv.gz"
+    report = import_file(path, load_mapping(PRESETS / "gva.toml"), store)
+    warnings = report.rejects[report.rejects["severity"] == "warning"]
+    # without limits only 11 points lie > 25 km from a centre; against the Census polygons 429 lie outside
+    assert len(warnings) == 429
+    assert warnings["reason"].str.match(r"point lies outside the .+ city limits; kept and flagged").all()
+    incidents = store.load_frames().incidents
+    assert int(incidents["far_from_city"].sum()) == 429
+    assert len(incidents) == report.stored == 11_421
