@@ -119,7 +119,7 @@ def summarise(batch: ValidatedBatch, written: dict[str, int] | None = None) -> s
 def store_context(store: Store | None, kind: str) -> StoreContext:
     """Collect what validation of ``kind`` needs from the store."""
     if store is None:
-        return StoreContext()
+        return StoreContext(has_store=False)
     context: dict[str, object] = {}
     if kind in (S.LINKS, S.EVIDENCE):
         context["incident_ids"] = store.ids(S.INCIDENTS)

@@ -46,6 +46,10 @@ def _resolve(
     if not needs.any():
         return incident, firearm
     looked_up = evidence.where(needs)
+    if not context.has_store:
+        reason = "evidence id not resolved: no store was given (the import resolves it)"
+        problems.add(needs.to_numpy(), f"evidence_{side}", evidence, reason)
+        return incident, firearm
     found = looked_up.isin(known.index).fillna(False)
     problems.add(
         (needs & ~found).to_numpy(),
@@ -112,7 +116,7 @@ def validate_links(
     if batch_incidents is not None:
         known = known.append(batch_incidents)
     for side, ids in (("a", inc_a), ("b", inc_b)):
-        orphan = ids.notna() & ~ids.isin(known).fillna(False)
+        orphan = ids.notna() & ~ids.isin(known).fillna(False) & context.has_store
         problems.add(
             orphan.to_numpy() & ~problems.rejected,
             f"incident_{side}",
@@ -120,7 +124,7 @@ def validate_links(
             "orphan link: unknown incident (not in this import or the store); import the incidents first",
         )
     gun_only = inc_b.isna() & firearm.notna()
-    orphan_gun = gun_only & ~firearm.isin(context.firearm_ids).fillna(False)
+    orphan_gun = gun_only & ~firearm.isin(context.firearm_ids).fillna(False) & context.has_store
     problems.add(
         orphan_gun.to_numpy() & ~problems.rejected,
         S.FIREARM_ID,

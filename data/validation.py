@@ -55,6 +55,9 @@ class StoreContext:
         given by evidence ids).
     city_limits : dict
         City name -> shapely polygon of its ``city_limits`` boundary.
+    has_store : bool
+        False when validating without a store (a preview): references to
+        incidents, firearms and evidence cannot be checked and are not.
     """
 
     incident_ids: pd.Index = field(default_factory=lambda: pd.Index([], dtype="string"))
@@ -68,6 +71,13 @@ class StoreContext:
         )
     )
     city_limits: dict[str, object] = field(default_factory=dict)
+    has_store: bool = True
+
+
+NOT_CHECKED = (
+    "references to incidents, firearms and evidence were not checked: no store was given "
+    "(the import checks them)"
+)
 
 
 def validate(
@@ -94,6 +104,8 @@ def validate(
     problems = Problems(raw.rows)
     for notice in raw.notices:
         problems.notice(notice)
+    if not context.has_store and mapping.kind in (S.LINKS, S.EVIDENCE):
+        problems.notice(NOT_CHECKED)
     validators = {
         S.INCIDENTS: validate_incidents,
         S.EVIDENCE: validate_evidence,
@@ -262,14 +274,14 @@ def validate_evidence(
     no_firearm = test_fire & firearm.isna().to_numpy()
     problems.add(no_incident, S.INCIDENT_ID, incident, "a casing needs its incident_id")
     problems.add(no_firearm, S.FIREARM_ID, firearm, "a test fire needs its firearm_id")
-    unknown = incident.notna() & ~incident.isin(context.incident_ids).fillna(False)
+    unknown = incident.notna() & ~incident.isin(context.incident_ids).fillna(False) & context.has_store
     problems.add(
         unknown.to_numpy() & ~problems.rejected,
         S.INCIDENT_ID,
         incident,
         "unknown incident (not in the store); import the incidents first",
     )
-    unknown_gun = firearm.notna() & ~firearm.isin(context.firearm_ids).fillna(False)
+    unknown_gun = firearm.notna() & ~firearm.isin(context.firearm_ids).fillna(False) & context.has_store
     problems.add(
         unknown_gun.to_numpy() & ~problems.rejected,
         S.FIREARM_ID,

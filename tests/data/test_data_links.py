@@ -118,3 +118,20 @@ def test_reimport_changes_nothing_and_count_is_not_doubled(store, tmp_path):
     pd.testing.assert_frame_equal(first, again)
     assert again["association_count"].tolist() == [2]
     assert store.dataset_version() != version
+
+
+def test_preview_without_a_store_does_not_call_everything_an_orphan(tmp_path):
+    path = _links_csv(tmp_path, ["002,001,Lead,L-1,06/10/2019", "001,001,Lead,L-2,06/10/2019"])
+    batch = read_validated(path, LINKS)
+    assert batch.records["links"][["incident_a", "incident_b"]].values.tolist() == [["001", "002"]]
+    reasons = batch.rejects.set_index("row")["reason"]
+    assert reasons.loc[3] == "self link: both sides are the same incident"
+    assert reasons.loc[0].startswith("references to incidents, firearms and evidence were not checked")
+
+    mapping = parse_mapping('kind = "links"\n[columns]\nevidence_a = "A"\nevidence_b = "B"\nstatus = "S"\n')
+    preview = read_validated(write(tmp_path, "ev.csv", "A,B,S\nE1,E2,lead\n"), mapping)
+    unresolved = preview.rejects[preview.rejects["row"] == 2]
+    assert unresolved["field"].tolist() == ["evidence_a", "evidence_b"]
+    assert set(unresolved["reason"]) == {
+        "evidence id not resolved: no store was given (the import resolves it)"
+    }
