@@ -125,8 +125,8 @@ class Store:
             if self.url.startswith("sqlite:///"):
                 Path(self.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
             self.engine: Engine = create_engine(self.url)
+            tune(self.engine)
             with self.engine.begin() as connection:
-                tune(connection)
                 metadata.create_all(connection)
         except (SQLAlchemyError, OSError) as exc:
             raise StoreError(
