@@ -56,8 +56,7 @@ def test_dates_explicit_format_impossible_and_future(tmp_path):
         (problem,) = _reasons(batch, row)
         assert problem["value"] == value
         assert (
-            problem["reason"]
-            == "impossible or malformed date; expected a date in the format "
+            problem["reason"] == "impossible or malformed date; expected a date in the format "
             "'%m/%d/%Y %I:%M %p' from [formats]"
         )
     assert _reasons(batch, 5)[0]["reason"] == "date is in the future; kept, check the source"
@@ -217,3 +216,49 @@ def test_every_row_accounted_for(tmp_path):
     assert batch.rows_stored + batch.rows_rejected == batch.rows_read == 30
     assert errors["row"].nunique() == batch.rows_rejected == 10
     assert pd.api.types.is_datetime64_any_dtype(batch.records["incidents"]["occurred_at"])
+
+
+def test_points_file_gives_coordinates_and_unknown_city_uses_its_time_zone(tmp_path):
+    import json
+
+    from data.mapping import parse_mapping
+
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [-122.27, 37.80]},
+            "properties": {
+                "id": "OAK1",
+                "city": "Oakland",
+                "when": "2020-07-04T23:00",
+                "tz": "America/Los_Angeles",
+            },
+        },
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [-122.27, 37.81]},
+            "properties": {
+                "id": "OAK2",
+                "city": "Oakland",
+                "when": "2020-07-04T23:00",
+                "tz": "Pacific/Nowhere",
+            },
+        },
+    ]
+    path = write(tmp_path, "points.geojson", json.dumps({"type": "FeatureCollection", "features": features}))
+    mapping = parse_mapping(
+        'kind = "incidents"\n[columns]\nincident_id = "id"\ncity = "city"\noccurred_at = "when"\n'
+        'time_zone = "tz"\n[constants]\nincident_type = "shots_fired"\n'
+    )
+    batch = read_validated(path, mapping)
+    (incident,) = batch.records["incidents"].to_dict("records")
+    assert (incident["latitude"], incident["longitude"]) == (37.80, -122.27)
+    assert str(incident["occurred_at"]) == "2020-07-05 06:00:00+00:00"  # 23:00 PDT
+    assert _reasons(batch, 2) == [
+        {
+            "field": "time_zone",
+            "value": "Pacific/Nowhere",
+            "severity": "error",
+            "reason": "not an IANA time zone such as America/Chicago",
+        }
+    ]
