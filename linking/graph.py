@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from data import schema as S
+from linking.codes import positions
 from linking.pairs import STATUS_RANK, incident_links
 
 NODE_FIELDS: tuple[str, ...] = (
@@ -92,6 +93,8 @@ def column_values(values: pd.Series) -> list[Any]:
         out = values.to_numpy().tolist()
     elif pd.api.types.is_float_dtype(values.dtype):
         out = values.to_numpy(dtype=float, na_value=np.nan).tolist()
+    elif isinstance(values.dtype, (pd.StringDtype, pd.CategoricalDtype)):
+        out = values.astype("string").to_numpy(dtype=object, na_value=None).tolist()
     else:
         out = [_plain(v) for v in values.astype(object).tolist()]
     return [None if gone else v for v, gone in zip(out, missing, strict=True)]
@@ -247,13 +250,11 @@ def build_incident_graph(
             "caution": S.LEAD_DISCLAIMER,
         }
     )
-    known = pd.Index(incidents[S.INCIDENT_ID].astype("string").unique())
     kept = links
     if len(links):
-        both = links[S.INCIDENT_A].astype("string").isin(known) & (
-            links[S.INCIDENT_B].isna() | links[S.INCIDENT_B].astype("string").isin(known)
-        )
-        kept = links[both.fillna(False).to_numpy(dtype=bool)]
+        a_pos, b_pos = positions(incidents[S.INCIDENT_ID], links[S.INCIDENT_A], links[S.INCIDENT_B])
+        both = (a_pos >= 0) & ((b_pos >= 0) | links[S.INCIDENT_B].isna().to_numpy(dtype=bool))
+        kept = links[both]
     edges = edge_records(kept, statuses=statuses)
     linked = {a for a, _, _ in edges} | {b for _, b, _ in edges}
     firearms = _firearms_by_incident(kept, statuses)
