@@ -195,29 +195,51 @@ def read_csv_text(path: Path, mapping: Mapping, *, display_name: str) -> RawTabl
     return RawTable(frame, rows, notices=notices, source_format="csv")
 
 
-def _record_rows(text: str, delimiter: str, *, display_name: str) -> tuple[np.ndarray, int]:
-    """Return the spreadsheet row of every non-blank record, checking field counts."""
+def _field_counts(text: str, delimiter: str) -> tuple[list[str], np.ndarray] | None:
+    """Header and per-line field counts (0 = blank line) for text without quotes, else ``None``.
+
+    Without quote characters every record is one line, so counting delimiters
+    is exact and much faster than the csv module.
+    """
+    if '"' in text or "\r" in text.replace("\r\n", "\n"):
+        return None
+    lines = text.split("\n")
+    if lines and lines[-1].rstrip("\r") == "":
+        lines.pop()
+    if not lines:
+        return [], np.zeros(0, dtype=np.int64)
+    header = lines[0].rstrip("\r").split(delimiter)
+    body = lines[1:]
+    counts = np.fromiter((line.count(delimiter) + 1 for line in body), dtype=np.int64, count=len(body))
+    blank = np.fromiter((not line.rstrip("\r") for line in body), dtype=bool, count=len(body))
+    counts[blank] = 0
+    return header, counts
+
+
+def _csv_field_counts(text: str, delimiter: str) -> tuple[list[str], np.ndarray]:
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
         header = next(reader)
     except StopIteration:
+        return [], np.zeros(0, dtype=np.int64)
+    return header, np.fromiter((len(record) for record in reader), dtype=np.int64)
+
+
+def _record_rows(text: str, delimiter: str, *, display_name: str) -> tuple[np.ndarray, int]:
+    """Return the spreadsheet row of every non-blank record, checking field counts."""
+    counted = _field_counts(text, delimiter)
+    header, counts = counted if counted is not None else _csv_field_counts(text, delimiter)
+    if not header:
         return np.arange(0), 0
     _check_duplicate_names(header, display_name=display_name)
     width = len(header)
-    rows: list[int] = []
-    ragged: list[str] = []
-    for number, record in enumerate(reader, start=2):
-        if not record:
-            continue
-        if len(record) != width:
-            if len(ragged) < 10:
-                ragged.append(f"row {number} has {len(record)} fields")
-            else:
-                ragged.append("")
-        rows.append(number)
-    if ragged:
-        shown = [r for r in ragged if r]
-        more = len(ragged) - len(shown)
+    numbers = np.arange(2, len(counts) + 2)
+    present = counts > 0
+    bad = present & (counts != width)
+    rows = numbers[present]
+    if bad.any():
+        shown = [f"row {n} has {c} fields" for n, c in zip(numbers[bad][:10], counts[bad][:10], strict=True)]
+        more = int(bad.sum()) - len(shown)
         raise IngestError(
             f"{display_name}: ragged rows — the header has {width} columns but "
             + "; ".join(shown)
@@ -225,7 +247,7 @@ def _record_rows(text: str, delimiter: str, *, display_name: str) -> tuple[np.nd
             + f". Check the delimiter ({delimiter!r}; set [csv] delimiter)"
             " and the quoting of values that contain it."
         )
-    return np.asarray(rows, dtype=np.int64), width
+    return rows.astype(np.int64), width
 
 
 def _read_excel(path: Path, mapping: Mapping, *, display_name: str) -> RawTable:

@@ -154,3 +154,15 @@ def test_upload_name_is_never_used_as_a_path(tmp_path, monkeypatch):
         read_validated(
             write(tmp_path, "u2", HEADER + "1,2\n"), incident_mapping(), display_name="../../x.csv"
         )
+
+
+@pytest.mark.parametrize("quoted", [False, True], ids=["fast path", "csv module"])
+def test_row_numbers_and_ragged_rows_agree_with_and_without_quotes(tmp_path, quoted):
+    city = '"Detroit"' if quoted else "Detroit"
+    good = f"1,{city},2019-06-01,42.36,-83.10,homicide"
+    text = HEADER + good + "\r\n\r\n" + good.replace("1,", "2,", 1) + "\n"
+    batch = read_validated(write(tmp_path, "crlf.csv", text), incident_mapping())
+    assert batch.records["incidents"]["row"].tolist() == [2, 4]  # the blank line is row 3
+    ragged = HEADER + good + "\n\n" + f"3,{city},2019\n"
+    with pytest.raises(IngestError, match="the header has 6 columns but row 4 has 3 fields"):
+        read_validated(write(tmp_path, "ragged.csv", ragged), incident_mapping())
