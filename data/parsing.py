@@ -93,14 +93,15 @@ def localize(naive: pd.Series, zones: pd.Series) -> pd.Series:
     times that do not exist (the skipped spring hour) move one hour forward
     (02:30 -> 03:30 daylight time, what a clock not yet set forward showed).
     """
-    out = pd.Series(pd.NaT, index=naive.index, dtype="datetime64[ns, UTC]")
+    nanos = np.full(len(naive), np.iinfo(np.int64).min, dtype=np.int64)  # NaT
     for zone, positions in zones.groupby(zones, sort=False, observed=True).indices.items():
         values = naive.iloc[positions]
         local = values.dt.tz_localize(
             zone, ambiguous=np.ones(len(values), dtype=bool), nonexistent=pd.Timedelta(hours=1)
         )
-        out.iloc[positions] = local.dt.tz_convert("UTC").to_numpy()
-    return out
+        utc = local.dt.tz_convert("UTC").dt.tz_localize(None).dt.as_unit("ns")
+        nanos[positions] = utc.to_numpy(dtype="datetime64[ns]").view(np.int64)
+    return pd.Series(pd.DatetimeIndex(nanos.view("datetime64[ns]")).tz_localize("UTC"), index=naive.index)
 
 
 def check_plausible_dates(
