@@ -3,7 +3,8 @@
 Run ``.venv/bin/python -m bench.bench_maps`` (options: ``--sizes 10000 100000``,
 ``--runs 3``, ``--timeout 60``). For each size it prints the median time of
 ``build_map`` + render over a few runs, the page size (static assets as used
-by the dashboard, and inlined as in the standalone export), and the naive
+by the dashboard, and inlined as in the standalone export), optionally
+(``--browser``) the time headless Chromium takes to draw it, and the naive
 baseline (``folium.CircleMarker`` with a ``Popup`` per incident, rendered),
 run once in a child process and stopped after ``--timeout`` seconds
 ("timeout at N"). Figures only; nothing is asserted.
@@ -112,6 +113,32 @@ def naive_build(n: int, *, timeout_s: float) -> tuple[float, int] | None:
     return queue.get() if not queue.empty() else None
 
 
+def browser_draw_seconds(html: str) -> float | None:
+    """Seconds for headless Chromium to open a map file until its legend is drawn (None: no Chromium)."""
+    import tempfile
+    from pathlib import Path
+
+    chromium = Path("/usr/bin/chromium")
+    if not chromium.exists():
+        return None
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:
+        page_file = Path(folder) / "map.html"
+        page_file.write_text(html, encoding="utf-8")
+        browser = playwright.chromium.launch(
+            executable_path=str(chromium),
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        page = browser.new_page()
+        start = time.perf_counter()
+        page.goto(page_file.as_uri())
+        page.wait_for_selector(".brassmap-legend", timeout=120_000)
+        seconds = time.perf_counter() - start
+        browser.close()
+    return seconds
+
+
 def _mb(size: int) -> str:
     return f"{size / 1e6:.2f} MB"
 
@@ -122,6 +149,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=list(DEFAULT_SIZES))
     parser.add_argument("--runs", type=int, default=3, help="runs per size for build_map (median)")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds allowed for the naive baseline")
+    parser.add_argument("--browser", action="store_true", help="also time drawing the inline map in Chromium")
     args = parser.parse_args(argv)
     print(f"{'incidents':>10} | {'build_map (median)':>18} | {'mode':>8} | {'HTML static':>11} | "
           f"{'HTML inline':>11} | {'naive: 1 marker each':>28}")  # fmt: skip
@@ -143,6 +171,13 @@ def main(argv: list[str] | None = None) -> None:
                 naive = f"{result[0]:7.2f} s, {_mb(result[1])}"
         print(f"{n:>10,} | {seconds:>16.2f} s | {runs[0][2]:>8} | {_mb(runs[0][1]):>11} | "
               f"{_mb(inline_size):>11} | {naive:>28}")  # fmt: skip
+        if args.browser:
+            from geo.maps import build_map
+
+            html = build_map(incidents, links, tiles=False, asset_mode="inline").get_root().render()
+            drawn = browser_draw_seconds(html)
+            print(f"{'':>10}   Chromium opens the inline file and draws it in "
+                  f"{'n/a (no /usr/bin/chromium)' if drawn is None else f'{drawn:.2f} s'}")  # fmt: skip
 
 
 if __name__ == "__main__":

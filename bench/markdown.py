@@ -23,16 +23,32 @@ _PER_VIEW = (
 )
 
 
+def _number(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:,.2f}" if abs(value) < 1000 else f"{value:,.0f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
 def _value(value: Any, unit: str) -> str:
     if value is None:
         return "not measured"
     if isinstance(value, dict) and "p50" in value:
-        return f"p50 {value['p50']} s, p95 {value['p95']} s (n={value['n']})"
+        text = f"p50 {_number(value['p50'])} s, p95 {_number(value['p95'])} s (n={value['n']})"
+        if value.get("timeouts"):
+            text += f", {value['timeouts']} timed out at {value['timeout_s']} s (lower bounds)"
+        return text
+    if isinstance(value, dict) and "build_s" in value:
+        return f"{_number(value['build_s'])} s, {value['html_bytes'] / 1_000_000:.1f} MB of HTML"
+    if isinstance(value, dict) and "timeout_s" in value:
+        tried = f"{value['size_tried']:,}"
+        return f"timeout: not done after {_number(value['timeout_s'])} s ({tried} incidents tried)"
     if isinstance(value, dict):
         return ", ".join(f"{k}: {v}" for k, v in value.items())
     if unit == "bytes" and isinstance(value, (int, float)):
         return f"{value / 1_000_000:.2f} MB" if value >= 100_000 else f"{value / 1000:.1f} kB"
-    return f"{value} {unit}".strip()
+    return f"{_number(value)} {unit}".strip()
 
 
 def performance_markdown(report: dict[str, Any]) -> str:
@@ -42,7 +58,7 @@ def performance_markdown(report: dict[str, Any]) -> str:
     --------
     >>> text = performance_markdown({"machine": {"nproc": 2}, "dataset": {"incidents": 10, "links": 5},
     ...     "ingest_rows_per_s": 1.0, "targets": []})
-    >>> "| import (python -m data import) | 1.0 rows/s |" in text
+    >>> "| import (python -m data import) | 1.00 rows/s |" in text
     True
     """
     machine = report.get("machine", {})
@@ -87,7 +103,20 @@ def performance_markdown(report: dict[str, Any]) -> str:
     lines += ["", "| target | goal | measured | |", "|---|---|---|---|"]
     for row in report.get("targets", []):
         verdict = {True: "met", False: "**missed**", None: "not measured"}[row["met"]]
-        lines.append(f"| {row['name']} | {row['target']} | {row['measured']} | {verdict} |")
+        measured = row["measured"]
+        if isinstance(measured, (int, float)) and "MB" in row["target"] and "GB" not in row["target"]:
+            shown = f"{measured / 1_000_000:.2f} MB"
+        elif isinstance(measured, (int, float)) and "GB" in row["target"]:
+            shown = f"{measured:,.0f} MB"
+        elif isinstance(measured, (int, float)) and row["target"].endswith("x"):
+            shown = f"{measured}x"
+        elif isinstance(measured, (int, float)) and "rows/s" in row["target"]:
+            shown = f"{measured:,.0f} rows/s"
+        elif isinstance(measured, (int, float)):
+            shown = f"{_number(measured)} s"
+        else:
+            shown = "not measured"
+        lines.append(f"| {row['name']} | {row['target']} | {shown} | {verdict} |")
     return "\n".join(lines) + "\n"
 
 
