@@ -89,6 +89,7 @@ def hexagon_counts(
     *,
     max_cells: int = 600,
     resolution: int | None = None,
+    snap: int = 10,
 ) -> HexBins:
     """Bin WGS84 points into H3 hexagons.
 
@@ -101,6 +102,9 @@ def hexagon_counts(
         (ignored when ``resolution`` is given).
     resolution : int, optional, keyword-only
         A fixed H3 resolution (0-15).
+    snap : int, keyword-only
+        Points are snapped to a grid ``snap`` times finer than the hexagon
+        edge before H3 is called; lower is faster and less exact at borders.
 
     Returns
     -------
@@ -127,7 +131,7 @@ def hexagon_counts(
     if lons.size == 0:
         return empty
     res = resolution if resolution is not None else _start_resolution(lons, lats, max_cells)
-    cells, counts = _bin(lons, lats, res)
+    cells, counts = _bin(lons, lats, res, snap)
     while resolution is None and cells.size > max_cells and res > 0:
         res -= 1
         parents = np.fromiter(
@@ -139,10 +143,10 @@ def hexagon_counts(
     return HexBins(res, cells[order], counts[order])
 
 
-def _bin(lons: np.ndarray, lats: np.ndarray, resolution: int) -> tuple[np.ndarray, np.ndarray]:
-    """Snap to a grid ~10× finer than the hexagons, then call H3 once per occupied square."""
+def _bin(lons: np.ndarray, lats: np.ndarray, resolution: int, snap: int) -> tuple[np.ndarray, np.ndarray]:
+    """Snap to a grid ``snap`` times finer than the hexagons, then call H3 once per occupied square."""
     edge_km = h3int.average_hexagon_edge_length(resolution, unit="km")
-    step = max(1e-6, edge_km / _KM_PER_DEGREE / 10.0)
+    step = max(1e-6, edge_km / _KM_PER_DEGREE / max(1, snap))
     col = np.floor((lons + 180.0) / step).astype("int64")
     row = np.floor((lats + 90.0) / step).astype("int64")
     width = math.ceil(360.0 / step) + 2

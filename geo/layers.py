@@ -124,11 +124,14 @@ def _int_coordinates(lons: np.ndarray, lats: np.ndarray) -> dict[str, Any]:
 
 
 def finite_points(frame: pd.DataFrame) -> pd.DataFrame:
-    """Rows of ``frame`` whose longitude/latitude are finite and in range (a view-safe copy)."""
+    """Rows of ``frame`` whose longitude/latitude are finite and in range.
+
+    Returns ``frame`` itself when every row qualifies (callers never modify it).
+    """
     lons = pd.to_numeric(frame[S.LONGITUDE], errors="coerce").to_numpy("float64", na_value=np.nan)
     lats = pd.to_numeric(frame[S.LATITUDE], errors="coerce").to_numpy("float64", na_value=np.nan)
     keep = np.isfinite(lons) & np.isfinite(lats) & (np.abs(lats) <= 90) & (np.abs(lons) <= 180)
-    return frame.loc[keep]
+    return frame if keep.all() else frame.loc[keep]
 
 
 def coordinates_of(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:

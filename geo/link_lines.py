@@ -40,6 +40,28 @@ class LinkLines:
     statuses: tuple[str, ...]
 
 
+def _places(
+    ids: pd.Series, lons: np.ndarray, lats: np.ndarray, wanted: set[str]
+) -> dict[str, tuple[float, float]]:
+    """``{id: (lon, lat)}`` for the rows whose id is in ``wanted`` (the first row wins).
+
+    Only the wanted ids are hashed (``isin`` against a small set), so looking up
+    a few thousand link ends among a million incidents stays cheap.
+    """
+    if not wanted:
+        return {}
+    text = ids.astype("string")
+    rows = np.flatnonzero(text.isin(list(wanted)).to_numpy(dtype=bool, na_value=False))
+    places: dict[str, tuple[float, float]] = {}
+    for row, key in zip(rows.tolist(), text.iloc[rows].tolist(), strict=True):
+        places.setdefault(key, (float(lons[row]), float(lats[row])))
+    return places
+
+
+def _texts(column: pd.Series, rows: np.ndarray) -> list[str | None]:
+    return [None if value is pd.NA else value for value in column.iloc[rows].tolist()]
+
+
 def link_payload(
     links: pd.DataFrame,
     incidents: pd.DataFrame,
@@ -51,54 +73,65 @@ def link_payload(
     """Payload for ``brassmap.links``: one line per link, lead dashed and hit solid.
 
     End points are looked up by incident id (and by firearm id for a test-fire
-    link whose ``incident_b`` is empty). Links with an end that has no place
-    on the map are counted in ``unplaced``. Above ``max_links`` the selected
+    link whose ``incident_b`` is empty). Above ``max_links`` the selected
     series' links are kept first, then hits, then leads, pending, excluded.
+    Links are examined in that order until ``max_links`` are placed; those
+    examined with an end that has no place on the map are counted in
+    ``unplaced`` (every link is examined when fewer than ``max_links`` are drawn).
     """
     points = finite_points(incidents)
     lons, lats = coordinates_of(points)
-    where = pd.DataFrame({"lon": lons, "lat": lats}, index=points[S.INCIDENT_ID].astype("string").to_numpy())
-    where = where.loc[~where.index.duplicated()]
-    if firearms is not None and len(firearms) and S.FIREARM_ID in firearms.columns:
-        placed = finite_points(firearms)
-        f_lons, f_lats = coordinates_of(placed)
-        gun_where = pd.DataFrame(
-            {"lon": f_lons, "lat": f_lats}, index=placed[S.FIREARM_ID].astype("string").to_numpy()
-        )
-        gun_where = gun_where.loc[~gun_where.index.duplicated()]
-    else:
-        gun_where = pd.DataFrame({"lon": [], "lat": []}, index=pd.Index([], dtype="string"))
+    point_ids = points[S.INCIDENT_ID]
     end_a = links[S.INCIDENT_A].astype("string")
     if S.INCIDENT_B in links.columns:
         end_b = links[S.INCIDENT_B].astype("string")
     else:
         end_b = pd.Series(pd.NA, index=links.index, dtype="string")
-    a = where.reindex(end_a.to_numpy())
-    b = where.reindex(end_b.to_numpy())
     if S.FIREARM_ID in links.columns:
-        guns = gun_where.reindex(links[S.FIREARM_ID].astype("string").to_numpy())
-        missing_b = b["lon"].isna().to_numpy()
-        b.loc[missing_b, ["lon", "lat"]] = guns.loc[missing_b, ["lon", "lat"]].to_numpy()
-    placed_mask = a["lon"].notna().to_numpy() & b["lon"].notna().to_numpy()  # positions, not labels
+        gun_ids = links[S.FIREARM_ID].astype("string")
+    else:
+        gun_ids = pd.Series(pd.NA, index=links.index, dtype="string")
+    guns = None
+    if firearms is not None and len(firearms) and S.FIREARM_ID in firearms.columns:
+        guns = finite_points(firearms)
+        gun_lons, gun_lats = coordinates_of(guns)
     status = links[S.STATUS].astype("string").fillna("lead")
     rank = status.map(lambda v: _STATUS_ORDER.get(v, 9)).to_numpy()
-    if selected_series_id is not None and S.SERIES_ID in incidents.columns:
-        ids = incidents[S.INCIDENT_ID].astype("string").to_numpy()
-        series_of = pd.Series(incidents[S.SERIES_ID].astype("string").to_numpy(), index=ids)
-        series_of = series_of.loc[~series_of.index.duplicated()]
-        in_series = series_of.reindex(end_a.to_numpy()) == str(selected_series_id)
-        rank = np.where(in_series.fillna(False).to_numpy(dtype=bool), -1, rank)
-    order = np.argsort(rank, kind="stable")
-    order = order[placed_mask[order]][:max_links]
-    chosen = links.iloc[order]
-    coords = np.column_stack(
-        [
-            a["lon"].to_numpy("float64")[order],
-            a["lat"].to_numpy("float64")[order],
-            b["lon"].to_numpy("float64")[order],
-            b["lat"].to_numpy("float64")[order],
+    if selected_series_id is not None and S.SERIES_ID in points.columns:
+        members = point_ids.loc[
+            (points[S.SERIES_ID].astype("string") == str(selected_series_id)).fillna(False)
         ]
-    ).round(5)
+        in_series = end_a.isin(members.astype("string").tolist()).to_numpy(dtype=bool, na_value=False)
+        rank = np.where(in_series, -1, rank)
+    ranked = np.argsort(rank, kind="stable")
+
+    chosen: list[int] = []
+    ends: list[tuple[float, float, float, float]] = []
+    unplaced = 0
+    start, window = 0, max(2 * max_links, 64)
+    while len(chosen) < max_links and start < ranked.size:
+        batch = ranked[start : start + window]
+        start += window
+        window *= 2
+        batch_a, batch_b, batch_guns = _texts(end_a, batch), _texts(end_b, batch), _texts(gun_ids, batch)
+        places = _places(point_ids, lons, lats, {k for k in batch_a + batch_b if k is not None})
+        gun_places: dict[str, tuple[float, float]] = {}
+        if guns is not None:
+            wanted_guns = {g for g, b in zip(batch_guns, batch_b, strict=True) if g is not None and b is None}
+            gun_places = _places(guns[S.FIREARM_ID], gun_lons, gun_lats, wanted_guns)
+        for row, a, b, gun in zip(batch.tolist(), batch_a, batch_b, batch_guns, strict=True):
+            here = places.get(a) if a is not None else None
+            there = places.get(b) if b is not None else (gun_places.get(gun) if gun is not None else None)
+            if here is None or there is None:
+                unplaced += 1
+                continue
+            chosen.append(row)
+            ends.append((*here, *there))
+            if len(chosen) == max_links:
+                break
+    order = np.asarray(chosen, dtype="int64")
+    chosen = links.iloc[order]
+    coords = np.asarray(ends, dtype="float64").reshape(-1, 4).round(5)
     statuses = tuple(dict.fromkeys(status.iloc[order].tolist()))
     style_keys = list(LINK_STYLES)
     styles = [[LINK_STYLES[k][0], LINK_STYLES[k][1], 3 if k == "hit" else 2.5] for k in style_keys]
@@ -122,6 +155,6 @@ def link_payload(
         payload=payload,
         drawn=len(order),
         total=len(links),
-        unplaced=int((~placed_mask).sum()),
+        unplaced=unplaced,
         statuses=statuses,
     )

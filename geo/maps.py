@@ -409,7 +409,7 @@ def heat_cells(lons: Any, lats: Any, hexagon_resolution: int) -> HexBins:
     """
     if hexagon_resolution < 0:
         return hexagon_counts(lons, lats)
-    bins = hexagon_counts(lons, lats, resolution=min(15, hexagon_resolution + 1))
+    bins = hexagon_counts(lons, lats, resolution=min(15, hexagon_resolution + 1), snap=4)
     return HexBins(bins.resolution, bins.cells[:HEAT_CELLS], bins.counts[:HEAT_CELLS])
 
 
