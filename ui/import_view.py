@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -53,12 +54,19 @@ def store_upload(data: bytes, *, tmp_root: Path | None = None) -> Path:
 
 
 def _uploaded_path(upload: st.runtime.uploaded_file_manager.UploadedFile) -> Path:
-    """Return the temp file of an upload, writing it once per upload (not on every rerun)."""
-    files: dict[str, str] = st.session_state.setdefault(K_FILES, {})
+    """Return the temp file of an upload, written once per upload (not on every rerun).
+
+    Only the latest upload's folder is kept; an earlier one is removed.
+    """
     digest = hashlib.sha256(upload.getvalue()).hexdigest()
-    if digest not in files or not Path(files[digest]).exists():
-        files[digest] = str(store_upload(upload.getvalue()))
-    return Path(files[digest])
+    kept: dict[str, str] = st.session_state.get(K_FILES, {})
+    if digest in kept and Path(kept[digest]).exists():
+        return Path(kept[digest])
+    for old in kept.values():
+        shutil.rmtree(Path(old).parent, ignore_errors=True)
+    path = store_upload(upload.getvalue())
+    st.session_state[K_FILES] = {digest: str(path)}
+    return path
 
 
 def mapping_toml(kind: str, columns: dict[str, str], formats: dict[str, str]) -> str:
@@ -92,9 +100,7 @@ def _build_mapping(path: Path, kind: str, display_name: str) -> Mapping | None:
     source_columns = [str(c) for c in raw.frame.columns]
     by_folded = {c.strip().casefold(): c for c in source_columns}
     required = set(S.SCHEMAS[kind].required)
-    st.caption(
-        "Pick the column of your file for each field. Same-named columns are preselected."
-    )
+    st.caption("Pick the column of your file for each field. Same-named columns are preselected.")
     chosen: dict[str, str] = {}
     grid = st.columns(3)
     for index, name in enumerate(_field_choices(kind)):
@@ -105,7 +111,7 @@ def _build_mapping(path: Path, kind: str, display_name: str) -> Mapping | None:
             label,
             options,
             index=options.index(guess),
-            key=f"map_{kind}_{name}_{hashlib.md5(path.name.encode()).hexdigest()[:6]}",
+            key=f"map_{kind}_{name}",
         )
         if pick != NOT_MAPPED:
             chosen[name] = pick
@@ -192,9 +198,7 @@ def import_panel(db_url: str) -> None:
         return
     with st.spinner("Reading and checking the file..."):
         batch = read_validated(path, mapping, display_name=upload.name)
-    st.markdown(
-        f"**Preview** of {md(upload.name)} as {mapping.kind}: {md(summarise(batch))}"
-    )
+    st.markdown(f"**Preview** of {md(upload.name)} as {mapping.kind}: {md(summarise(batch))}")
     records = batch.records.get(mapping.kind)
     if records is not None:
         st.dataframe(records.head(20), hide_index=True, width="stretch")

@@ -31,13 +31,16 @@ def open_page(browser, base_url: str, query: str = "tiles=off"):
     return context, page, recorder
 
 
+SCRIPT_DONE = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    return !!app && app.getAttribute("data-test-script-state") === "notRunning"
+        && document.querySelectorAll('[data-testid="stMetricValue"]').length > 0;
+}"""
+
+
 def wait_idle(page) -> None:
     """Wait until Streamlit has finished the current script run."""
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " && document.querySelectorAll('[data-testid=\"stMetricValue\"]').length > 0",
-        timeout=TIMEOUT_MS,
-    )
+    page.wait_for_function(SCRIPT_DONE, timeout=TIMEOUT_MS)
     page.wait_for_timeout(300)
 
 
@@ -51,8 +54,9 @@ METRIC_JS = """([label, old]) => {
         const name = box.querySelector('[data-testid="stMetricLabel"]');
         const value = box.querySelector('[data-testid="stMetricValue"]');
         if (name && value && name.innerText.trim() === label) {
-            const running = document.querySelector('[data-testid="stStatusWidget"]');
-            return value.innerText.trim() !== old && !running;
+            const app = document.querySelector('[data-testid="stApp"]');
+            const done = !!app && app.getAttribute("data-test-script-state") === "notRunning";
+            return value.innerText.trim() !== old && done;
         }
     }
     return false;
@@ -160,14 +164,18 @@ def test_browser_dashboard_filters_pick_export_import(browser, demo_server, arti
         assert map_frame(page).locator("path.brassmap-series-path").count() >= 1
 
         # pick a series in the selector: the drill-down shows it with its incidents and links
+        graph_pick = re.search(r"series_id=([^&]+)", page.url).group(1)
         picker = page.get_by_role("combobox", name="Pick a series")
         picker.click()
         picker.press("ArrowDown")
-        option = page.get_by_role("option").first
-        series_id = option.inner_text().strip()
-        option.click()
-        wait_idle(page)
+        options = page.get_by_role("option")
+        options.first.wait_for()
+        series_id = next(
+            text for text in (o.strip() for o in options.all_inner_texts()) if text and text != graph_pick
+        )
+        options.filter(has_text=series_id).first.click()
         page.get_by_role("heading", name=f"Series {series_id}").wait_for()
+        wait_idle(page)
         page.get_by_text("Path in time order").wait_for()
         assert drawn_incidents(page, 1) >= 2
         assert f"series_id={series_id}" in page.url
