@@ -39,6 +39,9 @@ from geo.link_lines import link_payload
 from geo.palette import BOUNDARY_STYLES
 
 MAX_HTML_BYTES = 2_000_000
+# JSON byte budgets per layer. Points 900 K + links 250 K + boundaries 250 K + firearms 100 K
+# + heat (<= 1,500 cells, ~165 K) + hexagons (<= 600 cells, ~65 K) + series path (<= 500 stops,
+# ~50 K) + Leaflet and brassmap.js inlined (~170 K) + page template (~15 K) ~= 1.97 MB.
 POINT_BUDGET = 900_000
 LINK_BUDGET = 250_000
 FIREARM_BUDGET = 100_000
