@@ -241,13 +241,18 @@ def _join_sorted(keys: np.ndarray, values: np.ndarray) -> pd.Series:
 
 
 def _joined_unique(values: pd.Series, keys: pd.Series) -> pd.Series:
-    """``"; "``-join the sorted distinct non-empty ``values`` per key."""
-    frame = pd.DataFrame(
-        {"k": keys.to_numpy(dtype=object), "v": values.astype("string").to_numpy(dtype=object, na_value=None)}
-    )
-    frame = frame.dropna()
-    frame = frame[frame["v"].str.strip() != ""].drop_duplicates().sort_values(["k", "v"], kind="stable")
-    return _join_sorted(frame["k"].to_numpy(), frame["v"].to_numpy())
+    """``"; "``-join the sorted distinct non-empty ``values`` per integer key (ints, not string sorts)."""
+    text = values.astype("string").str.strip()
+    codes, uniques = pd.factorize(text, sort=True)  # code order = alphabetical order; -1 for missing
+    codes = np.asarray(codes, dtype=np.int64)
+    uniques = np.asarray(uniques, dtype=object)
+    blank = np.flatnonzero(uniques == "")
+    keep = codes >= 0
+    if len(blank):
+        keep &= codes != blank[0]
+    width = max(len(uniques), 1)
+    combined = np.unique(keys.to_numpy(dtype=np.int64)[keep] * width + codes[keep])
+    return _join_sorted(combined // width, uniques[combined % width])
 
 
 def empty_series_table() -> pd.DataFrame:
