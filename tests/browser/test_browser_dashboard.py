@@ -156,6 +156,18 @@ def test_browser_dashboard_filters_pick_export_import(browser, demo_server, arti
         page.get_by_text("Pick a series (table row").wait_for()
         assert "series_id=" not in page.url
 
+        # tick the first row of the series table: its series is picked
+        grid = page.get_by_test_id("stDataFrame").first
+        grid.scroll_into_view_if_needed()
+        box = grid.bounding_box()
+        page.mouse.click(box["x"] + 15, box["y"] + 35 + 17)  # row checkbox under the 35 px header
+        page.get_by_role("heading", name=re.compile(r"^Series S-")).wait_for()
+        assert "series_id=S-" in page.url
+        wait_idle(page)
+        page.get_by_role("button", name="Clear pick").click()
+        page.get_by_text("Pick a series (table row").wait_for()
+        wait_idle(page)
+
         # click a node of the graph: its series is picked (URL, drill-down, map highlight)
         page.locator(".vega-embed svg .mark-symbol path").nth(3).click(force=True)
         page.get_by_role("heading", name=re.compile(r"^Series S-")).wait_for()
