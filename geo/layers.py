@@ -282,6 +282,7 @@ def area_payload(
     outlines: np.ndarray,
     colour: str,
     weight: float,
+    name_length: int = TEXT_LIMIT,
 ) -> dict[str, Any]:
     """Payload for ``brassmap.areas``: outlines with name and incident count.
 
@@ -294,6 +295,8 @@ def area_payload(
     outlines : numpy.ndarray, keyword-only
         The geometries to draw, one per row (repaired and simplified by the
         caller); vertices are rounded to 5 decimals here.
+    name_length : int, keyword-only
+        Cut area names to this many characters.
     """
     import shapely
 
@@ -309,7 +312,7 @@ def area_payload(
                 "type": "Feature",
                 "geometry": geometry.__geo_interface__,
                 "properties": {
-                    "n": escape_text(name, max_length=TEXT_LIMIT),
+                    "n": escape_text(name, max_length=name_length),
                     "c": int(counts.get(boundary_id, 0)),
                 },
             }

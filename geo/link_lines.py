@@ -105,11 +105,11 @@ def link_payload(
         rank = np.where(in_series, -1, rank)
     ranked = np.argsort(rank, kind="stable")
 
-    chosen: list[int] = []
+    chosen_rows: list[int] = []
     ends: list[tuple[float, float, float, float]] = []
     unplaced = 0
     start, window = 0, max(2 * max_links, 64)
-    while len(chosen) < max_links and start < ranked.size:
+    while len(chosen_rows) < max_links and start < ranked.size:
         batch = ranked[start : start + window]
         start += window
         window *= 2
@@ -125,11 +125,11 @@ def link_payload(
             if here is None or there is None:
                 unplaced += 1
                 continue
-            chosen.append(row)
+            chosen_rows.append(row)
             ends.append((*here, *there))
-            if len(chosen) == max_links:
+            if len(chosen_rows) == max_links:
                 break
-    order = np.asarray(chosen, dtype="int64")
+    order = np.asarray(chosen_rows, dtype="int64")
     chosen = links.iloc[order]
     coords = np.asarray(ends, dtype="float64").reshape(-1, 4).round(5)
     statuses = tuple(dict.fromkeys(status.iloc[order].tolist()))
@@ -138,10 +138,8 @@ def link_payload(
     lead_code = style_keys.index("lead")
     drawn_status = status.iloc[order].tolist()
     status_codes = [style_keys.index(v) if v in style_keys else lead_code for v in drawn_status]
-    far_label = end_b.copy()
-    if S.FIREARM_ID in links.columns:
-        far_label = far_label.fillna("firearm " + links[S.FIREARM_ID].astype("string"))
-    between = (end_a + " \u2194 " + far_label.fillna("?")).iloc[order]
+    far_label = end_b.iloc[order].fillna("firearm " + gun_ids.iloc[order]).fillna("?")
+    between = end_a.iloc[order] + " \u2194 " + far_label
     frame = chosen.assign(__between__=between.to_numpy())
     encoded = [c for f in LINK_FIELDS if (c := encode_column(frame, f, TEXT_LIMIT)) is not None]
     payload = {

@@ -35,7 +35,7 @@ from geo.layers import (
     shorten_incident_payload,
 )
 from geo.legend import legend_sections
-from geo.link_lines import link_payload
+from geo.link_lines import LinkLines, link_payload
 from geo.palette import BOUNDARY_STYLES
 
 MAX_HTML_BYTES = 2_000_000
@@ -43,6 +43,8 @@ MAX_HTML_BYTES = 2_000_000
 # + heat (<= 1,500 cells, ~165 K) + hexagons (<= 600 cells, ~65 K) + series path (<= 500 stops,
 # ~50 K) + Leaflet and brassmap.js inlined (~170 K) + page template (~15 K) ~= 1.97 MB.
 POINT_BUDGET = 900_000
+PAGE_ALLOWANCE = 200_000  # Leaflet + brassmap.js inlined, page template, legend, notes
+HEXAGON_ALLOWANCE = 70_000  # <= 600 hexagon cells, built after the points decide the mode
 LINK_BUDGET = 250_000
 FIREARM_BUDGET = 100_000
 AREA_BUDGET = 250_000
@@ -173,10 +175,16 @@ def _new_map(cities: list[City], *, tiles: bool, asset_mode: AssetMode, static_u
     return fmap
 
 
-def _add_boundaries(
-    fmap: folium.Map, boundaries: Any, placed: pd.DataFrame, legend: list[dict[str, Any]]
-) -> list[str]:
-    """Add one outline layer per boundary kind, with incident counts per area."""
+def _boundary_layers(
+    boundaries: Any, placed: pd.DataFrame, legend: list[dict[str, Any]], notes: list[str]
+) -> list[DataLayer]:
+    """One outline layer per boundary kind, with incident counts per area.
+
+    Outlines are simplified until the layer fits its share of
+    :data:`AREA_BUDGET`; if even the coarsest outlines with short names take
+    more than twice that, the layer is left out and a note says so. Legend
+    rows and notes are appended to ``legend`` and ``notes``.
+    """
     from geo.layers import area_payload
 
     if boundaries is None or len(boundaries) == 0:
@@ -190,26 +198,37 @@ def _add_boundaries(
         if S.LAYER in boundaries.columns
         else pd.Series("areas", boundaries.index)
     )
-    names: list[str] = []
+    layers: list[DataLayer] = []
     per_layer_budget = AREA_BUDGET // max(1, kinds.nunique())
     for kind in pd.unique(kinds):
         part = boundaries.loc[kinds == kind]
         colour, weight = BOUNDARY_STYLES.get(kind, ("#5d4037", 1.5))
+        name = BOUNDARY_LAYER_NAMES.get(kind, f"Boundaries: {kind}")
         tolerance = 0.0002
         outlines = shapely.simplify(
             repaired_polygons(part.geometry.to_numpy()), tolerance, preserve_topology=True
         )
         while True:
             payload = area_payload(part, counts, outlines=outlines, colour=colour, weight=weight)
-            layer = DataLayer("areas", payload, BOUNDARY_LAYER_NAMES.get(kind, f"Boundaries: {kind}"))
+            layer = DataLayer("areas", payload, name)
             if layer.payload_size <= per_layer_budget or tolerance > 0.05:
                 break
             tolerance *= 2.5  # simplify the simplified outlines further: cheap, error stays < 2 × tolerance
             outlines = shapely.simplify(outlines, tolerance, preserve_topology=True)
-        layer.add_to(fmap)
-        names.append(layer.layer_name)
+        if layer.payload_size > per_layer_budget:
+            payload = area_payload(
+                part, counts, outlines=outlines, colour=colour, weight=weight, name_length=40
+            )
+            layer = DataLayer("areas", payload, name)
+        if layer.payload_size > 2 * per_layer_budget:
+            notes.append(
+                f"{layer.layer_name}: {len(part):,} areas are too many to draw on one map "
+                "and are left out; filter to fewer cities."
+            )
+            continue
+        layers.append(layer)
         legend.append({"kind": "line", "colour": colour, "label": layer.layer_name})
-    return names
+    return layers
 
 
 def _fit_to_series(fmap: folium.Map, placed: pd.DataFrame, series_id: str) -> None:
@@ -286,24 +305,38 @@ def build_map(
     placed = finite_points(incidents)
     fmap = _new_map(_map_cities(placed, cities), tiles=tiles, asset_mode=asset_mode, static_url=static_url)
     notes: list[str] = []
-    layer_names: list[str] = []
 
     area_items: list[dict[str, Any]] = []
-    layer_names += _add_boundaries(fmap, boundaries, placed, area_items)
-
+    area_layers = _boundary_layers(boundaries, placed, area_items, notes)
     lons = placed[S.LONGITUDE].astype(float).to_numpy()
     lats = placed[S.LATITUDE].astype(float).to_numpy()
     hex_bins = hexagon_counts(lons, lats, max_cells=HEXAGON_CELLS)
-    heat_bins = heat_cells(lons, lats, hex_bins.resolution)
+    heat = DataLayer(
+        "heat",
+        hexagon_payload(heat_cells(lons, lats, hex_bins.resolution)),
+        "Heat map (incident density)",
+        show=False,
+    )
+    link_layer, lines = _link_layer(links, placed, firearms, selected_series_id, max_links)
+    notes += _link_notes(lines)
+    path = None
+    if selected_series_id is not None and S.SERIES_ID in placed.columns:
+        path_payload = series_path_payload(placed, str(selected_series_id))
+        path = DataLayer("seriesPath", path_payload, f"Selected series {selected_series_id}")
+    gun_layer, firearm_count = _firearm_layer(firearms, include_sensitive=include_sensitive)
 
+    # the points get what the other layers leave of the page budget (never more than POINT_BUDGET)
+    others = [*area_layers, heat, link_layer, path, gun_layer]
+    used = sum(layer.payload_size for layer in others if layer is not None) + HEXAGON_ALLOWANCE
+    point_budget = min(POINT_BUDGET, MAX_HTML_BYTES - PAGE_ALLOWANCE - used)
     points_layer: DataLayer | None = None
     if 0 < len(placed) <= max_points:
         points = incident_payload(placed, include_sensitive=include_sensitive)
         points_layer = DataLayer("incidents", points, "Incidents")
-        if points_layer.payload_size > POINT_BUDGET:
+        if points_layer.payload_size > point_budget:
             points_layer = DataLayer("incidents", shorten_incident_payload(points), "Incidents")
             notes.append(escape_text("Popups shortened to keep the map small; see the table for all fields."))
-        if points_layer.payload_size > POINT_BUDGET:
+        if points_layer.payload_size > point_budget:
             points_layer = None
     mode = "points" if points_layer is not None or len(placed) == 0 else "hexagons"
     if mode == "hexagons":
@@ -314,68 +347,19 @@ def build_map(
                 f"(points are drawn up to {max_points:,})."
             ),
         )
-    heat = DataLayer("heat", hexagon_payload(heat_bins), "Heat map (incident density)", show=False)
-    heat.add_to(fmap)
     hexagons = DataLayer(
         "hexagons", hexagon_payload(hex_bins), "Hexagon counts (H3)", show=mode == "hexagons"
     )
-    hexagons.add_to(fmap)
-    layer_names += [heat.layer_name, hexagons.layer_name]
 
-    lines = link_payload(
-        links, placed, firearms=firearms, selected_series_id=selected_series_id, max_links=max_links
-    )
-    link_layer = DataLayer("links", lines.payload, "Links (lead dashed, hit solid)")
-    while link_layer.payload_size > LINK_BUDGET and lines.drawn > 0:
-        lines = link_payload(
-            links,
-            placed,
-            firearms=firearms,
-            selected_series_id=selected_series_id,
-            max_links=int(lines.drawn * LINK_BUDGET / link_layer.payload_size * 0.95),
-        )
-        link_layer = DataLayer("links", lines.payload, "Links (lead dashed, hit solid)")
-    link_layer.add_to(fmap)
-    layer_names.append(link_layer.layer_name)
-    if lines.drawn < lines.total - lines.unplaced:
-        notes.append(
-            escape_text(
-                f"Showing {lines.drawn:,} of {lines.total:,} links (hits and the selected "
-                "series first); filter to see the rest."
-            )
-        )
-    if lines.unplaced:
-        notes.append(
-            escape_text(f"{lines.unplaced:,} links have an end outside this view and are not drawn.")
-        )
-
-    if points_layer is not None:
-        points_layer.add_to(fmap)
-        layer_names.append(points_layer.layer_name)
-
-    if selected_series_id is not None and S.SERIES_ID in placed.columns:
-        path = DataLayer(
-            "seriesPath",
-            series_path_payload(placed, str(selected_series_id)),
-            f"Selected series {selected_series_id}",
-        )
-        path.add_to(fmap)
-        layer_names.append(path.layer_name)
+    # z-order: outlines at the bottom, then density, links, incidents, the selected path, firearms on top
+    drawn = [*area_layers, heat, hexagons, link_layer, points_layer, path, gun_layer]
+    layer_names: list[str] = []
+    for layer in drawn:
+        if layer is not None:
+            layer.add_to(fmap)
+            layer_names.append(layer.layer_name)
+    if path is not None:
         _fit_to_series(fmap, placed, str(selected_series_id))
-
-    firearm_count = 0
-    if firearms is not None and len(firearms) and {S.LONGITUDE, S.LATITUDE} <= set(firearms.columns):
-        guns = finite_points(firearms).head(MAX_FIREARMS)
-        gun_layer = DataLayer(
-            "firearms", firearm_payload(guns, include_sensitive=include_sensitive), "Recovered firearms"
-        )
-        if gun_layer.payload_size > FIREARM_BUDGET:
-            guns = guns.head(max(1, int(len(guns) * FIREARM_BUDGET / gun_layer.payload_size * 0.9)))
-            gun_layer = DataLayer("firearms", firearm_payload(guns), "Recovered firearms")
-        firearm_count = len(guns)
-        if firearm_count:
-            gun_layer.add_to(fmap)
-            layer_names.append(gun_layer.layer_name)
 
     sections = legend_sections(
         placed,
@@ -402,6 +386,59 @@ def build_map(
         notes=tuple(notes),
     )
     return fmap
+
+
+def _link_layer(
+    links: pd.DataFrame,
+    placed: pd.DataFrame,
+    firearms: pd.DataFrame | None,
+    selected_series_id: str | None,
+    max_links: int,
+) -> tuple[DataLayer, LinkLines]:
+    """The link lines, capped at ``max_links`` and then at :data:`LINK_BUDGET` bytes."""
+    lines = link_payload(
+        links, placed, firearms=firearms, selected_series_id=selected_series_id, max_links=max_links
+    )
+    layer = DataLayer("links", lines.payload, "Links (lead dashed, hit solid)")
+    while layer.payload_size > LINK_BUDGET and lines.drawn > 0:
+        fewer = int(lines.drawn * LINK_BUDGET / layer.payload_size * 0.95)
+        lines = link_payload(
+            links, placed, firearms=firearms, selected_series_id=selected_series_id, max_links=fewer
+        )
+        layer = DataLayer("links", lines.payload, "Links (lead dashed, hit solid)")
+    return layer, lines
+
+
+def _link_notes(lines: LinkLines) -> list[str]:
+    notes = []
+    if lines.drawn < lines.total - lines.unplaced:
+        notes.append(
+            escape_text(
+                f"Showing {lines.drawn:,} of {lines.total:,} links (hits and the selected "
+                "series first); filter to see the rest."
+            )
+        )
+    if lines.unplaced:
+        notes.append(
+            escape_text(f"{lines.unplaced:,} links have an end outside this view and are not drawn.")
+        )
+    return notes
+
+
+def _firearm_layer(firearms: pd.DataFrame | None, *, include_sensitive: bool) -> tuple[DataLayer | None, int]:
+    """Recovered firearms with a recovery place, capped at :data:`FIREARM_BUDGET` bytes."""
+    if firearms is None or not len(firearms) or not {S.LONGITUDE, S.LATITUDE} <= set(firearms.columns):
+        return None, 0
+    guns = finite_points(firearms).head(MAX_FIREARMS)
+    if not len(guns):
+        return None, 0
+    layer = DataLayer(
+        "firearms", firearm_payload(guns, include_sensitive=include_sensitive), "Recovered firearms"
+    )
+    if layer.payload_size > FIREARM_BUDGET:
+        guns = guns.head(max(1, int(len(guns) * FIREARM_BUDGET / layer.payload_size * 0.9)))
+        layer = DataLayer("firearms", firearm_payload(guns), "Recovered firearms")
+    return layer, len(guns)
 
 
 def heat_cells(lons: Any, lats: Any, hexagon_resolution: int) -> HexBins:

@@ -400,3 +400,29 @@ def test_heat_layer_is_finer_than_the_hexagons_and_bounded() -> None:
     assert 0 < len(heat["cells"]) <= HEAT_CELLS
     assert sum(hexagons["counts"]) == 3_000
     assert layers["Heat map (incident density)"].show is False
+
+
+def _cell(i: int, size: float = 0.0) -> tuple[float, float]:
+    return -83.3 + (i % 80) * 0.005 + size, 42.2 + (i // 80) * 0.004 + size
+
+
+def test_a_boundary_layer_too_big_for_the_page_is_left_out_with_a_note() -> None:
+    import geopandas as gpd
+    import shapely
+
+    n = 6_000
+    boundaries = gpd.GeoDataFrame(
+        {
+            S.BOUNDARY_ID: [f"neighbourhoods/x/{i}" for i in range(n)],
+            S.NAME: [f"area {i} " + "n" * 150 for i in range(n)],
+            S.LAYER: "neighbourhoods",
+        },
+        geometry=[shapely.box(*_cell(i), *_cell(i, 0.003)) for i in range(n)],
+        crs=S.STORAGE_CRS,
+    )
+    fmap = build_map(
+        incident_frame(20), link_frame(), boundaries=boundaries, tiles=False, asset_mode="inline"
+    )
+    assert "Neighbourhoods" not in _layers(fmap)
+    assert any("6,000 areas are too many to draw" in note for note in fmap.brassmap_summary.notes)
+    assert map_html_size(fmap) < MAX_HTML_BYTES
