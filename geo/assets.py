@@ -25,6 +25,7 @@ and styles. Marker-cluster and jQuery/Bootstrap/Font Awesome are not used.
 from __future__ import annotations
 
 import base64
+import hashlib
 import re
 import shutil
 from dataclasses import dataclass
@@ -110,7 +111,7 @@ def static_links(prefix: str = STATIC_URL_PREFIX) -> tuple[list[tuple[str, str]]
     --------
     >>> js, css = static_links()
     >>> js[0]
-    ('leaflet', '/app/static/vendor/leaflet.js')
+    ('leaflet', '/app/static/vendor/leaflet.js?v=...')
     >>> [name for name, _ in css]
     ['leaflet_css', 'brassmap_css']
     """
@@ -120,9 +121,15 @@ def static_links(prefix: str = STATIC_URL_PREFIX) -> tuple[list[tuple[str, str]]
             "string concatenation); add the trailing slash"
         )
     assets = map_assets()
-    js = [(asset.name, prefix + asset.target) for asset in assets if asset.kind == "js"]
-    css = [(asset.name, prefix + asset.target) for asset in assets if asset.kind == "css"]
+    js = [(asset.name, _versioned(prefix, asset)) for asset in assets if asset.kind == "js"]
+    css = [(asset.name, _versioned(prefix, asset)) for asset in assets if asset.kind == "css"]
     return js, css
+
+
+def _versioned(prefix: str, asset: Asset) -> str:
+    """URL with a content hash, so a browser never keeps an old brassmap.js after an upgrade."""
+    digest = hashlib.blake2s(asset.source.read_bytes(), digest_size=4).hexdigest()
+    return f"{prefix}{asset.target}?v={digest}"
 
 
 def install_static_assets(static_dir: Path) -> list[Path]:

@@ -374,7 +374,7 @@ def test_static_url_can_follow_a_base_url_path() -> None:
         .get_root()
         .render()
     )
-    assert '<script src="/brassmap/app/static/vendor/leaflet.js">' in html
+    assert '<script src="/brassmap/app/static/vendor/leaflet.js?v=' in html
     with pytest.raises(ValueError, match="must end with '/'"):
         build_map(incident_frame(3), link_frame(), static_url="/app/static/vendor")
 
