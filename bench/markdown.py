@@ -75,8 +75,8 @@ def performance_markdown(report: dict[str, Any]) -> str:
         f"{details.get('cpu_pressure_avg60_pct_at_end')} % at the end "
         "(shared machine: other jobs were running).",
         "",
-        f"Data: {dataset.get('incidents')} incidents, {dataset.get('links')} links (synthetic demo, seed "
-        f"{dataset.get('seed')}).",
+        f"Data: {_number(dataset.get('incidents'))} incidents, {_number(dataset.get('links'))} links "
+        f"(synthetic demo, seed {dataset.get('seed')}).",
         "",
         "| figure | median filter | all data |",
         "|---|---|---|",
