@@ -148,6 +148,16 @@ def open_until_ready(page: Any, url: str, *, timeout_s: float = READY_TIMEOUT_S)
     return timeout_s, ", ".join(name for name, done in state.items() if not done) or "page"
 
 
+def _figure(runs: list[tuple[float, str]]) -> dict[str, Any]:
+    figure = spread([seconds for seconds, _ in runs], digits=3)
+    timeouts = [missing for _, missing in runs if missing]
+    if timeouts:
+        figure["timeouts"] = len(timeouts)
+        figure["timeout_s"] = READY_TIMEOUT_S
+        figure["note"] = "timed-out changes count as the timeout, so p50/p95 are lower bounds"
+    return figure
+
+
 def browser_figures(
     db_url: str,
     filters: list[Filters],
@@ -155,14 +165,19 @@ def browser_figures(
     *,
     screenshot: Path | None = None,
     first_timeout_s: float = 900.0,
+    widget_start: Filters | None = None,
+    other_cities: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """Measure filter change -> map and graph drawn, and the dashboard's peak memory.
 
     Returns
     -------
     dict
-        ``browser_filter_to_ready_s`` (p50/p95 over ``filters``; a change not done
-        within :data:`READY_TIMEOUT_S` counts as the timeout and is flagged),
+        ``browser_filter_to_ready_s`` (p50/p95 over ``filters``, each opened as a
+        URL; a change not done within :data:`READY_TIMEOUT_S` counts as the
+        timeout and is flagged), ``browser_widget_change_s`` (as many changes
+        made with the City widget in one session, starting from ``widget_start``
+        and adding/removing ``other_cities``; ``None`` without ``widget_start``),
         ``first_page_ready_s`` (the first open, default filter: the server loads
         the store), ``peak_rss_mb`` (VmHWM of the server process and its
         children) and ``blocked_requests``.
@@ -195,19 +210,23 @@ def browser_figures(
                     f"({first_missing} not drawn); see {log_file}"
                 )
             runs = [open_until_ready(page, filter_url(base_url, chosen)) for chosen in filters]
+            widget_runs: list[tuple[float, str]] = []
+            if widget_start is not None:
+                from bench.browser_widgets import widget_changes
+
+                _, missing = open_until_ready(page, filter_url(base_url, widget_start))
+                if not missing:
+                    widget_runs = widget_changes(
+                        page, widget_start.cities, list(other_cities), changes=len(filters)
+                    )
             if screenshot is not None:
                 page.screenshot(path=str(screenshot), full_page=False)
         finally:
             browser.close()
         peak = tree_peak_rss_mb(pid)
-    figure = spread([seconds for seconds, _ in runs], digits=3)
-    timeouts = [missing for _, missing in runs if missing]
-    if timeouts:
-        figure["timeouts"] = len(timeouts)
-        figure["timeout_s"] = READY_TIMEOUT_S
-        figure["note"] = "timed-out changes count as the timeout, so p50/p95 are lower bounds"
     return {
-        "browser_filter_to_ready_s": figure,
+        "browser_filter_to_ready_s": _figure(runs),
+        "browser_widget_change_s": _figure(widget_runs) if widget_runs else None,
         "first_page_ready_s": round(first, 3),
         "peak_rss_mb": peak,
         "blocked_requests": len(blocked),

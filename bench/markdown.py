@@ -92,6 +92,8 @@ def performance_markdown(report: dict[str, Any]) -> str:
     lines.append(f"| filter (select), 20 varied filters | {_value(report.get('filter_s'), 's')} |")
     lines.append(f"| browser: filter change to map and graph drawn | "
                  f"{_value(report.get('browser_filter_to_ready_s'), 's')} |")
+    lines.append(f"| browser: same, filter changed with the City widget in one session | "
+                 f"{_value(report.get('browser_widget_change_s'), 's')} |")
     lines.append(f"| peak memory of the dashboard (VmHWM) | {_value(report.get('peak_rss_mb'), 'MB')} |")
     networkx_cell = _value(report.get("networkx_series_s"), "s")
     lines.append(f"| networkx components on string ids (all data) | {networkx_cell} |")

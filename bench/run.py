@@ -16,7 +16,7 @@ from bench.machine import cpu_pressure, machine_info, tree_peak_rss_mb
 from bench.stats import median, spread, timed
 from bench.stores import bench_paths, ensure_demo_store
 from bench.targets import evaluate_targets
-from bench.workload import varied_filters
+from bench.workload import city_names, varied_filters
 from data import schema as S
 from linking.filters import Filters
 
@@ -114,6 +114,7 @@ def run_benchmark(options: RunOptions, *, log: Any = print) -> dict[str, Any]:
     timing = server_side.time_filters(frames, chosen, today=today)
     report["filter_s"] = server_side.filter_figures(timing, chosen)
     median_filter = chosen[timing["median_index"]]
+    cities = city_names(frames.incidents)
 
     log("views: series, capped graph and map for the median filter and for all data")
     median_view = server_side.measure_view(frames, median_filter, today=today, repeats=options.repeats)
@@ -154,19 +155,22 @@ def run_benchmark(options: RunOptions, *, log: Any = print) -> dict[str, Any]:
 
     if options.skip_browser:
         report["browser_filter_to_ready_s"] = {"skipped": "--skip-browser"}
+        report["browser_widget_change_s"] = {"skipped": "--skip-browser"}
         report["peak_rss_mb"] = None
     else:
         del frames
         gc.collect()
         log(f"browser: {options.browser_changes} filter changes in Chromium against streamlit run")
         try:
-            measured = _browser(paths, chosen[: options.browser_changes])
+            measured = _browser(paths, chosen[: options.browser_changes], median_filter, cities)
         except BenchError as exc:
             errors["browser_filter_to_ready_s"] = str(exc)
             report["browser_filter_to_ready_s"] = None
+            report["browser_widget_change_s"] = None
             report["peak_rss_mb"] = None
         else:
             report["browser_filter_to_ready_s"] = measured.pop("browser_filter_to_ready_s")
+            report["browser_widget_change_s"] = measured.pop("browser_widget_change_s")
             report["peak_rss_mb"] = measured.pop("peak_rss_mb")
             details["browser"] = measured
     details["load_average_1m_at_end"] = round(os.getloadavg()[0], 2)
@@ -177,11 +181,16 @@ def run_benchmark(options: RunOptions, *, log: Any = print) -> dict[str, Any]:
     return report
 
 
-def _browser(paths: Any, filters: list[Filters]) -> dict[str, Any]:
+def _browser(paths: Any, filters: list[Filters], widget_start: Filters, cities: list[str]) -> dict[str, Any]:
     from bench.browser import browser_figures
 
     return browser_figures(
-        paths.store_url, filters, paths.scratch("streamlit.log"), screenshot=paths.scratch("browser.png")
+        paths.store_url,
+        filters,
+        paths.scratch("streamlit.log"),
+        screenshot=paths.scratch("browser.png"),
+        widget_start=widget_start,
+        other_cities=tuple(city for city in cities if city not in widget_start.cities),
     )
 
 

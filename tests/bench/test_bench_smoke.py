@@ -52,12 +52,13 @@ def test_small_run_prints_one_json_object_with_every_figure(small_run) -> None:
     assert report["ratios"]["naive_map_vs_ours_at_2000"] > 0
     assert report["ratios"]["networkx_vs_series"] > 0
     assert report["browser_filter_to_ready_s"] == {"skipped": "--skip-browser"}
+    assert report["browser_widget_change_s"] == {"skipped": "--skip-browser"}
     assert report["peak_rss_mb"] is None
     assert report["errors"] == {}
     machine = report["machine"]
     assert machine["nproc"] >= 1 and machine["python"].startswith("3.")
     names = {row["name"] for row in report["targets"]}
-    assert {"import rate", "cold load (dashboard path)", "browser filter change p95"} <= names
+    assert {"import rate", "cold load (dashboard path)", "browser filter change p95 (URL)"} <= names
 
 
 def test_small_run_series_agree_with_networkx(small_run) -> None:

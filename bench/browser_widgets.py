@@ -1,0 +1,95 @@
+"""Filter changes made with the sidebar widgets, in one browser session (the analyst's usual way).
+
+Each change adds one city to the City multiselect, or removes it again, and
+the clock stops when the rerun has finished and a *new* Leaflet map (a map
+element that was not on the page before the change) has drawn its layers,
+with the link graph drawn. Old elements are marked before each change, so a
+stale map never counts.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from bench.browser import _GRAPH_DRAWN, _NO_GRAPH_NOTE, READY_TIMEOUT_S
+
+_MARK_OLD_MAPS = "() => document.querySelectorAll('.leaflet-container').forEach(e => { e.__benchOld = 1; })"
+_NEW_MAP_DRAWN = (
+    "() => [...document.querySelectorAll('.leaflet-container')].some(e => !e.__benchOld && "
+    "e.querySelectorAll('.leaflet-overlay-pane path, .leaflet-overlay-pane canvas, "
+    ".leaflet-marker-pane > *').length > 0)"
+)
+_SCRIPT_RUNNING = (
+    "() => { const app = document.querySelector('[data-testid=stApp]');"
+    " return !!app && app.getAttribute('data-test-script-state') !== 'notRunning'; }"
+)
+
+
+def _each_frame(page: Any, script: str) -> bool:
+    """Evaluate ``script`` in every frame; true when any frame returns true."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    found = False
+    for frame in page.frames:
+        try:
+            found = bool(frame.evaluate(script)) or found
+        except PlaywrightError:  # a frame detached or navigated while we looked
+            continue
+    return found
+
+
+def _timed_change(page: Any, act: Any, *, timeout_s: float) -> tuple[float, str]:
+    """Mark the drawn maps, run ``act``, return (seconds until a new map and the graph are drawn, missing)."""
+    _each_frame(page, _MARK_OLD_MAPS)
+    start = time.perf_counter()
+    act()
+    deadline = start + timeout_s
+    started = False
+    state = {"rerun": False, "map": False, "graph": False}
+    while time.perf_counter() < deadline:
+        running = bool(page.evaluate(_SCRIPT_RUNNING))
+        started = started or running
+        state["rerun"] = started and not running
+        if state["rerun"]:
+            state["map"] = state["map"] or _each_frame(page, _NEW_MAP_DRAWN)
+            state["graph"] = bool(page.evaluate(_GRAPH_DRAWN)) or page.get_by_text(_NO_GRAPH_NOTE).count() > 0
+            if all(state.values()):
+                return time.perf_counter() - start, ""
+        page.wait_for_timeout(25)
+    return timeout_s, ", ".join(name for name, done in state.items() if not done)
+
+
+def widget_changes(
+    page: Any,
+    present: tuple[str, ...],
+    others: list[str],
+    *,
+    changes: int,
+    timeout_s: float = READY_TIMEOUT_S,
+) -> list[tuple[float, str]]:
+    """Add then remove each city of ``others`` with the City widget, ``changes`` times in all.
+
+    ``page`` must show the dashboard with the cities ``present`` already chosen.
+    Returns (seconds, what was not drawn) per change.
+    """
+    runs: list[tuple[float, str]] = []
+    cycle = [city for city in others if city not in present]
+    step = 0
+    while len(runs) < changes and cycle:
+        city = cycle[(step // 2) % len(cycle)]
+        if step % 2 == 0:
+
+            def act(city: str = city) -> None:
+                page.get_by_role("combobox", name="City").click()
+                page.get_by_role("option", name=city, exact=True).click()
+                page.keyboard.press("Escape")
+
+        else:
+
+            def act(city: str = city) -> None:
+                page.get_by_role("button", name=f"Remove {city}").first.click()
+
+        runs.append(_timed_change(page, act, timeout_s=timeout_s))
+        step += 1
+    return runs
