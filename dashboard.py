@@ -18,7 +18,7 @@ with panel_guard("page"):
     with map_column, panel_guard("map"):
         map_view.map_ui(ctx.selection, series_id=ctx.series_id, tiles=ctx.tiles)
     with graph_column, panel_guard("link graph"):
-        graph_view.graph_ui(ctx.selection, series_id=ctx.series_id)
+        graph_view.graph_ui(ctx)
     with panel_guard("series table"):
         series_view.series_section(ctx)
     with overview_slot, panel_guard("overview"):

@@ -17,10 +17,8 @@ import streamlit as st
 
 from data import schema as S
 from geo.palette import LINK_STYLES
-from linking.graph import graph_for_selection
-from linking.layouts import packed_series_layout
-from linking.payload import graph_payload
-from linking.selection import Selection
+from ui.context import PageContext
+from ui.loading import graph_payload_for
 from ui.picking import GRAPH_PARAM, K_GRAPH, on_graph_select
 
 MAX_GRAPH_NODES = 1_500
@@ -103,12 +101,13 @@ def graph_chart(nodes: pd.DataFrame, edges: pd.DataFrame, *, picked: str | None)
     return alt.layer(*layers).properties(height=GRAPH_HEIGHT).configure_view(stroke=None)
 
 
-def graph_ui(selection: Selection, *, series_id: str | None) -> None:
-    """Draw the link graph of the selection (capped), clicking a node picks its series."""
+def graph_ui(ctx: PageContext) -> None:
+    """Draw the link graph of the page's selection (capped); clicking a node picks its series."""
+    selection, series_id = ctx.selection, ctx.series_id
     with st.spinner("Laying out the link graph..."):
-        graph = graph_for_selection(selection, max_nodes=MAX_GRAPH_NODES)
-        positions = packed_series_layout(graph)
-        payload = graph_payload(graph, positions)
+        payload = graph_payload_for(
+            ctx.db_url, ctx.dataset_version, selection.filters, ctx.reference_date, MAX_GRAPH_NODES
+        )
     nodes, edges = payload_frames(payload, series_id)
     linked = int(selection.incidents[S.SERIES_ID].notna().sum())
     if nodes.empty:

@@ -11,12 +11,16 @@ from __future__ import annotations
 import os
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
 
 from data.frames import Frames
 from data.store import Store, default_db_url
 from linking.filters import Filters
+from linking.graph import graph_for_selection
+from linking.layouts import packed_series_layout
+from linking.payload import graph_payload
 from linking.selection import Selection, select
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -70,6 +74,19 @@ def frames_for(url: str, dataset_version: str) -> Frames:
 def selection_for(url: str, dataset_version: str, filters: Filters, today: date | None) -> Selection:
     """Apply ``filters`` to the cached frames (cached per filter; never mutate the result)."""
     return select(frames_for(url, dataset_version), filters, today=today)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def graph_payload_for(
+    url: str, dataset_version: str, filters: Filters, today: date | None, max_nodes: int
+) -> dict[str, Any]:
+    """Return the positioned, capped link graph of a selection (cached per filter; never mutate it).
+
+    Picking a series reruns the page with the same filter, so the layout is
+    not computed again.
+    """
+    graph = graph_for_selection(selection_for(url, dataset_version, filters, today), max_nodes=max_nodes)
+    return graph_payload(graph, packed_series_layout(graph))
 
 
 def current_version(url: str) -> str:
