@@ -9,13 +9,17 @@ Incidents carry the schema columns plus derived ``local_date``,
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+import weakref
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from data import schema as S
 from geo.cities import known_city
@@ -39,6 +43,9 @@ class Frames:
         Changes on every import; a good cache key.
     is_synthetic : bool
         True when any incident or link is generated demo data.
+    link_rows : LinkRows or None
+        Row positions in ``incidents`` of every link's ends, computed once at
+        load (see :func:`link_rows_in`); ``None`` when incident ids repeat.
     """
 
     incidents: pd.DataFrame
@@ -48,6 +55,16 @@ class Frames:
     boundaries: gpd.GeoDataFrame
     dataset_version: str
     is_synthetic: bool
+    link_rows: LinkRows | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True, eq=False)
+class LinkRows:
+    """Integer link ends computed at load: ``incident_a[i]``/``incident_b[i]`` is the row in
+    ``Frames.incidents`` of link row ``i``'s end (-1 when empty or not loaded)."""
+
+    incident_a: np.ndarray
+    incident_b: np.ndarray
 
 
 def _empty_storage(kind: str) -> pd.DataFrame:
@@ -175,7 +192,122 @@ def typed_frames(tables: dict[str, pd.DataFrame], *, version: str) -> Frames:
         boundaries=boundaries,
         dataset_version=version,
         is_synthetic=synthetic,
+        link_rows=_remember_link_rows(incidents, links),
     )
+
+
+def _arrow_text(values: pd.Series) -> pa.Array:
+    """``values`` as an Arrow ``large_string`` array (no copy for Arrow-backed strings)."""
+    if isinstance(values.array, pd.arrays.ArrowStringArray):
+        array = pa.array(values.array)  # type: ignore[arg-type]
+    else:
+        text = values.astype("string").to_numpy(dtype=object, na_value=None)
+        array = pa.array(text, type=pa.large_string(), from_pandas=True)
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    return array.cast(pa.large_string())
+
+
+_LoadedEntry = tuple["weakref.ref[pd.DataFrame]", "weakref.ref[pd.DataFrame]", tuple[pa.Array, ...], LinkRows]
+_LOADED: list[_LoadedEntry] = []
+_LOADED_LOCK = threading.Lock()
+_LOADED_LIMIT = 4
+
+
+def _remember_link_rows(incidents: pd.DataFrame, links: pd.DataFrame) -> LinkRows | None:
+    """Encode every link end as a row of ``incidents`` once, and remember it for :func:`link_rows_in`.
+
+    Returns ``None`` (nothing remembered) when incident ids are missing or repeat.
+    """
+    ids = _arrow_text(incidents[S.INCIDENT_ID])
+    ends = (_arrow_text(links[S.INCIDENT_A]), _arrow_text(links[S.INCIDENT_B]))
+    if ids.null_count or pc.count_distinct(ids).as_py() != len(ids):
+        return None
+    where = np.full(len(ids) + 1, -1, dtype=np.int64)
+    rows = []
+    if len(ids):
+        dictionary = ids  # unique, so each id's dictionary code is its row
+        for end in ends:
+            found = pc.index_in(end, value_set=dictionary)
+            rows.append(pc.fill_null(found, -1).to_numpy(zero_copy_only=False).astype(np.int64))
+    else:
+        rows = [where[np.full(len(end), -1, dtype=np.int64)] for end in ends]
+    link_rows = LinkRows(incident_a=rows[0], incident_b=rows[1])
+    with _LOADED_LOCK:
+        _LOADED[:] = [entry for entry in _LOADED if entry[0]() is not None and entry[1]() is not None]
+        del _LOADED[: max(0, len(_LOADED) - _LOADED_LIMIT + 1)]
+        _LOADED.append((weakref.ref(incidents), weakref.ref(links), (ids, *ends), link_rows))
+    return link_rows
+
+
+def _labels(index: pd.Index, size: int) -> np.ndarray | None:
+    """Index labels as int64 row numbers below ``size``, or ``None`` when they are not."""
+    if not pd.api.types.is_integer_dtype(index.dtype):
+        return None
+    labels = index.to_numpy(dtype=np.int64)
+    if len(labels) and (labels.min() < 0 or labels.max() >= size):
+        return None
+    return labels
+
+
+def _same_text(values: pd.Series, loaded: pa.Array, labels: np.ndarray) -> bool:
+    """True when ``values`` equals the loaded column at ``labels`` (nulls in the same places)."""
+    now = _arrow_text(values)
+    then = pc.take(loaded, pa.array(labels, type=pa.int64()))
+    if len(now) != len(then):
+        return False
+    if not pc.all(pc.equal(now.is_null(), then.is_null()), min_count=0).as_py():
+        return False
+    return bool(pc.all(pc.equal(now, then), skip_nulls=True, min_count=0).as_py())
+
+
+def link_rows_in(incidents: pd.DataFrame, links: pd.DataFrame) -> tuple[np.ndarray, np.ndarray] | None:
+    """Row positions in ``incidents`` of each link's ends, from the codes computed at load.
+
+    Works when ``incidents`` and ``links`` are row subsets (any order, index
+    labels kept, as ``iloc``/``loc``/boolean masks leave them) of one
+    :class:`Frames` loaded in this process. Every id and link end is checked
+    against the loaded values with Arrow comparisons (no hashing), so changed
+    ids are never trusted.
+
+    Returns
+    -------
+    (a_rows, b_rows) or None
+        int64 arrays, -1 where the end is empty or not in ``incidents``;
+        ``None`` when the frames are not such subsets (callers then match ids
+        as strings, with the same result).
+
+    Examples
+    --------
+    >>> f = empty_frames()
+    >>> [rows.tolist() for rows in link_rows_in(f.incidents, f.links)]
+    [[], []]
+    >>> link_rows_in(f.incidents.reset_index(drop=True).set_axis(pd.Index([], dtype=str)), f.links) is None
+    True
+    """
+    needed = (S.INCIDENT_A, S.INCIDENT_B)
+    if S.INCIDENT_ID not in incidents.columns or any(c not in links.columns for c in needed):
+        return None
+    with _LOADED_LOCK:
+        _LOADED[:] = [entry for entry in _LOADED if entry[0]() is not None and entry[1]() is not None]
+        entries = [(i(), k(), arrays, rows) for i, k, arrays, rows in _LOADED]
+    for full_incidents, full_links, (ids, a_ends, b_ends), rows in reversed(entries):
+        if full_incidents is None or full_links is None:
+            continue
+        incident_labels = _labels(incidents.index, len(ids))
+        link_labels = _labels(links.index, len(a_ends))
+        if incident_labels is None or link_labels is None:
+            continue
+        if not (
+            _same_text(incidents[S.INCIDENT_ID], ids, incident_labels)
+            and _same_text(links[S.INCIDENT_A], a_ends, link_labels)
+            and _same_text(links[S.INCIDENT_B], b_ends, link_labels)
+        ):
+            continue
+        where = np.full(len(ids) + 1, -1, dtype=np.int64)
+        where[incident_labels] = np.arange(len(incident_labels))
+        return where[rows.incident_a[link_labels]], where[rows.incident_b[link_labels]]
+    return None
 
 
 def _snapshot_path(store: Store, version: str) -> Path:

@@ -26,6 +26,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from data import schema as S
+from data.frames import link_rows_in
 from linking.codes import positions
 from linking.pairs import RANKED_STATUSES, STATUS_RANK
 from linking.spans import series_span_km
@@ -82,7 +83,7 @@ def link_positions(
     if links.empty:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, empty, 0
-    a_pos, b_pos = positions(incidents[S.INCIDENT_ID], links[S.INCIDENT_A], links[S.INCIDENT_B])
+    a_pos, b_pos = end_positions(incidents, links)
     gun = np.full(len(links), -1, dtype=np.int64)
     n_guns = 0
     if S.FIREARM_ID in links.columns:
@@ -92,6 +93,21 @@ def link_positions(
             gun[present] = codes
             n_guns = len(uniques)
     return a_pos, b_pos, gun, int(n_guns)
+
+
+def end_positions(incidents: pd.DataFrame, links: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Row positions in ``incidents`` of each link's ``incident_a`` and ``incident_b`` (-1 when absent).
+
+    Frames cut from one loaded :class:`data.frames.Frames` reuse the integer
+    ends computed at load (:func:`data.frames.link_rows_in`); anything else
+    matches the id strings (:func:`linking.codes.positions`). Both give the
+    same positions.
+    """
+    found = link_rows_in(incidents, links)
+    if found is not None:
+        return found
+    a_pos, b_pos = positions(incidents[S.INCIDENT_ID], links[S.INCIDENT_A], links[S.INCIDENT_B])
+    return a_pos, b_pos
 
 
 def counted_edges(
@@ -255,6 +271,11 @@ def _joined_unique(values: pd.Series, keys: pd.Series) -> pd.Series:
     return _join_sorted(combined // width, uniques[combined % width])
 
 
+_TABLE_INPUTS = frozenset(
+    {S.SERIES_ID, S.INCIDENT_ID, S.OCCURRED_AT, S.LOCAL_DATE, S.CITY, S.AGENCY, S.LONGITUDE, S.LATITUDE}
+)
+
+
 def empty_series_table() -> pd.DataFrame:
     """Return a series table with no rows and the right columns."""
     return pd.DataFrame({column: pd.Series(dtype="object") for column in SERIES_COLUMNS})
@@ -292,7 +313,8 @@ def series_table(
             "add it with linking.series.assign_series first"
         )
     today = today or pd.Timestamp.now(tz="UTC").date()
-    members = incidents[incidents[S.SERIES_ID].notna().to_numpy(dtype=bool)]
+    used = [c for c in incidents.columns if c in _TABLE_INPUTS]  # only what the table reads
+    members = incidents[used][incidents[S.SERIES_ID].notna().to_numpy(dtype=bool)]
     if members.empty:
         return empty_series_table()
     key, names = pd.factorize(members[S.SERIES_ID].astype("string"))
@@ -334,7 +356,7 @@ def series_table(
     hit_pairs = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
     firearms = nothing
     if len(links):
-        a_pos, b_pos = positions(ids, links[S.INCIDENT_A], links[S.INCIDENT_B])
+        a_pos, b_pos = end_positions(members, links)
         rank = links[S.STATUS].astype("string").map(STATUS_RANK).astype("Float64").fillna(-1)
         rank_values = rank.to_numpy(dtype=np.int64)
         pair = (a_pos >= 0) & (b_pos >= 0) & (a_pos != b_pos) & (rank_values >= 0)
