@@ -148,6 +148,11 @@ def _cached_link_positions(incidents: pd.DataFrame, links: pd.DataFrame) -> _Pos
     return found
 
 
+def _keeps_every_row(mask: np.ndarray) -> bool:
+    """True when the boolean ``mask`` keeps every row (so no rows need taking)."""
+    return bool(mask.all())
+
+
 def select(frames: Any, filters: Filters, *, today: date | None = None) -> Selection:
     """Filter ``frames`` and compute series for what is left.
 
@@ -172,7 +177,8 @@ def select(frames: Any, filters: Filters, *, today: date | None = None) -> Selec
 
     mask = _incident_mask(incidents, filters).to_numpy(dtype=bool)
     chosen_rows = np.flatnonzero(mask)
-    chosen = incidents.iloc[chosen_rows].copy()
+    # copy-on-write (pandas 3): a cut, or a shallow copy when nothing is cut, never writes through to frames
+    chosen = incidents.copy(deep=False) if _keeps_every_row(mask) else incidents.iloc[chosen_rows]
     count = len(chosen_rows)
     series_index = np.full(count, -1, dtype=np.int64)
     names = np.empty(0, dtype=object)
@@ -205,7 +211,7 @@ def select(frames: Any, filters: Filters, *, today: date | None = None) -> Selec
             keep_rows = (pair | test_fire) & a_series_ok
         else:
             keep_rows = (pair & a_series_ok) | test_fire
-        kept_links = links.loc[keep_rows]
+        kept_links = links.copy(deep=False) if _keeps_every_row(keep_rows) else links.loc[keep_rows]
     chosen[S.SERIES_ID] = series_column(series_index, names, chosen.index)
     if filters.series_id:
         chosen = chosen.loc[(chosen[S.SERIES_ID] == filters.series_id).fillna(False).to_numpy(dtype=bool)]
@@ -227,7 +233,7 @@ def select(frames: Any, filters: Filters, *, today: date | None = None) -> Selec
 
     return Selection(
         incidents=chosen,
-        links=kept_links.copy(),
+        links=kept_links,
         series=table,
         filters=filters,
         dataset_version=str(getattr(frames, "dataset_version", "")),

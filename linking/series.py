@@ -276,6 +276,14 @@ _TABLE_INPUTS = frozenset(
 )
 
 
+def _status_ranks(statuses: pd.Series) -> np.ndarray:
+    """:data:`STATUS_RANK` of each status (-1 for missing or unknown), mapped per distinct value."""
+    text = statuses if isinstance(statuses.dtype, pd.CategoricalDtype) else statuses.astype("string")
+    codes, uniques = pd.factorize(text)
+    by_code = np.array([STATUS_RANK.get(str(u), -1) for u in uniques] + [-1], dtype=np.int64)
+    return by_code[np.asarray(codes, dtype=np.int64)]  # code -1 (missing) takes the appended -1
+
+
 def empty_series_table() -> pd.DataFrame:
     """Return a series table with no rows and the right columns."""
     return pd.DataFrame({column: pd.Series(dtype="object") for column in SERIES_COLUMNS})
@@ -357,8 +365,7 @@ def series_table(
     firearms = nothing
     if len(links):
         a_pos, b_pos = end_positions(members, links)
-        rank = links[S.STATUS].astype("string").map(STATUS_RANK).astype("Float64").fillna(-1)
-        rank_values = rank.to_numpy(dtype=np.int64)
+        rank_values = _status_ranks(links[S.STATUS])
         pair = (a_pos >= 0) & (b_pos >= 0) & (a_pos != b_pos) & (rank_values >= 0)
         if pair.any():
             low = np.minimum(a_pos[pair], b_pos[pair])
