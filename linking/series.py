@@ -22,6 +22,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
@@ -250,10 +251,39 @@ def _join_sorted(keys: np.ndarray, values: np.ndarray) -> pd.Series:
     if len(keys) == 0:
         return pd.Series(dtype=object)
     starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
-    stops = np.r_[starts[1:], len(keys)]
-    text = [str(v) for v in values]
-    joined = ["; ".join(text[a:b]) for a, b in zip(starts, stops, strict=True)]
-    return pd.Series(joined, index=keys[starts], dtype=object)
+    text = _arrow_texts(values)
+    offsets = pa.array(np.r_[starts, len(keys)].astype(np.int64), type=pa.int64())
+    joined = pc.binary_join(pa.LargeListArray.from_arrays(offsets, text), pa.scalar("; ", pa.large_string()))
+    return pd.Series(joined.to_numpy(zero_copy_only=False), index=keys[starts], dtype=object)
+
+
+def _arrow_texts(values: np.ndarray) -> pa.Array:
+    """``str(v)`` of every value as Arrow ``large_string`` (no Python loop when they are already strings)."""
+    try:
+        text = pa.array(values, type=pa.large_string(), from_pandas=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        text = None
+    if text is None or text.null_count:
+        text = pa.array([str(v) for v in values], type=pa.large_string())
+    return text
+
+
+def _path_order(key: np.ndarray, at: np.ndarray, id_text: np.ndarray) -> np.ndarray:
+    """Row order by series key, then time, then id text (ids compared only where key and time tie)."""
+    order = np.lexsort((at, key))
+    keys, times = key[order], at[order]
+    tied = (keys[1:] == keys[:-1]) & (times[1:] == times[:-1])
+    if tied.any():
+        in_tie = np.zeros(len(order), dtype=bool)
+        in_tie[1:] |= tied
+        in_tie[:-1] |= tied
+        slots = np.flatnonzero(in_tie)  # runs of equal (key, time), already in place
+        rows = order[slots]
+        ranked = pd.DataFrame({"k": key[rows], "at": at[rows], "id": id_text[rows]}).sort_values(
+            ["k", "at", "id"], kind="stable"
+        )
+        order[slots] = rows[ranked.index.to_numpy()]
+    return order
 
 
 def _joined_unique(values: pd.Series, keys: pd.Series) -> pd.Series:
@@ -344,12 +374,9 @@ def series_table(
     )
     table[S.SPAN_DAYS] = ((last - first) // 86_400_000_000_000).astype(np.int64)
     table[S.DAYS_SINCE_LAST] = (pd.Timestamp(today) - table[S.LAST_DATE]).dt.days.astype("int64")
-    ordered = pd.DataFrame(
-        {"k": key, "at": instants(members[S.OCCURRED_AT]), "id": ids.astype(str).to_numpy(dtype=object)}
-    ).sort_values(["k", "at", "id"], kind="stable")
-    table[S.INCIDENT_PATH] = _join_sorted(ordered["k"].to_numpy(), ordered["id"].to_numpy()).reindex(
-        range(total)
-    ).to_numpy()
+    id_text = ids.astype(str).to_numpy(dtype=object)
+    order = _path_order(key, instants(members[S.OCCURRED_AT]), id_text)
+    table[S.INCIDENT_PATH] = _join_sorted(key[order], id_text[order]).reindex(range(total)).to_numpy()
     codes = pd.Series(key)
     nothing = pd.Series(dtype=object)
     cities = _joined_unique(members[S.CITY], codes) if S.CITY in members.columns else nothing
