@@ -8,7 +8,9 @@ with a reason when the folder is absent, and fails instead when
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,3 +27,22 @@ def realdata() -> Path:
             pytest.fail(f"{reason}, and BRASSMAP_REQUIRE_SHARED=1 requires it")
         pytest.skip(reason)
     return REALDATA
+
+
+@pytest.fixture(scope="session")
+def chromium_browser() -> Iterator[Any]:
+    """One headless Debian Chromium for the whole session.
+
+    Playwright's sync API allows one running instance per thread, so every
+    browser test shares this one (opening a second ``sync_playwright`` while
+    another is alive fails with "Sync API inside the asyncio loop").
+    """
+    from tests.browser_support import launch_chromium, need_chromium
+
+    need_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        yield browser
+        browser.close()

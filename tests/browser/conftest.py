@@ -14,7 +14,7 @@ import pytest
 from data.demo import build_demo_store
 from data.store import Store
 from tests.browser.server import REPO_ROOT, streamlit_server
-from tests.browser_support import launch_chromium, need_chromium
+from tests.browser_support import need_chromium
 
 ARTIFACTS = REPO_ROOT / "tests" / "artifacts"
 DEMO_INCIDENTS = 3_000
@@ -41,12 +41,6 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    """Headless Debian Chromium driven by Playwright (no download needed)."""
-    need_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
+def browser(chromium_browser: object) -> object:
+    """Headless Debian Chromium driven by Playwright (the session's one instance)."""
+    return chromium_browser

@@ -8,7 +8,7 @@ import pytest
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from data import schema as S  # noqa: N812
+from data import schema as S
 from data.demo import generate_demo
 from geo.cities import known_city
 

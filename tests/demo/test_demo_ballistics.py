@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from data import schema as S  # noqa: N812
+from data import schema as S
 
 
 def test_demo_some_incidents_leave_no_casings(demo: dict[str, pd.DataFrame]) -> None:

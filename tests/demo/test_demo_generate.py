@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from data import schema as S  # noqa: N812
+from data import schema as S
 from data.demo import DemoError, generate_demo
 from geo.cities import DEFAULT_CITIES, known_city
 

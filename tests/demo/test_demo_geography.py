@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from data import schema as S  # noqa: N812
+from data import schema as S
 from data.demo import generate_demo
 from data.demo.geography import block_addresses, boundaries_frame, city_outline
 from geo.cities import DEFAULT_CITIES

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from data import schema as S  # noqa: N812
+from data import schema as S
 from data.demo import build_demo_store, generate_demo
 from data.demo.store import demo_description
 from data.store import Store

@@ -9,7 +9,6 @@ the payload as literal text.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -19,7 +18,7 @@ import pytest
 from data import schema as S
 from geo.maps import build_map
 from geo.standalone import render_standalone_html
-from tests.browser_support import RequestRecorder, launch_chromium, need_chromium
+from tests.browser_support import RequestRecorder
 from tests.geo._geo_frames import PAYLOADS, boundary_frame, firearm_frame, incident_frame, link_frame
 
 pytestmark = pytest.mark.browser
@@ -27,14 +26,8 @@ TIMEOUT_MS = 15_000
 
 
 @pytest.fixture(scope="module")
-def chromium() -> Iterator[object]:
-    need_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        yield browser
-        browser.close()
+def chromium(chromium_browser: object) -> object:
+    return chromium_browser
 
 
 def _hostile_selection() -> SimpleNamespace:

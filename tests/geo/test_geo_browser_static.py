@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser_support import RequestRecorder, launch_chromium, need_chromium
+from tests.browser_support import RequestRecorder, need_chromium
 
 pytestmark = pytest.mark.browser
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -82,15 +82,11 @@ def probe_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             process.wait(timeout=20)
 
 
-def test_streamlit_serves_the_vendor_files_as_script_and_style(probe_app: str) -> None:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:  # the app copies the files on its first run
-        browser = launch_chromium(playwright)
-        page = browser.new_page()
-        page.goto(probe_app)
-        page.wait_for_selector("text=map probe", timeout=30_000)
-        browser.close()
+def test_streamlit_serves_the_vendor_files_as_script_and_style(probe_app: str, chromium_browser) -> None:
+    page = chromium_browser.new_page()  # the app copies the files on its first run
+    page.goto(probe_app)
+    page.wait_for_selector("text=map probe", timeout=30_000)
+    page.close()
     for name, expected in (
         ("leaflet.js", "javascript"),
         ("brassmap.js", "javascript"),
@@ -101,22 +97,20 @@ def test_streamlit_serves_the_vendor_files_as_script_and_style(probe_app: str) -
             assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
-def test_st_folium_map_draws_from_local_assets_with_no_outside_request(probe_app: str) -> None:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        context = browser.new_context()
-        recorder = RequestRecorder.attach(context)
-        page = context.new_page()
-        page.goto(probe_app)
-        frame = page.frame_locator("iframe[title*='streamlit_folium']")
-        frame.locator("path.brassmap-incident").first.wait_for(state="attached", timeout=30_000)
-        assert frame.locator("path.brassmap-incident").count() == 12
-        assert frame.locator("path.brassmap-link").count() == 4  # the test fire has no firearm place
-        assert frame.locator(".brassmap-legend").count() == 1
-        assert page.evaluate("typeof window.__pwned") == "undefined"
-        for handle in page.frames:
-            assert handle.evaluate("typeof window.__pwned") == "undefined"
-        assert recorder.outside == [], f"requests left the machine: {recorder.outside}"
-        browser.close()
+def test_st_folium_map_draws_from_local_assets_with_no_outside_request(
+    probe_app: str, chromium_browser
+) -> None:
+    context = chromium_browser.new_context()
+    recorder = RequestRecorder.attach(context)
+    page = context.new_page()
+    page.goto(probe_app)
+    frame = page.frame_locator("iframe[title*='streamlit_folium']")
+    frame.locator("path.brassmap-incident").first.wait_for(state="attached", timeout=30_000)
+    assert frame.locator("path.brassmap-incident").count() == 12
+    assert frame.locator("path.brassmap-link").count() == 4  # the test fire has no firearm place
+    assert frame.locator(".brassmap-legend").count() == 1
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    for handle in page.frames:
+        assert handle.evaluate("typeof window.__pwned") == "undefined"
+    assert recorder.outside == [], f"requests left the machine: {recorder.outside}"
+    context.close()
