@@ -308,7 +308,9 @@
     var control = L.control({ position: "bottomright" });
     control.onAdd = function () {
       var div = L.DomUtil.create("div", "brassmap-legend");
-      var html = '<details open><summary class="brassmap-legend-title">' + spec.title + "</summary>";
+      // Open on a tall map (standalone page); folded on a short one (dashboard panel) so it hides no markers.
+      var open = map.getSize().y >= 560 ? " open" : "";
+      var html = "<details" + open + '><summary class="brassmap-legend-title">' + spec.title + "</summary>";
       for (var s = 0; s < spec.sections.length; s++) {
         var section = spec.sections[s];
         html += '<div class="brassmap-legend-section">' + section.title + "</div>";
