@@ -175,12 +175,17 @@ def series_codes(
     when = times[rows]
     earliest = np.full(total, np.iinfo(np.int64).max, dtype=np.int64)
     np.minimum.at(earliest, code, when)
-    first = when == earliest[code]
-    candidates = pd.DataFrame(
-        {"c": code[first], "id": ids.iloc[rows[first]].astype(str).to_numpy(dtype=object)}
-    ).sort_values(["c", "id"], kind="stable").drop_duplicates("c")
+    first = np.flatnonzero(when == earliest[code])
+    tied = np.bincount(code[first], minlength=total) > 1
+    single = first[~tied[code[first]]]  # the one earliest member of most series: no id comparison
     names = np.empty(total, dtype=object)
-    names[candidates["c"].to_numpy()] = SERIES_PREFIX + candidates["id"].to_numpy(dtype=object)
+    names[code[single]] = SERIES_PREFIX + ids.iloc[rows[single]].astype(str).to_numpy(dtype=object)
+    several = first[tied[code[first]]]
+    if len(several):
+        candidates = pd.DataFrame(
+            {"c": code[several], "id": ids.iloc[rows[several]].astype(str).to_numpy(dtype=object)}
+        ).sort_values(["c", "id"], kind="stable").drop_duplicates("c")
+        names[candidates["c"].to_numpy()] = SERIES_PREFIX + candidates["id"].to_numpy(dtype=object)
     series_index = np.full(count, -1, dtype=np.int64)
     series_index[rows] = code
     return series_index, names
@@ -288,9 +293,15 @@ def _path_order(key: np.ndarray, at: np.ndarray, id_text: np.ndarray) -> np.ndar
 
 def _joined_unique(values: pd.Series, keys: pd.Series) -> pd.Series:
     """``"; "``-join the sorted distinct non-empty ``values`` per integer key (ints, not string sorts)."""
-    text = values.astype("string").str.strip()
-    codes, uniques = pd.factorize(text, sort=True)  # code order = alphabetical order; -1 for missing
-    codes = np.asarray(codes, dtype=np.int64)
+    if isinstance(values.dtype, pd.CategoricalDtype):  # clean each category once, not each row
+        categories = pd.Series(values.cat.categories).astype("string").str.strip()
+        by_category, uniques = pd.factorize(categories, sort=True)
+        lookup = np.append(np.asarray(by_category, dtype=np.int64), -1)  # category code -1 (missing) -> -1
+        codes = lookup[values.cat.codes.to_numpy(dtype=np.int64)]
+    else:
+        text = values.astype("string").str.strip()
+        codes, uniques = pd.factorize(text, sort=True)  # code order = alphabetical order; -1 for missing
+        codes = np.asarray(codes, dtype=np.int64)
     uniques = np.asarray(uniques, dtype=object)
     blank = np.flatnonzero(uniques == "")
     keep = codes >= 0
