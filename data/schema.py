@@ -309,13 +309,13 @@ REJECT_REASON = "reason"
 REJECT_SEVERITY = "severity"
 REJECT_COLUMNS: tuple[str, ...] = (REJECT_ROW, REJECT_FIELD, REJECT_VALUE, REJECT_REASON, REJECT_SEVERITY)
 
-# ---------------------------------------------------------------- more series columns (derived by linking.series)
+# ---------------- more series columns (derived by linking.series)
 SERIES_PENDING = "pending"  # links with status pending in the series (when the filter counts them)
 SERIES_EXCLUDED = "excluded"  # links with status excluded in the series (when the filter counts them)
 HIT_PARTS = "hit_parts"  # pieces the series falls into when only hits count (1 = hits alone hold it)
 HIT_SERIES_ID = "hit_series_id"  # on incidents: the series when only hits count (<NA> if no hit)
 
-# ---------------------------------------------------------------- network measures (derived by linking.metrics)
+# ---------------- network measures (derived by linking.metrics)
 DEGREE = "degree"  # linked incidents next to this one
 LEAD_DEGREE = "lead_degree"
 HIT_DEGREE = "hit_degree"

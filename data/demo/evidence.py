@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from data import schema as S  # noqa: N812 (house style: S.COLUMN)
+from data import schema as S
 from data.demo._places import AGENCIES
 from data.demo.incidents import NS_PER_DAY, IncidentDraw
 from geo.cities import DEFAULT_CITIES

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from data import schema as S  # noqa: N812 (house style: S.COLUMN)
+from data import schema as S
 from data.demo import links as link_rows
 from data.demo.evidence import draw_calibers, draw_evidence, draw_firearms
 from data.demo.geography import boundaries_frame

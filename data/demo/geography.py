@@ -14,7 +14,7 @@ import pandas as pd
 import shapely
 from shapely.geometry import Polygon
 
-from data import schema as S  # noqa: N812 (house style: S.COLUMN)
+from data import schema as S
 from data.demo._places import SHAPES
 
 METRES_PER_DEGREE = 111_320.0

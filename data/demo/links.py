@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from data import schema as S  # noqa: N812 (house style: S.COLUMN)
+from data import schema as S
 from data.demo._places import AGENCIES, CENTRAL_SITE
 from data.demo.evidence import Evidence, Firearms, padded_ids
 from data.demo.incidents import NS_PER_DAY, IncidentDraw

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from data import schema as S  # noqa: N812 (house style: S.COLUMN)
+from data import schema as S
 from data.demo._places import PARTNER_CITIES
 from data.demo.incidents import IncidentDraw
 from geo.cities import DEFAULT_CITIES

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from data import schema as S  # noqa: N812 (house style: S.COLUMN)
+from data import schema as S
 from data.demo.generate import generate_demo
 
 if TYPE_CHECKING:
