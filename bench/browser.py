@@ -11,10 +11,6 @@ has drawn. Requests to any host but 127.0.0.1 are aborted (tiles are off).
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.parse
@@ -27,8 +23,8 @@ from typing import Any
 from bench.errors import BenchError
 from bench.machine import tree_peak_rss_mb
 from bench.stats import spread
-from bench.stores import REPO_ROOT
 from linking.filters import Filters
+from ui.launch import LaunchError, run_streamlit
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -52,50 +48,14 @@ _MAP_DRAWN = (
 _NO_GRAPH_NOTE = "No linked incidents in this filter"
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _healthy(base_url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=1) as response:
-            return response.status == 200
-    except (urllib.error.URLError, ConnectionError, TimeoutError):
-        return False
-
-
 @contextmanager
 def dashboard_server(db_url: str, log_file: Path, *, timeout_s: float = 120.0) -> Iterator[tuple[str, int]]:
     """Run ``streamlit run dashboard.py`` on ``db_url``; yield (base url, server pid)."""
-    port = _free_port()
-    env = {**os.environ, "BRASSMAP_DB": db_url, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    command = [
-        sys.executable, "-m", "streamlit", "run", "dashboard.py",
-        "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
-        "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
-    ]  # fmt: skip
-    base_url = f"http://127.0.0.1:{port}"
-    log_file.parent.mkdir(parents=True, exist_ok=True)
-    with log_file.open("wb") as log:
-        process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            deadline = time.monotonic() + timeout_s
-            while not _healthy(base_url):
-                if process.poll() is not None:
-                    raise BenchError(f"streamlit exited with {process.returncode}; see {log_file}")
-                if time.monotonic() > deadline:
-                    raise BenchError(f"streamlit not healthy after {timeout_s:.0f} s; see {log_file}")
-                time.sleep(0.2)
-            yield base_url, process.pid
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=15)
+    try:
+        with run_streamlit(log_file, db_url=db_url, timeout_s=timeout_s) as app:
+            yield app.url, app.pid
+    except LaunchError as error:
+        raise BenchError(str(error)) from error
 
 
 def filter_url(base_url: str, filters: Filters) -> str:

@@ -13,8 +13,8 @@ import pytest
 
 from data.demo import build_demo_store
 from data.store import Store
-from tests.browser.server import REPO_ROOT, streamlit_server
 from tests.browser_support import need_chromium
+from ui.launch import REPO_ROOT, run_streamlit
 
 ARTIFACTS = REPO_ROOT / "tests" / "artifacts"
 DEMO_INCIDENTS = 3_000
@@ -36,8 +36,8 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("browser-demo")
     url = f"sqlite:///{folder / 'demo.sqlite'}"
     build_demo_store(Store(url), seed=2019, incidents=DEMO_INCIDENTS)
-    with streamlit_server(url, folder / "streamlit.log") as base_url:
-        yield base_url
+    with run_streamlit(folder / "streamlit.log", db_url=url) as app:
+        yield app.url
 
 
 @pytest.fixture(scope="session")

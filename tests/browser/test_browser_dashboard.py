@@ -12,6 +12,7 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.browser_support import RequestRecorder
 
@@ -202,10 +203,8 @@ def test_browser_dashboard_filters_pick_export_import(browser, demo_server, arti
         page.get_by_role("tab", name="Exports").click()
         page.get_by_text("Picked series", exact=True).click()
         wait_idle(page)
-        with page.expect_download() as download_info:
-            page.get_by_role("button", name=re.compile("GRAPHML", re.IGNORECASE)).click()
         saved = tmp_path / "series.graphml"
-        download_info.value.save_as(saved)
+        download(page, re.compile("GRAPHML", re.IGNORECASE)).save_as(saved)
         graph = nx.read_graphml(saved)
         assert graph.number_of_nodes() >= 2
         statuses = {data.get("status") for _, _, data in graph.edges(data=True)}
@@ -216,6 +215,25 @@ def test_browser_dashboard_filters_pick_export_import(browser, demo_server, arti
     finally:
         context.close()
     assert recorder.outside == [], f"requests left the machine: {recorder.outside}"
+
+
+def download(page, button_name: str | re.Pattern[str], *, attempts: int = 3):
+    """Click a download button until a download starts; return it.
+
+    A fragment rerun (e.g. after switching "Picked series") can replace the
+    button between the wait and the click on a busy machine, and the click is
+    then lost; the button is clicked again rather than waiting a minute.
+    """
+    for attempt in range(attempts):
+        try:
+            with page.expect_download(timeout=20_000) as download_info:
+                page.get_by_role("button", name=button_name).first.click()
+            return download_info.value
+        except PlaywrightTimeoutError:
+            if attempt == attempts - 1:
+                raise
+            wait_idle(page)
+    raise AssertionError("unreachable")
 
 
 def upload_with_error_row(page, tmp_path: Path) -> None:
@@ -236,10 +254,8 @@ def upload_with_error_row(page, tmp_path: Path) -> None:
     assert after == before + 1, "the good row is stored and shown; the bad one is not"
     page.get_by_role("tab", name="Import data").click()
     page.get_by_text(re.compile("1 rejected")).first.wait_for()
-    with page.expect_download() as download_info:
-        page.get_by_role("button", name="Download the rejects report (CSV)").first.click()
     saved = tmp_path / "rejects.csv"
-    download_info.value.save_as(saved)
+    download(page, "Download the rejects report (CSV)").save_as(saved)
     rejects = pd.read_csv(saved)
     errors = rejects[rejects["severity"] == "error"]
     assert errors["row"].tolist() == [3]

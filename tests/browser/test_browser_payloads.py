@@ -18,9 +18,9 @@ import pytest
 from data.importer import import_file
 from data.mapping import parse_mapping
 from data.store import Store
-from tests.browser.server import streamlit_server
 from tests.browser.test_browser_dashboard import MAIN_MAP, TIMEOUT_MS, map_frame, metric, open_page
 from tests.browser_support import need_chromium
+from ui.launch import run_streamlit
 
 pytestmark = pytest.mark.browser
 
@@ -136,8 +136,8 @@ def payload_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[s
     assert report.rejected == 0, report.rejects.to_string()
     report = import_file(links, parse_mapping(LINK_MAPPING, name="payload links"), store)
     assert report.rejected == 0, report.rejects.to_string()
-    with streamlit_server(url, folder / "streamlit.log") as base_url:
-        yield base_url, n_incidents, n_links
+    with run_streamlit(folder / "streamlit.log", db_url=url) as app:
+        yield app.url, n_incidents, n_links
 
 
 def pwned_anywhere(page) -> list[str]:

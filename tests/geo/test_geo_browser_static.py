@@ -8,11 +8,6 @@ leaving 127.0.0.1.
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser_support import RequestRecorder, need_chromium
+from ui.launch import run_streamlit
 
 pytestmark = pytest.mark.browser
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -43,43 +39,13 @@ st_folium(build_map(incidents, link_frame(), tiles=False), returned_objects=[], 
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def probe_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     need_chromium()
     folder = tmp_path_factory.mktemp("static-probe")
     (folder / "probe.py").write_text(APP.format(repo=str(REPO_ROOT)), encoding="utf-8")
-    port = _free_port()
-    command = [
-        str(Path(sys.executable).parent / "streamlit"), "run", "probe.py",
-        "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
-        "--server.enableStaticServing", "true", "--server.fileWatcherType", "none",
-        "--browser.gatherUsageStats", "false",
-    ]  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    with (folder / "streamlit.log").open("wb") as log:
-        process = subprocess.Popen(
-            command, cwd=folder, stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ)
-        )
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1):
-                        break
-                except OSError:
-                    if time.monotonic() > deadline or process.poll() is not None:
-                        pytest.fail(f"streamlit did not start: {(folder / 'streamlit.log').read_text()}")
-                    time.sleep(0.3)
-            yield base
-        finally:
-            process.terminate()
-            process.wait(timeout=20)
+    with run_streamlit(folder / "streamlit.log", script=folder / "probe.py") as app:
+        yield app.url
 
 
 def test_streamlit_serves_the_vendor_files_as_script_and_style(probe_app: str, chromium_browser) -> None:
