@@ -22,6 +22,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from data import schema as S
 from linking.filters import Filters
@@ -148,6 +150,16 @@ def _cached_link_positions(incidents: pd.DataFrame, links: pd.DataFrame) -> _Pos
     return found
 
 
+def _text_in(values: pd.Series, wanted: pd.Series) -> np.ndarray:
+    """Boolean per row of ``values``: is its text among the non-empty ``wanted`` texts (Arrow hash set)."""
+    def arrow(column: pd.Series) -> pa.Array:
+        array = pa.array(column.astype(str).astype("string").array)  # type: ignore[arg-type]
+        return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+
+    found = pc.is_in(arrow(values), value_set=arrow(wanted.dropna()).unique())
+    return pc.fill_null(found, False).to_numpy(zero_copy_only=False).astype(bool)
+
+
 def _keeps_every_row(mask: np.ndarray) -> bool:
     """True when the boolean ``mask`` keeps every row (so no rows need taking)."""
     return bool(mask.all())
@@ -221,8 +233,7 @@ def select(frames: Any, filters: Filters, *, today: date | None = None) -> Selec
     table = series_table(chosen, kept_links, today=today) if len(chosen) else empty_series_table()
 
     if firearms is not None and len(firearms) and len(kept_links) and S.FIREARM_ID in kept_links.columns:
-        used = kept_links[S.FIREARM_ID].dropna().astype(str).unique()
-        used_rows = firearms[S.FIREARM_ID].astype(str).isin(used).to_numpy(dtype=bool)
+        used_rows = _text_in(firearms[S.FIREARM_ID], kept_links[S.FIREARM_ID])
         kept_firearms = firearms.loc[used_rows].copy()
     else:
         kept_firearms = _empty_like(firearms)
