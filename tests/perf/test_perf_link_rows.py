@@ -93,3 +93,11 @@ def test_select_same_as_on_plain_copies(perf_frames: Frames) -> None:
     assert fast.incidents[S.SERIES_ID].tolist() == slow.incidents[S.SERIES_ID].tolist()
     assert fast.links[S.LINK_ID].tolist() == slow.links[S.LINK_ID].tolist()
     pdt.assert_frame_equal(fast.series, slow.series)
+
+
+def test_select_keeps_exactly_the_firearms_its_links_name(perf_frames: Frames) -> None:
+    everything = select(perf_frames, Filters(), today=TODAY)
+    named = set(everything.links[S.FIREARM_ID].dropna().astype(str))
+    kept = everything.firearms[S.FIREARM_ID].astype(str).tolist()
+    assert len(kept) == len(set(kept)) > 0
+    assert set(kept) == named & set(perf_frames.firearms[S.FIREARM_ID].astype(str))
