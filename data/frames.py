@@ -221,18 +221,18 @@ def _remember_link_rows(incidents: pd.DataFrame, links: pd.DataFrame) -> LinkRow
     """
     ids = _arrow_text(incidents[S.INCIDENT_ID])
     ends = (_arrow_text(links[S.INCIDENT_A]), _arrow_text(links[S.INCIDENT_B]))
-    if ids.null_count or pc.count_distinct(ids).as_py() != len(ids):
+    if ids.null_count:
         return None
-    where = np.full(len(ids) + 1, -1, dtype=np.int64)
-    rows = []
-    if len(ids):
-        dictionary = ids  # unique, so each id's dictionary code is its row
-        for end in ends:
-            found = pc.index_in(end, value_set=dictionary)
-            rows.append(pc.fill_null(found, -1).to_numpy(zero_copy_only=False).astype(np.int64))
-    else:
-        rows = [where[np.full(len(end), -1, dtype=np.int64)] for end in ends]
-    link_rows = LinkRows(incident_a=rows[0], incident_b=rows[1])
+    # one hash pass over ids and both ends: equal texts get equal codes (null ends get null codes)
+    encoded = pc.dictionary_encode(pa.concat_arrays([ids, *ends]))
+    codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    id_codes = codes[: len(ids)]
+    if len(ids) and np.bincount(id_codes).max() > 1:  # a repeated id: rows would be ambiguous
+        return None
+    where = np.full(len(encoded.dictionary) + 1, -1, dtype=np.int64)  # code -1 (null) -> last slot
+    where[id_codes] = np.arange(len(ids))
+    rows = where[codes[len(ids) :]]
+    link_rows = LinkRows(incident_a=rows[: len(ends[0])], incident_b=rows[len(ends[0]) :])
     with _LOADED_LOCK:
         _LOADED[:] = [entry for entry in _LOADED if entry[0]() is not None and entry[1]() is not None]
         del _LOADED[: max(0, len(_LOADED) - _LOADED_LIMIT + 1)]

@@ -101,3 +101,17 @@ def test_select_keeps_exactly_the_firearms_its_links_name(perf_frames: Frames) -
     kept = everything.firearms[S.FIREARM_ID].astype(str).tolist()
     assert len(kept) == len(set(kept)) > 0
     assert set(kept) == named & set(perf_frames.firearms[S.FIREARM_ID].astype(str))
+
+
+def test_repeated_ids_are_never_encoded() -> None:
+    from data.frames import _remember_link_rows
+
+    links = pd.DataFrame({S.INCIDENT_A: pd.array(["a", "b"], dtype="string"),
+                          S.INCIDENT_B: pd.array(["b", None], dtype="string")})
+    repeated = pd.DataFrame({S.INCIDENT_ID: pd.array(["a", "b", "a"], dtype="string")})
+    assert _remember_link_rows(repeated, links) is None
+    unique = pd.DataFrame({S.INCIDENT_ID: pd.array(["b", "x", "a"], dtype="string")})
+    rows = _remember_link_rows(unique, links)
+    assert rows is not None
+    assert (rows.incident_a.tolist(), rows.incident_b.tolist()) == ([2, 0], [0, -1])
+    assert [p.tolist() for p in link_rows_in(unique.iloc[[2, 0]], links)] == [[0, 1], [1, -1]]
