@@ -9,6 +9,7 @@ never look the same. Clicking a node picks its series.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 import altair as alt
@@ -17,11 +18,13 @@ import streamlit as st
 
 from data import schema as S
 from geo.palette import LINK_STYLES
+from linking.filters import Filters
 from ui.context import PageContext
 from ui.loading import graph_payload_for
 from ui.picking import GRAPH_PARAM, K_GRAPH, on_graph_select
 
-MAX_GRAPH_NODES = 1_500
+MAX_GRAPH_NODES = 600
+RENDERER = "svg"  # the browser tests click the SVG marks; canvas draws faster past ~2,000 marks
 GRAPH_HEIGHT = 520
 
 
@@ -47,84 +50,143 @@ def payload_frames(payload: Mapping[str, Any], picked: str | None) -> tuple[pd.D
     return nodes, edges
 
 
-def graph_chart(nodes: pd.DataFrame, edges: pd.DataFrame, *, picked: str | None) -> alt.LayerChart:
-    """Build the layered chart: edges (dash and colour by status) under nodes (colour by series)."""
-    axis_off = alt.Axis(labels=False, ticks=False, title=None, grid=False, domain=False)
+_AXIS_OFF: dict[str, Any] = {"labels": False, "ticks": False, "title": None, "grid": False, "domain": False}
+NODE_FIELDS: tuple[str, ...] = ("x", "y", "colour", "size", "label", S.SERIES_ID, "degree", "picked")
+EDGE_FIELDS: tuple[str, ...] = ("x", "y", "x2", "y2", "status")
+NODE_VIEW = "graph_nodes"
+
+
+def _records(frame: pd.DataFrame, fields: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Only the columns the chart reads, as JSON-ready records (less to send)."""
+    kept = frame[[name for name in fields if name in frame.columns]]
+    return kept.astype(object).where(kept.notna(), None).to_dict("records")
+
+
+def graph_spec(nodes: pd.DataFrame, edges: pd.DataFrame, *, picked: str | None) -> dict[str, Any]:
+    """Return the graph's Vega-Lite spec: edges (dash, colour by status) under nodes (colour by series).
+
+    Written as a plain dict (no Altair validation on every filter change) with
+    the data as two named datasets holding only the columns drawn. Vega draws
+    it with the renderer named in :data:`RENDERER`.
+
+    Examples
+    --------
+    >>> nodes = pd.DataFrame({"id": ["a"], "x": [0.0], "y": [1.0], "colour": ["#111111"], "size": [4.0],
+    ...                       "label": ["a"], S.SERIES_ID: ["S-1"], "picked": [False]})
+    >>> spec = graph_spec(nodes, pd.DataFrame(), picked=None)
+    >>> len(spec["layer"]), spec["datasets"]["nodes"][0][S.SERIES_ID], spec["params"][0]["name"]
+    (1, 'S-1', 'pick')
+    """
     statuses = list(S.LINK_STATUSES)
-    edge_layer = (
-        alt.Chart(edges)
-        .mark_rule(strokeWidth=1.6, opacity=0.8)
-        .encode(
-            x=alt.X("x:Q", axis=axis_off),
-            y=alt.Y("y:Q", axis=axis_off),
-            x2="x2:Q",
-            y2="y2:Q",
-            color=alt.Color(
-                "status:N",
-                scale=alt.Scale(domain=statuses, range=[LINK_STYLES[s][0] for s in statuses]),
-                legend=alt.Legend(
-                    title="Link",
-                    orient="bottom",
-                    labelExpr="datum.label == 'lead' ? "
-                    "'lead (dashed, unconfirmed)' : datum.label == 'hit' ? 'hit (solid, confirmed)' "
-                    ": datum.label",
-                ),
-            ),
-            strokeDash=alt.StrokeDash(
-                "status:N",
-                scale=alt.Scale(domain=statuses, range=[_dash(LINK_STYLES[s][1]) for s in statuses]),
-                legend=None,
-            ),
-        )
-    )
-    pick = alt.selection_point(name=GRAPH_PARAM, fields=[S.SERIES_ID], on="click", empty=False)
-    tooltip = [alt.Tooltip("label:N", title="Incident"), alt.Tooltip(f"{S.SERIES_ID}:N", title="Series")]
+    tooltip: list[dict[str, Any]] = [
+        {"field": "label", "type": "nominal", "title": "Incident"},
+        {"field": S.SERIES_ID, "type": "nominal", "title": "Series"},
+    ]
     if "degree" in nodes.columns:
-        tooltip.append(alt.Tooltip("degree:Q", title="Links"))
-    node_layer = (
-        alt.Chart(nodes)
-        .mark_circle(opacity=0.95, stroke="#000000")
-        .encode(
-            x=alt.X("x:Q", axis=axis_off),
-            y=alt.Y("y:Q", axis=axis_off),
-            color=alt.Color("colour:N", scale=None),
-            size=alt.Size("size:Q", scale=alt.Scale(range=[12, 140]), legend=None),
-            strokeWidth=alt.condition("datum.picked", alt.value(3), alt.value(0)),
-            opacity=alt.value(1.0)
-            if not picked
-            else alt.condition("datum.picked", alt.value(1.0), alt.value(0.35)),
-            tooltip=tooltip,
-        )
-        .add_params(pick)
-    )
-    layers = [edge_layer, node_layer] if not edges.empty else [node_layer]
-    return alt.layer(*layers).properties(height=GRAPH_HEIGHT).configure_view(stroke=None)
+        tooltip.append({"field": "degree", "type": "quantitative", "title": "Links"})
+    node_layer: dict[str, Any] = {
+        "name": NODE_VIEW,
+        "data": {"name": "nodes"},
+        "mark": {"type": "circle", "opacity": 0.95, "stroke": "#000000"},
+        "encoding": {
+            "x": {"field": "x", "type": "quantitative", "axis": _AXIS_OFF},
+            "y": {"field": "y", "type": "quantitative", "axis": _AXIS_OFF},
+            "color": {"field": "colour", "type": "nominal", "scale": None},
+            "size": {"field": "size", "type": "quantitative", "scale": {"range": [12, 140]}, "legend": None},
+            "strokeWidth": {"condition": {"test": "datum.picked", "value": 3}, "value": 0},
+            "opacity": {"condition": {"test": "datum.picked", "value": 1.0}, "value": 0.35}
+            if picked
+            else {"value": 1.0},
+            "tooltip": tooltip,
+        },
+    }
+    edge_layer: dict[str, Any] = {
+        "data": {"name": "edges"},
+        "mark": {"type": "rule", "strokeWidth": 1.6, "opacity": 0.8},
+        "encoding": {
+            "x": {"field": "x", "type": "quantitative", "axis": _AXIS_OFF},
+            "y": {"field": "y", "type": "quantitative", "axis": _AXIS_OFF},
+            "x2": {"field": "x2"},
+            "y2": {"field": "y2"},
+            "color": {
+                "field": "status",
+                "type": "nominal",
+                "scale": {"domain": statuses, "range": [LINK_STYLES[s][0] for s in statuses]},
+                "legend": {
+                    "title": "Link",
+                    "orient": "bottom",
+                    "labelExpr": "datum.label == 'lead' ? 'lead (dashed, unconfirmed)' : "
+                    "datum.label == 'hit' ? 'hit (solid, confirmed)' : datum.label",
+                },
+            },
+            "strokeDash": {
+                "field": "status",
+                "type": "nominal",
+                "scale": {"domain": statuses, "range": [_dash(LINK_STYLES[s][1]) for s in statuses]},
+                "legend": None,
+            },
+        },
+    }
+    has_edges = not edges.empty
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+        "height": GRAPH_HEIGHT,
+        "config": {"view": {"stroke": None}},
+        "usermeta": {"embedOptions": {"renderer": RENDERER}},
+        "datasets": {
+            "nodes": _records(nodes, NODE_FIELDS),
+            **({"edges": _records(edges, EDGE_FIELDS)} if has_edges else {}),
+        },
+        "layer": [edge_layer, node_layer] if has_edges else [node_layer],
+        "params": [
+            {
+                "name": GRAPH_PARAM,
+                "select": {"type": "point", "fields": [S.SERIES_ID], "on": "click"},
+                "views": [NODE_VIEW],
+            }
+        ],
+    }
+
+
+def graph_chart(nodes: pd.DataFrame, edges: pd.DataFrame, *, picked: str | None) -> alt.LayerChart:
+    """The same chart as :func:`graph_spec`, as an Altair object (for saving or measuring it)."""
+    return alt.LayerChart.from_dict(graph_spec(nodes, edges, picked=picked), validate=False)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def graph_view_for(
+    url: str, dataset_version: str, filters: Filters, today: date | None, max_nodes: int, picked: str | None
+) -> tuple[dict[str, Any], int, int, int]:
+    """Return (spec, nodes, series, links) of the graph view (cached per filter and pick; a copy per run)."""
+    payload = graph_payload_for(url, dataset_version, filters, today, max_nodes)
+    nodes, edges = payload_frames(payload, picked)
+    if nodes.empty:
+        return {}, 0, 0, 0
+    return graph_spec(nodes, edges, picked=picked), len(nodes), int(nodes[S.SERIES_ID].nunique()), len(edges)
 
 
 def graph_ui(ctx: PageContext) -> None:
     """Draw the link graph of the page's selection (capped); clicking a node picks its series."""
     selection, series_id = ctx.selection, ctx.series_id
     with st.spinner("Laying out the link graph..."):
-        payload = graph_payload_for(
-            ctx.db_url, ctx.dataset_version, selection.filters, ctx.reference_date, MAX_GRAPH_NODES
+        spec, shown, shown_series, shown_links = graph_view_for(
+            ctx.db_url, ctx.dataset_version, selection.filters, ctx.reference_date, MAX_GRAPH_NODES, series_id
         )
-    nodes, edges = payload_frames(payload, series_id)
-    linked = int(selection.incidents[S.SERIES_ID].notna().sum())
-    if nodes.empty:
+    if not shown:
         st.info("No linked incidents in this filter, so there is no link graph to draw.")
         return
-    shown_series = nodes[S.SERIES_ID].nunique()
-    st.altair_chart(
-        graph_chart(nodes, edges, picked=series_id),
+    linked = int(selection.incidents[S.SERIES_ID].notna().sum())
+    st.vega_lite_chart(
+        spec,
         key=K_GRAPH,
         on_select=on_graph_select,
         selection_mode=GRAPH_PARAM,
         width="stretch",
     )
-    note = f"{len(nodes):,} incidents in {shown_series:,} series, {len(edges):,} links."
-    if len(nodes) < linked:
+    note = f"{shown:,} incidents in {shown_series:,} series, {shown_links:,} links."
+    if shown < linked:
         note += (
             f" Capped at {MAX_GRAPH_NODES:,} nodes (largest and most recently active series first); "
-            f"{linked - len(nodes):,} linked incidents are only in the series table."
+            f"{linked - shown:,} linked incidents are only in the series table."
         )
     st.caption(note + " Click a node to pick its series.")

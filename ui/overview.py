@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import date, timedelta
 
 import streamlit as st
 
 from data import schema as S
 from linking.filters import Filters
-from linking.selection import Selection
+from linking.selection import Selection, select
 from ui.context import PageContext
-from ui.loading import selection_for
+from ui.loading import frames_for
 
 
 @dataclass(frozen=True)
@@ -138,11 +138,22 @@ def describe_period(previous: Filters | None) -> str:
     )
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def previous_headline(url: str, dataset_version: str, filters: Filters, today: date | None) -> Headline:
+    """Count the headline of ``filters`` (the period before the page's), cached per filter.
+
+    Only the six numbers are kept: the selection they come from is dropped
+    at once instead of taking a place in the shared selection cache, and
+    going back to a filter seen before costs nothing.
+    """
+    return headline(select(frames_for(url, dataset_version), filters, today=today))
+
+
 def overview_section(ctx: PageContext) -> None:
     """Draw the headline numbers of the page's filter, compared with the period before."""
     current = headline(ctx.selection)
     before_filters = previous_period(ctx.selection.filters)
     before = None
     if before_filters is not None:
-        before = headline(selection_for(ctx.db_url, ctx.dataset_version, before_filters, ctx.reference_date))
+        before = previous_headline(ctx.db_url, ctx.dataset_version, before_filters, ctx.reference_date)
     overview_ui(current, before, period_note=describe_period(before_filters))

@@ -11,7 +11,7 @@ from data import schema as S
 from ui.context import PageContext
 from ui.picking import K_PICK, K_TABLE, on_table_select, set_pick
 
-MAX_TABLE_ROWS = 5_000
+MAX_TABLE_ROWS = 1_000  # more rows are megabytes over the websocket; the full table is a download
 MAX_PICK_OPTIONS = 2_000
 K_HOT_ONLY = "hot_only"
 K_HOT_DAYS = "hot_days"
@@ -52,6 +52,17 @@ def hot_series(series: pd.DataFrame, days: int) -> pd.DataFrame:
     return series[series[S.DAYS_SINCE_LAST] <= days]
 
 
+def table_csv(table: pd.DataFrame) -> bytes:
+    """The series table as UTF-8 CSV (made only when the download is clicked).
+
+    Examples
+    --------
+    >>> table_csv(pd.DataFrame({S.SERIES_ID: ["S-1"], S.SERIES_SIZE: [3]})).decode().splitlines()[1]
+    'S-1,3'
+    """
+    return table.to_csv(index=False).encode("utf-8")
+
+
 def series_table_ui(series: pd.DataFrame, *, reference_note: str) -> pd.DataFrame:
     """Draw the series table; picking a row picks the series. Returns the rows shown."""
     left, right = st.columns([1, 1])
@@ -63,8 +74,19 @@ def series_table_ui(series: pd.DataFrame, *, reference_note: str) -> pd.DataFram
     columns = [c for c in TABLE_COLUMNS if c in shown.columns]
     total = len(shown)
     if total > MAX_TABLE_ROWS:
-        st.caption(
-            f"Showing the {MAX_TABLE_ROWS:,} most recently active of {total:,} series; narrow the filter."
+        note, download = st.columns([3, 1], vertical_alignment="center")
+        note.caption(
+            f"Showing the {MAX_TABLE_ROWS:,} most recently active of {total:,} series; "
+            "narrow the filter, or download the whole table."
+        )
+        download.download_button(
+            "Whole table (.csv)",
+            data=partial(table_csv, shown[columns]),
+            file_name="brassmap-series-table.csv",
+            mime="text/csv",
+            key="download_series_table",
+            on_click="ignore",
+            icon=":material/download:",
         )
         shown = shown.head(MAX_TABLE_ROWS)
     label = "hot series" if hot_only else "series"
