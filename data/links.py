@@ -198,5 +198,9 @@ def merge_duplicate_pairs(links: pd.DataFrame, problems: Problems) -> pd.DataFra
     problems.add(mask, S.INCIDENT_A, shown, reasons, WARNING)
     merged = links.loc[~later].copy()
     merged[S.ASSOCIATION_COUNT] = totals.loc[~later].astype("int64")
+    # A lead and its later confirmation come as two rows: keep the first lead date and the confirmation.
+    by_key = groups.groupby("_key", sort=False)
+    merged[S.LEAD_DATE] = by_key[S.LEAD_DATE].transform("min").loc[~later]
+    merged[S.CONFIRMED_DATE] = by_key[S.CONFIRMED_DATE].transform("max").loc[~later]
     merged[S.STATUS] = best.loc[~later].map(dict(enumerate(STATUS_PRIORITY))).astype("string")
     return merged.reset_index(drop=True)

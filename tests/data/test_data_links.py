@@ -68,6 +68,42 @@ def test_orphan_self_and_duplicate_links(store, tmp_path):
     assert (batch.rows_read, batch.rows_stored, batch.rows_rejected) == (5, 3, 2)
 
 
+def test_a_lead_and_its_confirmation_merge_keeping_both_dates(store, tmp_path):
+    _seed(store, tmp_path)
+    path = write(
+        tmp_path,
+        "confirmed.csv",
+        "Case 1,Case 2,Lead Status,Lead #,Lead Date,Confirmed\n"
+        "001,002,Lead,L-1,06/10/2019,\n"
+        "001,002,HIT - Confirmed,L-1,06/10/2019,07/02/2019\n",
+    )
+    with_confirmation = parse_mapping(
+        """
+kind = "links"
+[columns]
+incident_a = "Case 1"
+incident_b = "Case 2"
+status = "Lead Status"
+lead_number = "Lead #"
+lead_date = "Lead Date"
+confirmed_date = "Confirmed"
+[values.status]
+"HIT - Confirmed" = "hit"
+"Lead" = "lead"
+[formats]
+lead_date = "%m/%d/%Y"
+confirmed_date = "%m/%d/%Y"
+""",
+        name="confirmed.toml",
+    )
+    links = read_validated(path, with_confirmation, store=store).records["links"]
+    assert len(links) == 1
+    row = links.iloc[0]
+    assert row["status"] == "hit"
+    assert str(pd.Timestamp(row["lead_date"]).date()) == "2019-06-10"
+    assert str(pd.Timestamp(row["confirmed_date"]).date()) == "2019-07-02"
+
+
 def test_links_resolve_evidence_and_test_fires(store, tmp_path):
     _seed(store, tmp_path)
     store.save(
