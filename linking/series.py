@@ -22,7 +22,6 @@ from datetime import date
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
@@ -31,6 +30,7 @@ from data.frames import link_rows_in
 from linking.codes import positions
 from linking.pairs import RANKED_STATUSES, STATUS_RANK
 from linking.spans import series_span_km
+from linking.table_columns import join_sorted, joined_unique, path_order, status_ranks
 
 SERIES_PREFIX = "S-"
 SERIES_COLUMNS: tuple[str, ...] = (
@@ -251,78 +251,9 @@ def _local_dates(incidents: pd.DataFrame) -> pd.Series:
     return incidents[S.OCCURRED_AT].dt.tz_convert("UTC").dt.tz_localize(None).dt.normalize()
 
 
-def _join_sorted(keys: np.ndarray, values: np.ndarray) -> pd.Series:
-    """``"; "``-join ``values`` per key; rows must already be sorted by key."""
-    if len(keys) == 0:
-        return pd.Series(dtype=object)
-    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
-    text = _arrow_texts(values)
-    offsets = pa.array(np.r_[starts, len(keys)].astype(np.int64), type=pa.int64())
-    joined = pc.binary_join(pa.LargeListArray.from_arrays(offsets, text), pa.scalar("; ", pa.large_string()))
-    return pd.Series(joined.to_numpy(zero_copy_only=False), index=keys[starts], dtype=object)
-
-
-def _arrow_texts(values: np.ndarray) -> pa.Array:
-    """``str(v)`` of every value as Arrow ``large_string`` (no Python loop when they are already strings)."""
-    try:
-        text = pa.array(values, type=pa.large_string(), from_pandas=False)
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
-        text = None
-    if text is None or text.null_count:
-        text = pa.array([str(v) for v in values], type=pa.large_string())
-    return text
-
-
-def _path_order(key: np.ndarray, at: np.ndarray, id_text: np.ndarray) -> np.ndarray:
-    """Row order by series key, then time, then id text (ids compared only where key and time tie)."""
-    order = np.lexsort((at, key))
-    keys, times = key[order], at[order]
-    tied = (keys[1:] == keys[:-1]) & (times[1:] == times[:-1])
-    if tied.any():
-        in_tie = np.zeros(len(order), dtype=bool)
-        in_tie[1:] |= tied
-        in_tie[:-1] |= tied
-        slots = np.flatnonzero(in_tie)  # runs of equal (key, time), already in place
-        rows = order[slots]
-        ranked = pd.DataFrame({"k": key[rows], "at": at[rows], "id": id_text[rows]}).sort_values(
-            ["k", "at", "id"], kind="stable"
-        )
-        order[slots] = rows[ranked.index.to_numpy()]
-    return order
-
-
-def _joined_unique(values: pd.Series, keys: pd.Series) -> pd.Series:
-    """``"; "``-join the sorted distinct non-empty ``values`` per integer key (ints, not string sorts)."""
-    if isinstance(values.dtype, pd.CategoricalDtype):  # clean each category once, not each row
-        categories = pd.Series(values.cat.categories).astype("string").str.strip()
-        by_category, uniques = pd.factorize(categories, sort=True)
-        lookup = np.append(np.asarray(by_category, dtype=np.int64), -1)  # category code -1 (missing) -> -1
-        codes = lookup[values.cat.codes.to_numpy(dtype=np.int64)]
-    else:
-        text = values.astype("string").str.strip()
-        codes, uniques = pd.factorize(text, sort=True)  # code order = alphabetical order; -1 for missing
-        codes = np.asarray(codes, dtype=np.int64)
-    uniques = np.asarray(uniques, dtype=object)
-    blank = np.flatnonzero(uniques == "")
-    keep = codes >= 0
-    if len(blank):
-        keep &= codes != blank[0]
-    width = max(len(uniques), 1)
-    combined = np.unique(keys.to_numpy(dtype=np.int64)[keep] * width + codes[keep])
-    return _join_sorted(combined // width, uniques[combined % width])
-
-
 _TABLE_INPUTS = frozenset(
     {S.SERIES_ID, S.INCIDENT_ID, S.OCCURRED_AT, S.LOCAL_DATE, S.CITY, S.AGENCY, S.LONGITUDE, S.LATITUDE}
 )
-
-
-def _status_ranks(statuses: pd.Series) -> np.ndarray:
-    """:data:`STATUS_RANK` of each status (-1 for missing or unknown), mapped per distinct value."""
-    text = statuses if isinstance(statuses.dtype, pd.CategoricalDtype) else statuses.astype("string")
-    codes, uniques = pd.factorize(text)
-    by_code = np.array([STATUS_RANK.get(str(u), -1) for u in uniques] + [-1], dtype=np.int64)
-    return by_code[np.asarray(codes, dtype=np.int64)]  # code -1 (missing) takes the appended -1
 
 
 def empty_series_table() -> pd.DataFrame:
@@ -386,12 +317,12 @@ def series_table(
     table[S.SPAN_DAYS] = ((last - first) // 86_400_000_000_000).astype(np.int64)
     table[S.DAYS_SINCE_LAST] = (pd.Timestamp(today) - table[S.LAST_DATE]).dt.days.astype("int64")
     id_text = ids.astype(str).to_numpy(dtype=object)
-    order = _path_order(key, instants(members[S.OCCURRED_AT]), id_text)
-    table[S.INCIDENT_PATH] = _join_sorted(key[order], id_text[order]).reindex(range(total)).to_numpy()
+    order = path_order(key, instants(members[S.OCCURRED_AT]), id_text)
+    table[S.INCIDENT_PATH] = join_sorted(key[order], id_text[order]).reindex(range(total)).to_numpy()
     codes = pd.Series(key)
     nothing = pd.Series(dtype=object)
-    cities = _joined_unique(members[S.CITY], codes) if S.CITY in members.columns else nothing
-    agencies = _joined_unique(members[S.AGENCY], codes) if S.AGENCY in members.columns else nothing
+    cities = joined_unique(members[S.CITY], codes) if S.CITY in members.columns else nothing
+    agencies = joined_unique(members[S.AGENCY], codes) if S.AGENCY in members.columns else nothing
     table[S.CITIES] = cities.reindex(range(total)).fillna("").to_numpy()
     table[S.AGENCIES] = agencies.reindex(range(total)).fillna("").to_numpy()
     table[S.CROSS_CITY] = table[S.CITIES].str.contains("; ", regex=False)
@@ -403,7 +334,7 @@ def series_table(
     firearms = nothing
     if len(links):
         a_pos, b_pos = end_positions(members, links)
-        rank_values = _status_ranks(links[S.STATUS])
+        rank_values = status_ranks(links[S.STATUS])
         pair = (a_pos >= 0) & (b_pos >= 0) & (a_pos != b_pos) & (rank_values >= 0)
         if pair.any():
             low = np.minimum(a_pos[pair], b_pos[pair])
@@ -419,7 +350,7 @@ def series_table(
             no_b = links[S.INCIDENT_B].isna().to_numpy()
             test_fire = (a_pos >= 0) & no_b & links[S.FIREARM_ID].notna().to_numpy()
             if test_fire.any():
-                firearms = _joined_unique(
+                firearms = joined_unique(
                     links[S.FIREARM_ID][test_fire], pd.Series(key[a_pos[test_fire]])
                 )
     for status in RANKED_STATUSES:
