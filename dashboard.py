@@ -12,8 +12,9 @@ from ui.errors import panel_guard
 st.set_page_config(page_title="brassmap", layout="wide")
 with panel_guard("page"):
     ctx = build_context()
+    overview.start_overview(ctx)  # the period before is counted in a worker while the map and graph draw
     banners.banners_ui(ctx)
-    overview_slot = st.container()  # filled last: map and graph draw first, the deltas need a 2nd selection
+    overview_slot = st.container()  # filled last: map and graph draw first
     map_column, graph_column = st.columns([3, 2])
     with map_column, panel_guard("map"):
         map_view.map_ui(ctx.selection, series_id=ctx.series_id, tiles=ctx.tiles)

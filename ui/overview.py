@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import streamlit as st
 
 from data import schema as S
+from data.frames import Frames
 from linking.filters import Filters
 from linking.selection import Selection, select
 from ui.context import PageContext
 from ui.loading import frames_for
+
+MAX_REMEMBERED = 64
+_WORKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="brassmap-previous-period")
+_COUNTS: OrderedDict[tuple[str, str, Filters, date | None], Future[Headline]] = OrderedDict()
+_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -138,15 +147,43 @@ def describe_period(previous: Filters | None) -> str:
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def previous_headline(url: str, dataset_version: str, filters: Filters, today: date | None) -> Headline:
-    """Count the headline of ``filters`` (the period before the page's), cached per filter.
+def _count(frames: Frames, filters: Filters, today: date | None) -> Headline:
+    return headline(select(frames, filters, today=today))
 
-    Only the six numbers are kept: the selection they come from is dropped
-    at once instead of taking a place in the shared selection cache, and
-    going back to a filter seen before costs nothing.
+
+def previous_headline(
+    url: str, dataset_version: str, filters: Filters, today: date | None
+) -> Future[Headline]:
+    """Start (or find) the count of ``filters``'s headline in a worker thread; return its future.
+
+    The period before is counted while the map and the graph are built on the
+    main thread (the machine has two cores), and only its six numbers are kept:
+    the selection is dropped at once instead of taking a place in the shared
+    selection cache. The last :data:`MAX_REMEMBERED` counts are kept, so going
+    back to a filter costs nothing; a failed count is tried again.
     """
-    return headline(select(frames_for(url, dataset_version), filters, today=today))
+    key = (url, dataset_version, filters, today)
+    with _LOCK:
+        found = _COUNTS.get(key)
+        if found is not None and not (found.done() and found.exception() is not None):
+            _COUNTS.move_to_end(key)
+            return found
+    frames = frames_for(url, dataset_version)
+    with _LOCK:
+        found = _COUNTS.get(key)
+        if found is None or (found.done() and found.exception() is not None):
+            found = _WORKER.submit(_count, frames, filters, today)
+            _COUNTS[key] = found
+            while len(_COUNTS) > MAX_REMEMBERED:
+                _COUNTS.popitem(last=False)
+        return found
+
+
+def start_overview(ctx: PageContext) -> None:
+    """Start counting the period before the page's filter (call before drawing the map and graph)."""
+    before_filters = previous_period(ctx.selection.filters)
+    if before_filters is not None:
+        previous_headline(ctx.db_url, ctx.dataset_version, before_filters, ctx.reference_date)
 
 
 def overview_section(ctx: PageContext) -> None:
@@ -155,5 +192,6 @@ def overview_section(ctx: PageContext) -> None:
     before_filters = previous_period(ctx.selection.filters)
     before = None
     if before_filters is not None:
-        before = previous_headline(ctx.db_url, ctx.dataset_version, before_filters, ctx.reference_date)
+        counting = previous_headline(ctx.db_url, ctx.dataset_version, before_filters, ctx.reference_date)
+        before = counting.result()
     overview_ui(current, before, period_note=describe_period(before_filters))
