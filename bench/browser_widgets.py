@@ -49,6 +49,9 @@ def _timed_change(page: Any, act: Any, *, timeout_s: float) -> tuple[float, str]
     state = {"rerun": False, "map": False, "graph": False}
     while time.perf_counter() < deadline:
         running = bool(page.evaluate(_SCRIPT_RUNNING))
+        if not started and not running and _each_frame(page, _NEW_MAP_DRAWN):
+            # a fast (cached) rerun can start and finish between two looks: its new map shows it ran
+            started, running = True, bool(page.evaluate(_SCRIPT_RUNNING))
         started = started or running
         state["rerun"] = started and not running
         if state["rerun"]:
