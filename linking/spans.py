@@ -60,6 +60,11 @@ def series_span_km(members: pd.DataFrame, key: pd.Series) -> pd.Series:
     ...     S.OCCURRED_AT: pd.to_datetime(["2019-01-01", "2019-02-01"], utc=True)})
     >>> round(float(series_span_km(members, pd.Series(["S-1", "S-1"])).loc["S-1"]), 1)
     8.2
+
+    Without a city column the UTM zone of the first shooting measures it:
+
+    >>> round(float(series_span_km(members.drop(columns=S.CITY), pd.Series(["S-1", "S-1"])).loc["S-1"]), 1)
+    8.2
     """
     from linking.series import instants
 
@@ -81,7 +86,7 @@ def series_span_km(members: pd.DataFrame, key: pd.Series) -> pd.Series:
         for c in first["city"].dropna().unique()
         if (registered := known_city(str(c))) is not None
     }
-    crs = first["city"].astype(object).map(known)
+    crs = first["city"].astype(object).map(known).astype(object)  # object: UTM codes are filled in below
     missing = crs.isna().to_numpy()
     if missing.any():
         zone = np.clip(np.floor((first["lon"].to_numpy()[missing] + 180.0) / 6.0) + 1, 1, 60).astype(int)
