@@ -19,6 +19,7 @@ import numpy as np
 FINEST_RESOLUTION = 10
 COARSEST_RESOLUTION = 2
 _KM_PER_DEGREE = 111.32
+VISIBLE_ACROSS = 120  # at most this many hexagons across the data's extent, so none shrinks below a pixel
 
 
 class HexbinError(ValueError):
@@ -68,14 +69,23 @@ class HexBins:
 def _start_resolution(longitudes: np.ndarray, latitudes: np.ndarray, max_cells: int) -> int:
     """Finest resolution at which a sample of the points occupies at most ``max_cells`` cells.
 
+    Resolutions whose hexagons would be too small to see with all points in view
+    (more than ``VISIBLE_ACROSS`` across the extent: seven cities across the
+    country) are skipped.
+
     Occupied hexagons are estimated, without H3, as occupied squares of the same
     area on a sample of at most 50 000 points (numpy only).
     """
     stride = max(1, longitudes.size // 50_000)
     lons, lats = longitudes[::stride], latitudes[::stride]
     shrink = max(0.05, math.cos(math.radians(float(lats.mean()))))
+    # Hexagons must stay visible when the map shows all the points: at least 1/VISIBLE_ACROSS of the extent.
+    extent_km = _KM_PER_DEGREE * math.hypot(float(np.ptp(lons)) * shrink, float(np.ptp(lats)))
     for resolution in range(FINEST_RESOLUTION, COARSEST_RESOLUTION - 1, -1):
-        side = math.sqrt(h3int.average_hexagon_area(resolution, unit="km^2")) / _KM_PER_DEGREE
+        side_km = math.sqrt(h3int.average_hexagon_area(resolution, unit="km^2"))
+        if side_km < extent_km / VISIBLE_ACROSS and resolution > COARSEST_RESOLUTION:
+            continue
+        side = side_km / _KM_PER_DEGREE
         col = np.floor(lons * shrink / side).astype("int64")
         row = np.floor(lats / side).astype("int64")
         if np.unique(row * 10_000_000 + col).size <= max_cells:

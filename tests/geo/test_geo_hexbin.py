@@ -52,3 +52,19 @@ def test_empty_input_gives_no_cells() -> None:
 def test_mismatched_lengths_are_rejected_with_both_counts() -> None:
     with pytest.raises(HexbinError, match="3 longitudes but 2 latitudes"):
         hexagon_counts([1.0, 2.0, 3.0], [1.0, 2.0])
+
+
+def test_hexagons_stay_visible_when_the_points_span_the_country() -> None:
+    # 200 points around each of the seven default cities: a national extent.
+    from geo.cities import DEFAULT_CITIES
+
+    rng = np.random.default_rng(7)
+    lons = np.concatenate([city.longitude + rng.normal(0, 0.05, 200) for city in DEFAULT_CITIES])
+    lats = np.concatenate([city.latitude + rng.normal(0, 0.05, 200) for city in DEFAULT_CITIES])
+    national = hexagon_counts(lons, lats)
+    one_city = hexagon_counts(lons[:200], lats[:200])
+    national_edge_km = h3.average_hexagon_edge_length(national.resolution, unit="km")
+    # ~2,400 km across: hexagons of at least ~20 km, not the sub-pixel ones a single city gets.
+    assert national_edge_km >= 10
+    assert one_city.resolution > national.resolution
+    assert national.total == 1400
