@@ -19,7 +19,7 @@ import numpy as np
 FINEST_RESOLUTION = 10
 COARSEST_RESOLUTION = 2
 _KM_PER_DEGREE = 111.32
-VISIBLE_ACROSS = 120  # at most this many hexagons across the data's extent, so none shrinks below a pixel
+VISIBLE_ACROSS = 40  # at most this many hexagons across the data's extent, so each is several pixels wide
 
 
 class HexbinError(ValueError):
