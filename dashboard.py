@@ -12,7 +12,8 @@ from ui.errors import panel_guard
 st.set_page_config(page_title="brassmap", layout="wide")
 with panel_guard("page"):
     ctx = build_context()
-    overview.start_overview(ctx)  # the period before is counted in a worker while the map and graph draw
+    graph_view.start_graph(ctx)  # laid out and counted on worker threads while the map is built
+    overview.start_overview(ctx)
     banners.banners_ui(ctx)
     overview_slot = st.container()  # filled last: map and graph draw first
     map_column, graph_column = st.columns([3, 2])

@@ -158,11 +158,17 @@ def graph_view_for(
     url: str, dataset_version: str, filters: Filters, today: date | None, max_nodes: int, picked: str | None
 ) -> tuple[dict[str, Any], int, int, int]:
     """Return (spec, nodes, series, links) of the graph view (cached per filter and pick; a copy per run)."""
-    payload = graph_payload_for(url, dataset_version, filters, today, max_nodes)
+    payload = graph_payload_for(url, dataset_version, filters, today, max_nodes).result()
     nodes, edges = payload_frames(payload, picked)
     if nodes.empty:
         return {}, 0, 0, 0
     return graph_spec(nodes, edges, picked=picked), len(nodes), int(nodes[S.SERIES_ID].nunique()), len(edges)
+
+
+def start_graph(ctx: PageContext) -> None:
+    """Start laying out the page's link graph on a worker thread (call before drawing the map)."""
+    filters = ctx.selection.filters
+    graph_payload_for(ctx.db_url, ctx.dataset_version, filters, ctx.reference_date, MAX_GRAPH_NODES)
 
 
 def graph_ui(ctx: PageContext) -> None:

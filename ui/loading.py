@@ -9,6 +9,7 @@ mutates them.
 from __future__ import annotations
 
 import os
+from concurrent.futures import Future
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from linking.graph import graph_for_selection
 from linking.layouts import packed_series_layout
 from linking.payload import graph_payload
 from linking.selection import Selection, select
+from ui.background import BackgroundResults
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 STATIC_DIR = REPO_ROOT / "static"
@@ -76,17 +78,27 @@ def selection_for(url: str, dataset_version: str, filters: Filters, today: date 
     return select(frames_for(url, dataset_version), filters, today=today)
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
+def _positioned_graph(selection: Selection, max_nodes: int) -> dict[str, Any]:
+    graph = graph_for_selection(selection, max_nodes=max_nodes)
+    return graph_payload(graph, packed_series_layout(graph))
+
+
+_GRAPHS: BackgroundResults[dict[str, Any]] = BackgroundResults("graph-layout", max_remembered=8)
+
+
 def graph_payload_for(
     url: str, dataset_version: str, filters: Filters, today: date | None, max_nodes: int
-) -> dict[str, Any]:
-    """Return the positioned, capped link graph of a selection (cached per filter; never mutate it).
+) -> Future[dict[str, Any]]:
+    """Start (or find) the positioned, capped link graph of a selection on a worker thread.
 
-    Picking a series reruns the page with the same filter, so the layout is
-    not computed again.
+    Call it as soon as the selection is known: the graph is laid out while the
+    map is built on the main thread. Kept per filter (shared, never mutate it),
+    so picking a series, which reruns the page with the same filter, does not
+    lay it out again.
     """
-    graph = graph_for_selection(selection_for(url, dataset_version, filters, today), max_nodes=max_nodes)
-    return graph_payload(graph, packed_series_layout(graph))
+    selection = selection_for(url, dataset_version, filters, today)
+    key = (url, dataset_version, filters, today, max_nodes)
+    return _GRAPHS.start(key, _positioned_graph, selection, max_nodes)
 
 
 def current_version(url: str) -> str:

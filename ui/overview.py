@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
@@ -14,13 +12,9 @@ from data import schema as S
 from data.frames import Frames
 from linking.filters import Filters
 from linking.selection import Selection, select
+from ui.background import BackgroundResults
 from ui.context import PageContext
 from ui.loading import frames_for
-
-MAX_REMEMBERED = 64
-_WORKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="brassmap-previous-period")
-_COUNTS: OrderedDict[tuple[str, str, Filters, date | None], Future[Headline]] = OrderedDict()
-_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -151,32 +145,22 @@ def _count(frames: Frames, filters: Filters, today: date | None) -> Headline:
     return headline(select(frames, filters, today=today))
 
 
+_PREVIOUS: BackgroundResults[Headline] = BackgroundResults("previous-period", max_remembered=64)
+
+
 def previous_headline(
     url: str, dataset_version: str, filters: Filters, today: date | None
 ) -> Future[Headline]:
-    """Start (or find) the count of ``filters``'s headline in a worker thread; return its future.
+    """Start (or find) the count of ``filters``'s headline on a worker thread; return its future.
 
     The period before is counted while the map and the graph are built on the
-    main thread (the machine has two cores), and only its six numbers are kept:
-    the selection is dropped at once instead of taking a place in the shared
-    selection cache. The last :data:`MAX_REMEMBERED` counts are kept, so going
-    back to a filter costs nothing; a failed count is tried again.
+    main thread, and only its six numbers are kept: the selection is dropped
+    at once instead of taking a place in the shared selection cache. Going
+    back to a filter seen before costs nothing.
     """
-    key = (url, dataset_version, filters, today)
-    with _LOCK:
-        found = _COUNTS.get(key)
-        if found is not None and not (found.done() and found.exception() is not None):
-            _COUNTS.move_to_end(key)
-            return found
-    frames = frames_for(url, dataset_version)
-    with _LOCK:
-        found = _COUNTS.get(key)
-        if found is None or (found.done() and found.exception() is not None):
-            found = _WORKER.submit(_count, frames, filters, today)
-            _COUNTS[key] = found
-            while len(_COUNTS) > MAX_REMEMBERED:
-                _COUNTS.popitem(last=False)
-        return found
+    return _PREVIOUS.start(
+        (url, dataset_version, filters, today), _count, frames_for(url, dataset_version), filters, today
+    )
 
 
 def start_overview(ctx: PageContext) -> None:

@@ -1,0 +1,81 @@
+"""The pieces that make a filter change fast: background results, the graph spec, the CSV download."""
+
+from __future__ import annotations
+
+import doctest
+import io
+import threading
+
+import pandas as pd
+import pytest
+
+from data import schema as S
+from ui import background, graph_view
+from ui.background import BackgroundResults
+from ui.graph_view import graph_spec
+from ui.series_view import table_csv
+
+
+@pytest.mark.parametrize("module", [background, graph_view])
+def test_ui_perf_docstring_examples_run(module):
+    failed, attempted = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    assert attempted > 0 and failed == 0
+
+
+def test_ui_background_result_is_computed_once_per_key_and_again_after_a_failure():
+    calls: list[str] = []
+    gate = threading.Event()
+
+    def work(name: str) -> str:
+        calls.append(name)
+        if name == "bad" and not gate.is_set():
+            gate.set()
+            raise ValueError("first try fails")
+        return name.upper()
+
+    results: BackgroundResults[str] = BackgroundResults("test", max_remembered=2)
+    assert results.start("a", work, "a").result() == "A"
+    assert results.start("a", work, "a").result() == "A"
+    assert calls == ["a"]
+    with pytest.raises(ValueError, match="first try fails"):
+        results.start("bad", work, "bad").result()
+    assert results.start("bad", work, "bad").result() == "BAD"
+    results.start("c", work, "c").result()  # the third key pushes out the oldest ("a")
+    assert results.start("a", work, "a").result() == "A"
+    assert calls == ["a", "bad", "bad", "c", "a"]
+
+
+def test_ui_graph_spec_sends_only_drawn_columns_and_marks_the_pick():
+    nodes = pd.DataFrame(
+        {
+            "id": ["i1", "i2", "i3"],
+            "x": [0.0, 1.0, 2.0],
+            "y": [0.0, 1.0, 0.5],
+            "colour": ["#111111", "#111111", "#222222"],
+            "size": [4.0, 5.0, 4.0],
+            "label": ["i1 2021-01-01", "i2 2021-01-02", "i3 2021-02-01"],
+            S.SERIES_ID: ["S-1", "S-1", "S-2"],
+            "city": ["Detroit", "Detroit", "Memphis"],
+        }
+    )
+    nodes["picked"] = nodes[S.SERIES_ID] == "S-1"
+    edges = pd.DataFrame(
+        {"source": ["i1"], "target": ["i2"], "status": ["hit"], "x": [0.0], "y": [0.0], "x2": [1.0],
+         "y2": [1.0], "lead_numbers": [["L-1"]]}
+    )  # fmt: skip
+    spec = graph_spec(nodes, edges, picked="S-1")
+    assert [row[S.SERIES_ID] for row in spec["datasets"]["nodes"]] == ["S-1", "S-1", "S-2"]
+    assert [row["picked"] for row in spec["datasets"]["nodes"]] == [True, True, False]
+    assert "city" not in spec["datasets"]["nodes"][0]
+    assert spec["datasets"]["edges"] == [{"x": 0.0, "y": 0.0, "x2": 1.0, "y2": 1.0, "status": "hit"}]
+    assert [layer["mark"]["type"] for layer in spec["layer"]] == ["rule", "circle"]
+    assert spec["params"][0]["views"] == [spec["layer"][1]["name"]]
+    assert "condition" in spec["layer"][1]["encoding"]["opacity"]  # the others are dimmed
+    assert "condition" not in graph_spec(nodes, edges, picked=None)["layer"][1]["encoding"]["opacity"]
+
+
+def test_ui_series_table_download_holds_every_row():
+    table = pd.DataFrame({S.SERIES_ID: [f"S-{i}" for i in range(2_500)], S.SERIES_SIZE: [2] * 2_500})
+    back = pd.read_csv(io.BytesIO(table_csv(table)))
+    assert len(back) == 2_500
+    assert back[S.SERIES_ID].iloc[-1] == "S-2499"
