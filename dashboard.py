@@ -18,7 +18,7 @@ with panel_guard("page"):
     overview_slot = st.container()  # filled last: map and graph draw first
     map_column, graph_column = st.columns([3, 2])
     with map_column, panel_guard("map"):
-        map_view.map_ui(ctx.selection, series_id=ctx.series_id, tiles=ctx.tiles)
+        map_view.map_ui(ctx.selection, db_url=ctx.db_url, series_id=ctx.series_id, tiles=ctx.tiles)
     with graph_column, panel_guard("link graph"):
         graph_view.graph_ui(ctx)
     with panel_guard("series table"):

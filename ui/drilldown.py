@@ -75,7 +75,7 @@ def _flags(row: pd.Series) -> list[str]:
     return flags
 
 
-def drilldown_ui(selection: Selection, series_id: str, *, tiles: bool) -> None:
+def drilldown_ui(selection: Selection, series_id: str, *, tiles: bool, db_url: str) -> None:
     """Draw the picked series: flags, map with path, timeline, incidents and links tables."""
     table = selection.series
     row = table[table[S.SERIES_ID] == series_id].iloc[0]
@@ -96,6 +96,7 @@ def drilldown_ui(selection: Selection, series_id: str, *, tiles: bool) -> None:
     with left:
         map_ui(
             selection,
+            db_url=db_url,
             series_id=series_id,
             tiles=tiles,
             key="drilldown_map",
@@ -145,4 +146,4 @@ def drilldown_section(ctx: PageContext) -> None:
             "Pick a series (table row, graph node, map incident or the selector above) to see it in detail."
         )
         return
-    drilldown_ui(ctx.series_selection(), ctx.series_id, tiles=ctx.tiles)
+    drilldown_ui(ctx.series_selection(), ctx.series_id, tiles=ctx.tiles, db_url=ctx.db_url)

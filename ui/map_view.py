@@ -21,6 +21,7 @@ MAP_HEIGHT = 520
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def built_map(
+    db_url: str,
     dataset_version: str,
     filters: Filters,
     today: date | None,
@@ -29,9 +30,9 @@ def built_map(
     fit_to_points: bool,
     _selection: Selection,
 ) -> folium.Map:
-    """Build the map of ``_selection`` once per (dataset version, filter, pick, basemap, fit).
+    """Build the map of ``_selection`` once per (store, dataset version, filter, pick, basemap, fit).
 
-    ``_selection`` is what (dataset version, filters, today) select, so it is
+    ``_selection`` is what (store, dataset version, filters, today) select, so it is
     left out of the key. The cache keeps the map unrendered and pickled and
     every run gets its own copy (well under 0.01 s), because streamlit-folium
     renders a map in place and a second render of one object adds its header
@@ -59,6 +60,7 @@ def built_map(
 def map_ui(
     selection: Selection,
     *,
+    db_url: str,
     series_id: str | None,
     tiles: bool,
     key: str = K_MAP,
@@ -70,10 +72,12 @@ def map_ui(
 
     Only clicks on objects rerun the script (``returned_objects``); panning
     and zooming stay in the browser. A click on a linked incident picks its
-    series when ``pickable``.
+    series when ``pickable``. ``db_url`` names the store of ``selection``
+    (part of the map cache's key).
     """
     with st.spinner("Drawing the map..."):
         folium_map = built_map(
+            db_url,
             selection.dataset_version,
             selection.filters,
             selection.today,
