@@ -24,7 +24,7 @@ from ui.loading import graph_payload_for
 from ui.picking import GRAPH_PARAM, K_GRAPH, on_graph_select
 
 MAX_GRAPH_NODES = 600
-RENDERER = "svg"  # the browser tests click the SVG marks; canvas draws faster past ~2,000 marks
+CANVAS_FROM_NODES = 300  # bigger graphs are drawn on a canvas (fewer DOM nodes, faster on a busy machine)
 GRAPH_HEIGHT = 520
 
 
@@ -67,7 +67,7 @@ def graph_spec(nodes: pd.DataFrame, edges: pd.DataFrame, *, picked: str | None) 
 
     Written as a plain dict (no Altair validation on every filter change) with
     the data as two named datasets holding only the columns drawn. Vega draws
-    it with the renderer named in :data:`RENDERER`.
+    it as SVG, or on a canvas from :data:`CANVAS_FROM_NODES` nodes.
 
     Examples
     --------
@@ -132,7 +132,7 @@ def graph_spec(nodes: pd.DataFrame, edges: pd.DataFrame, *, picked: str | None) 
         "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
         "height": GRAPH_HEIGHT,
         "config": {"view": {"stroke": None}},
-        "usermeta": {"embedOptions": {"renderer": RENDERER}},
+        "usermeta": {"embedOptions": {"renderer": "canvas" if len(nodes) >= CANVAS_FROM_NODES else "svg"}},
         "datasets": {
             "nodes": _records(nodes, NODE_FIELDS),
             **({"edges": _records(edges, EDGE_FIELDS)} if has_edges else {}),

@@ -79,3 +79,18 @@ def test_ui_series_table_download_holds_every_row():
     back = pd.read_csv(io.BytesIO(table_csv(table)))
     assert len(back) == 2_500
     assert back[S.SERIES_ID].iloc[-1] == "S-2499"
+
+
+def test_ui_graph_spec_draws_big_graphs_on_a_canvas_and_small_ones_as_svg():
+    def nodes(count: int) -> pd.DataFrame:
+        return pd.DataFrame(
+            {"x": [float(i) for i in range(count)], "y": [0.0] * count, "colour": ["#111111"] * count,
+             "size": [4.0] * count, "label": [f"i{i}" for i in range(count)], S.SERIES_ID: ["S-1"] * count,
+             "picked": [False] * count}
+        )  # fmt: skip
+
+    def renderer(count: int) -> str:
+        return graph_spec(nodes(count), pd.DataFrame(), picked=None)["usermeta"]["embedOptions"]["renderer"]
+
+    assert renderer(graph_view.CANVAS_FROM_NODES - 1) == "svg"
+    assert renderer(graph_view.CANVAS_FROM_NODES) == "canvas"
