@@ -9,8 +9,7 @@ from data.mapping import parse_mapping
 from data.store import ImportSource, Store
 from tests.data.conftest import incident_csv, incident_mapping, write
 
-LINKS = parse_mapping(
-    """
+LINKS_TOML = """
 kind = "links"
 [columns]
 incident_a = "Case 1"
@@ -23,9 +22,8 @@ lead_date = "Lead Date"
 "Lead" = "lead"
 [formats]
 lead_date = "%m/%d/%Y"
-""",
-    name="links.toml",
-)
+"""
+LINKS = parse_mapping(LINKS_TOML, name="links.toml")
 
 
 def _seed(store: Store, tmp_path, ids=("001", "002", "003", "004")) -> None:
@@ -78,22 +76,8 @@ def test_a_lead_and_its_confirmation_merge_keeping_both_dates(store, tmp_path):
         "001,002,HIT - Confirmed,L-1,06/10/2019,07/02/2019\n",
     )
     with_confirmation = parse_mapping(
-        """
-kind = "links"
-[columns]
-incident_a = "Case 1"
-incident_b = "Case 2"
-status = "Lead Status"
-lead_number = "Lead #"
-lead_date = "Lead Date"
-confirmed_date = "Confirmed"
-[values.status]
-"HIT - Confirmed" = "hit"
-"Lead" = "lead"
-[formats]
-lead_date = "%m/%d/%Y"
-confirmed_date = "%m/%d/%Y"
-""",
+        LINKS_TOML.replace('lead_date = "Lead Date"', 'lead_date = "Lead Date"\nconfirmed_date = "Confirmed"')
+        + 'confirmed_date = "%m/%d/%Y"\n',
         name="confirmed.toml",
     )
     links = read_validated(path, with_confirmation, store=store).records["links"]
