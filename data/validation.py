@@ -7,6 +7,7 @@ Links live in :mod:`data.links` and boundaries in :mod:`data.boundaries`;
 from __future__ import annotations
 
 import zoneinfo
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -183,6 +184,27 @@ def _strings(texts: dict[str, pd.Series], names: tuple[str, ...], n: int) -> dic
     return {name: column_or_empty(texts, name, n).astype("string") for name in names}
 
 
+def _texts_and_ids(
+    raw: RawTable,
+    mapping: Mapping,
+    problems: Problems,
+    *,
+    id_field: str,
+    display_name: str,
+    optional: Callable[[dict[str, pd.Series]], set[str]] | None = None,
+) -> tuple[dict[str, pd.Series], int, pd.Series]:
+    """The start every record validator shares: mapped texts, row count, trimmed ids (a missing id rejected).
+
+    ``optional`` names, from the texts found, required fields that may be absent.
+    """
+    texts = gather_text(raw, mapping, display_name=display_name)
+    allowed_absent = optional(texts) if optional is not None else set()
+    require_fields(mapping, set(texts), display_name=display_name, optional=allowed_absent)
+    ids = string_ids(texts[id_field])
+    check_required(ids, id_field, problems, mapping)
+    return texts, len(raw.frame), ids
+
+
 def validate_incidents(
     raw: RawTable,
     mapping: Mapping,
@@ -193,12 +215,13 @@ def validate_incidents(
     now: pd.Timestamp,
 ) -> pd.DataFrame:
     """Validate shooting incidents (ids, city, time, point, type, counts)."""
-    texts = gather_text(raw, mapping, display_name=display_name)
-    located = {S.LATITUDE, S.LONGITUDE} if (S.LOCATION in texts or raw.geometry is not None) else set()
-    require_fields(mapping, set(texts), display_name=display_name, optional=located)
-    n = len(raw.frame)
-    ids = string_ids(texts[S.INCIDENT_ID])
-    check_required(ids, S.INCIDENT_ID, problems, mapping)
+    def located(texts: dict[str, pd.Series]) -> set[str]:
+        """Latitude/longitude may be absent when a location column or a geometry gives the point."""
+        return {S.LATITUDE, S.LONGITUDE} if (S.LOCATION in texts or raw.geometry is not None) else set()
+
+    texts, n, ids = _texts_and_ids(
+        raw, mapping, problems, id_field=S.INCIDENT_ID, display_name=display_name, optional=located
+    )
     city = map_values(texts[S.CITY], S.CITY, mapping, problems)
     check_required(city, S.CITY, problems, mapping)
     incident_type = map_values(texts[S.INCIDENT_TYPE], S.INCIDENT_TYPE, mapping, problems)
@@ -258,11 +281,7 @@ def validate_evidence(
     now: pd.Timestamp,
 ) -> pd.DataFrame:
     """Validate evidence items: casings need a known incident, test fires a firearm."""
-    texts = gather_text(raw, mapping, display_name=display_name)
-    require_fields(mapping, set(texts), display_name=display_name, optional=set())
-    n = len(raw.frame)
-    ids = string_ids(texts[S.EVIDENCE_ID])
-    check_required(ids, S.EVIDENCE_ID, problems, mapping)
+    texts, n, ids = _texts_and_ids(raw, mapping, problems, id_field=S.EVIDENCE_ID, display_name=display_name)
     kind = map_values(texts[S.EVIDENCE_KIND], S.EVIDENCE_KIND, mapping, problems)
     kind = check_allowed(kind, S.EVIDENCE_KIND, S.EVIDENCE_KINDS, problems)
     check_required(kind, S.EVIDENCE_KIND, problems, mapping)
@@ -316,11 +335,7 @@ def validate_firearms(
     now: pd.Timestamp,
 ) -> pd.DataFrame:
     """Validate recovered firearms (recovery point optional, checked when given)."""
-    texts = gather_text(raw, mapping, display_name=display_name)
-    require_fields(mapping, set(texts), display_name=display_name, optional=set())
-    n = len(raw.frame)
-    ids = string_ids(texts[S.FIREARM_ID])
-    check_required(ids, S.FIREARM_ID, problems, mapping)
+    texts, n, ids = _texts_and_ids(raw, mapping, problems, id_field=S.FIREARM_ID, display_name=display_name)
     city = map_values(column_or_empty(texts, S.CITY, n), S.CITY, mapping, problems)
     zones = _zones_for(city, pd.Series(pd.NA, index=ids.index, dtype="string"), problems)
     recovered = parse_moment(texts, S.RECOVERED_AT, mapping, problems, zones, now=now)
