@@ -32,8 +32,8 @@ from linking.series import (
     empty_series_table,
     instants,
     link_positions,
-    series_codes,
     series_column,
+    series_of_links,
     series_table,
 )
 
@@ -204,16 +204,10 @@ def select(frames: Any, filters: Filters, *, today: date | None = None) -> Selec
         test_fire &= status_ok
         remap = np.full(len(incidents) + 1, -1, dtype=np.int64)
         remap[chosen_rows] = np.arange(count)
-        left = np.concatenate([remap[a_pos[pair]], remap[a_pos[test_fire]]])
-        right = np.concatenate([remap[b_pos[pair]], gun[test_fire] + count])
-        series_index, names = series_codes(
-            chosen[S.INCIDENT_ID],
-            instants(chosen[S.OCCURRED_AT]),
-            left,
-            right,
-            count + int(n_guns),
-            min_size=filters.min_series_size,
-        )
+        series_index, names = series_of_links(
+            chosen[S.INCIDENT_ID], instants(chosen[S.OCCURRED_AT]),
+            a_pos, b_pos, gun, n_guns, pair, test_fire, min_size=filters.min_series_size, node_of=remap,
+        )  # fmt: skip
         wanted = series_index >= 0
         if filters.series_id:
             matches = np.flatnonzero(names == filters.series_id)

@@ -125,6 +125,33 @@ def counted_edges(
     return pair, test_fire
 
 
+def series_of_links(
+    ids: pd.Series,
+    times: np.ndarray,
+    a_pos: np.ndarray,
+    b_pos: np.ndarray,
+    gun: np.ndarray,
+    n_guns: int,
+    pair: np.ndarray,
+    test_fire: np.ndarray,
+    *,
+    min_size: int,
+    node_of: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Series of the incidents ``ids`` joined by the chosen link rows (``pair`` / ``test_fire`` masks).
+
+    Firearms join as extra nodes after the incidents, so two shootings linked to one
+    recovered gun are one series. ``node_of`` maps incident row positions to positions
+    in ``ids`` (with ``-1`` last) when ``ids`` is a cut of the rows the positions refer to.
+    """
+    count = len(ids)
+    a_node = a_pos if node_of is None else node_of[a_pos]
+    b_node = b_pos if node_of is None else node_of[b_pos]
+    left = np.concatenate([a_node[pair], a_node[test_fire]])
+    right = np.concatenate([b_node[pair], gun[test_fire] + count])
+    return series_codes(ids, times, left, right, count + int(n_guns), min_size=min_size)
+
+
 def instants(values: pd.Series) -> np.ndarray:
     """Times as int64 nanoseconds since the epoch (UTC); missing times sort last."""
     if isinstance(values.dtype, pd.DatetimeTZDtype):
@@ -231,16 +258,10 @@ def assign_series(incidents: pd.DataFrame, links: pd.DataFrame, *, min_size: int
     a_pos, b_pos, gun, n_guns = link_positions(incidents, links)
     b_missing = links[S.INCIDENT_B].isna().to_numpy()
     pair, test_fire = counted_edges(a_pos, b_pos, gun, b_missing, np.ones(count, dtype=bool))
-    left = np.concatenate([a_pos[pair], a_pos[test_fire]])
-    right = np.concatenate([b_pos[pair], gun[test_fire] + count])
-    series_index, names = series_codes(
-        incidents[S.INCIDENT_ID],
-        instants(incidents[S.OCCURRED_AT]),
-        left,
-        right,
-        count + int(n_guns),
-        min_size=min_size,
-    )
+    series_index, names = series_of_links(
+        incidents[S.INCIDENT_ID], instants(incidents[S.OCCURRED_AT]),
+        a_pos, b_pos, gun, n_guns, pair, test_fire, min_size=min_size,
+    )  # fmt: skip
     return series_column(series_index, names, incidents.index)
 
 
