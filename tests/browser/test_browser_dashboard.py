@@ -186,7 +186,7 @@ def test_browser_dashboard_filters_pick_export_import(browser, demo_server, arti
             text for text in (o.strip() for o in options.all_inner_texts()) if text and text != graph_pick
         )
         options.filter(has_text=series_id).first.click()
-        page.get_by_role("heading", name=f"Series {series_id}").wait_for()
+        choose_until_shown(page, picker, series_id)
         wait_idle(page)
         page.get_by_text("Path in time order").wait_for()
         assert drawn_incidents(page, 1) >= 2
@@ -214,6 +214,25 @@ def test_browser_dashboard_filters_pick_export_import(browser, demo_server, arti
     finally:
         context.close()
     assert recorder.outside == [], f"requests left the machine: {recorder.outside}"
+
+
+def choose_until_shown(page, picker, series_id: str, *, attempts: int = 3) -> None:
+    """Wait for the picked series' drill-down; pick it again if a rerun swallowed the choice.
+
+    On a busy machine the rerun started by the previous pick can redraw the
+    selector just as the option is clicked, and the choice is lost.
+    """
+    heading = page.get_by_role("heading", name=f"Series {series_id}")
+    for attempt in range(attempts):
+        try:
+            heading.wait_for(timeout=20_000)
+            return
+        except PlaywrightTimeoutError:
+            if attempt == attempts - 1:
+                raise
+            wait_idle(page)
+            picker.click()
+            page.get_by_role("option").filter(has_text=series_id).first.click()
 
 
 def download(page, button_name: str | re.Pattern[str], *, attempts: int = 3):
