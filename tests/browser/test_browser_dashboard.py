@@ -185,7 +185,7 @@ def test_browser_dashboard_filters_pick_export_import(browser, demo_server, arti
         series_id = next(
             text for text in (o.strip() for o in options.all_inner_texts()) if text and text != graph_pick
         )
-        options.filter(has_text=series_id).first.click()
+        picker.press("Escape")
         choose_until_shown(page, picker, series_id)
         wait_idle(page)
         page.get_by_text("Path in time order").wait_for()
@@ -217,22 +217,24 @@ def test_browser_dashboard_filters_pick_export_import(browser, demo_server, arti
 
 
 def choose_until_shown(page, picker, series_id: str, *, attempts: int = 3) -> None:
-    """Wait for the picked series' drill-down; pick it again if a rerun swallowed the choice.
+    """Pick ``series_id`` in the selector by typing it, until its drill-down shows.
 
-    On a busy machine the rerun started by the previous pick can redraw the
-    selector just as the option is clicked, and the choice is lost.
+    Clicking an option of the long, virtualised list failed in full CI runs (the
+    option list was redrawn by a rerun); typing filters the list to one entry,
+    and the choice is made again if a rerun still swallowed it.
     """
     heading = page.get_by_role("heading", name=f"Series {series_id}")
     for attempt in range(attempts):
+        wait_idle(page)
+        picker.click()
+        picker.press_sequentially(series_id)  # typing filters the (virtualised) option list
+        picker.press("Enter")
         try:
             heading.wait_for(timeout=20_000)
             return
         except PlaywrightTimeoutError:
             if attempt == attempts - 1:
                 raise
-            wait_idle(page)
-            picker.click()
-            page.get_by_role("option").filter(has_text=series_id).first.click()
 
 
 def download(page, button_name: str | re.Pattern[str], *, attempts: int = 3):
