@@ -8,6 +8,8 @@ another CRS. A point on a shared border counts for every area it touches.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -95,22 +97,134 @@ def incident_counts_by_area(incidents: pd.DataFrame, boundaries: gpd.GeoDataFram
     >>> incident_counts_by_area(points, areas).to_dict()
     {'a': 2, 'b': 0}
     """
+    lons, lats, finite = _coordinates(incidents)
+    polygons, ids = _polygons_and_ids(boundaries)
+    counts = np.zeros(len(polygons), dtype="int64")
+    if finite.any() and len(polygons):
+        _, area_rows = _joined(lons[finite], lats[finite], polygons)
+        counts = np.bincount(area_rows, minlength=len(polygons)).astype("int64")
+    return pd.Series(counts, index=ids, name=S.INCIDENTS)
+
+
+def _coordinates(incidents: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Longitudes, latitudes and which rows have both (finite)."""
     missing = [name for name in (S.LONGITUDE, S.LATITUDE) if name not in incidents.columns]
     if missing:
         raise AreaCountError(
             f"incidents frame lacks column(s) {', '.join(missing)}; expected WGS84 "
             f"{S.LONGITUDE}/{S.LATITUDE} columns as data.frames provides"
         )
-    checked = _checked_boundaries(boundaries)
-    polygons = repaired_polygons(checked.geometry.to_numpy())
     lons = pd.to_numeric(incidents[S.LONGITUDE], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
     lats = pd.to_numeric(incidents[S.LATITUDE], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-    finite = np.isfinite(lons) & np.isfinite(lats)
-    points = shapely.points(lons[finite], lats[finite])
-    counts = np.zeros(len(polygons), dtype="int64")
-    if points.size and len(polygons):
-        tree = shapely.STRtree(polygons)
-        _, polygon_index = tree.query(points, predicate="intersects")
-        counts = np.bincount(polygon_index, minlength=len(polygons)).astype("int64")
-    index = pd.Index(checked[S.BOUNDARY_ID].astype(str).to_numpy(), name=S.BOUNDARY_ID)
-    return pd.Series(counts, index=index, name=S.INCIDENTS)
+    return lons, lats, np.isfinite(lons) & np.isfinite(lats)
+
+
+def _polygons_and_ids(boundaries: gpd.GeoDataFrame) -> tuple[np.ndarray, pd.Index]:
+    """Repaired WGS84 polygons and the boundary ids, in the frame's order."""
+    checked = _checked_boundaries(boundaries)
+    polygons = repaired_polygons(checked.geometry.to_numpy())
+    ids = pd.Index(checked[S.BOUNDARY_ID].astype(str).to_numpy(), name=S.BOUNDARY_ID)
+    return polygons, ids
+
+
+def _joined(lons: np.ndarray, lats: np.ndarray, polygons: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(point position, polygon position) for every point that touches a polygon (STRtree join)."""
+    tree = shapely.STRtree(polygons)
+    point_rows, polygon_rows = tree.query(shapely.points(lons, lats), predicate="intersects")
+    return point_rows, polygon_rows
+
+
+@dataclass(frozen=True)
+class AreaMembership:
+    """Which areas each incident of one loaded frame falls in, so counts per filter are a lookup.
+
+    The spatial join is the slow part of :func:`incident_counts_by_area`
+    (about 1 s for a million points). A dashboard joins every incident it
+    loaded once per dataset version, then counts any filtered subset with
+    :meth:`counts_for` in milliseconds.
+
+    Attributes
+    ----------
+    incident_rows : numpy.ndarray
+        Row label (0 .. ``size`` - 1) of the incident in each (incident, area) pair.
+    area_rows : numpy.ndarray
+        Position in ``boundary_ids`` of the area in each pair.
+    boundary_ids : pandas.Index
+        Every boundary's id, in the order of the boundaries frame.
+    size : int
+        Rows in the incidents frame that was joined.
+    """
+
+    incident_rows: np.ndarray
+    area_rows: np.ndarray
+    boundary_ids: pd.Index
+    size: int
+
+    def counts_for(self, labels: pd.Index | np.ndarray) -> pd.Series:
+        """Count the incidents with these row labels in each area, as :func:`incident_counts_by_area` would.
+
+        Parameters
+        ----------
+        labels : pandas.Index or numpy.ndarray
+            Row labels of a subset of the joined frame (a filtered frame keeps them).
+
+        Raises
+        ------
+        AreaCountError
+            When a label is not a row of the joined frame.
+        """
+        rows = np.asarray(labels)
+        if rows.size and (
+            not np.issubdtype(rows.dtype, np.integer) or rows.min() < 0 or rows.max() >= self.size
+        ):
+            raise AreaCountError(
+                f"row labels must be rows 0..{self.size - 1} of the incidents frame that was joined "
+                f"(got {rows.dtype} labels, e.g. {rows[:3].tolist()}); pass the index of a filtered "
+                "subset of that frame, or use incident_counts_by_area for other frames"
+            )
+        chosen = np.zeros(self.size, dtype=bool)
+        chosen[rows] = True
+        in_chosen = chosen[self.incident_rows]
+        counts = np.bincount(self.area_rows[in_chosen], minlength=len(self.boundary_ids)).astype("int64")
+        return pd.Series(counts, index=self.boundary_ids, name=S.INCIDENTS)
+
+
+def area_membership(incidents: pd.DataFrame, boundaries: gpd.GeoDataFrame) -> AreaMembership:
+    """Join every incident to the areas it falls in, once (see :class:`AreaMembership`).
+
+    Parameters
+    ----------
+    incidents : pandas.DataFrame
+        WGS84 ``longitude``/``latitude`` columns and a default index
+        (labels 0 .. n - 1, as loaded frames have).
+    boundaries : geopandas.GeoDataFrame
+        As for :func:`incident_counts_by_area`.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, pandas as pd, shapely
+    >>> areas = gpd.GeoDataFrame({"boundary_id": ["a", "b"]},
+    ...     geometry=[shapely.box(0, 0, 1, 1), shapely.box(2, 2, 3, 3)], crs="EPSG:4326")
+    >>> points = pd.DataFrame({"longitude": [0.5, 2.5, 0.6], "latitude": [0.5, 2.5, 0.2]})
+    >>> area_membership(points, areas).counts_for(points.index[points.longitude < 1]).to_dict()
+    {'a': 2, 'b': 0}
+    """
+    index = incidents.index
+    if not (isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1):
+        raise AreaCountError(
+            f"incidents frame must have the default index 0..n-1 (got {type(index).__name__} "
+            f"starting {index[:3].tolist()}); call .reset_index(drop=True) first"
+        )
+    lons, lats, finite = _coordinates(incidents)
+    polygons, ids = _polygons_and_ids(boundaries)
+    incident_rows = np.zeros(0, dtype="int64")
+    area_rows = np.zeros(0, dtype="int64")
+    if finite.any() and len(polygons):
+        point_rows, area_rows = _joined(lons[finite], lats[finite], polygons)
+        incident_rows = np.flatnonzero(finite)[point_rows]
+    return AreaMembership(
+        incident_rows=incident_rows.astype("int64"),
+        area_rows=area_rows.astype("int64"),
+        boundary_ids=ids,
+        size=len(incidents),
+    )

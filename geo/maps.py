@@ -176,9 +176,16 @@ def _new_map(cities: list[City], *, tiles: bool, asset_mode: AssetMode, static_u
 
 
 def _boundary_layers(
-    boundaries: Any, placed: pd.DataFrame, legend: list[dict[str, Any]], notes: list[str]
+    boundaries: Any,
+    placed: pd.DataFrame,
+    legend: list[dict[str, Any]],
+    notes: list[str],
+    area_counts: pd.Series | None = None,
 ) -> list[DataLayer]:
     """One outline layer per boundary kind, with incident counts per area.
+
+    ``area_counts`` (by ``boundary_id``) are used when given, else the
+    placed incidents are joined to the outlines here.
 
     Outlines are simplified until the layer fits its share of
     :data:`AREA_BUDGET`; if even the coarsest outlines with short names take
@@ -192,7 +199,7 @@ def _boundary_layers(
     _require(boundaries, [S.BOUNDARY_ID, S.GEOMETRY], "boundaries")
     if boundaries.crs is not None and not boundaries.crs.equals(S.STORAGE_CRS):
         boundaries = boundaries.to_crs(S.STORAGE_CRS)
-    counts = incident_counts_by_area(placed, boundaries)
+    counts = area_counts if area_counts is not None else incident_counts_by_area(placed, boundaries)
     kinds = (
         boundaries[S.LAYER].astype(str)
         if S.LAYER in boundaries.columns
@@ -259,6 +266,7 @@ def build_map(
     max_links: int = MAX_LINKS,
     include_sensitive: bool = False,
     static_url: str = assets.STATIC_URL_PREFIX,
+    area_counts: pd.Series | None = None,
 ) -> folium.Map:
     """Build the incident map.
 
@@ -294,6 +302,11 @@ def build_map(
         Where the browser finds ``static/vendor/`` in ``"static"`` mode; change
         it when Streamlit runs under ``server.baseUrlPath`` (e.g.
         ``"/brassmap/app/static/vendor/"``). Must end with ``/``.
+    area_counts : pandas.Series, optional, keyword-only
+        Incidents per area by ``boundary_id``, when the caller already has
+        them (e.g. from :meth:`geo.areas.AreaMembership.counts_for`, which the
+        dashboard keeps per dataset); otherwise they are computed from
+        ``incidents`` and ``boundaries``.
 
     Returns
     -------
@@ -307,7 +320,7 @@ def build_map(
     notes: list[str] = []
 
     area_items: list[dict[str, Any]] = []
-    area_layers = _boundary_layers(boundaries, placed, area_items, notes)
+    area_layers = _boundary_layers(boundaries, placed, area_items, notes, area_counts)
     lons = placed[S.LONGITUDE].astype(float).to_numpy()
     lats = placed[S.LATITUDE].astype(float).to_numpy()
     hex_bins = hexagon_counts(lons, lats, max_cells=HEXAGON_CELLS)

@@ -18,6 +18,7 @@ import streamlit as st
 
 from data.frames import Frames
 from data.store import Store, default_db_url
+from geo.areas import AreaMembership, area_membership
 from linking.filters import Filters
 from linking.graph import graph_for_selection
 from linking.layouts import packed_series_layout
@@ -76,6 +77,17 @@ def frames_for(url: str, dataset_version: str) -> Frames:
 def selection_for(url: str, dataset_version: str, filters: Filters, today: date | None) -> Selection:
     """Apply ``filters`` to the cached frames (cached per filter; never mutate the result)."""
     return select(frames_for(url, dataset_version), filters, today=today)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def area_membership_for(url: str, dataset_version: str) -> AreaMembership:
+    """Join every loaded incident to its boundary areas once per dataset version (shared; never mutate).
+
+    Each map then counts its filtered incidents per area with
+    :meth:`~geo.areas.AreaMembership.counts_for` instead of a spatial join.
+    """
+    frames = frames_for(url, dataset_version)
+    return area_membership(frames.incidents, frames.boundaries)
 
 
 def _positioned_graph(selection: Selection, max_nodes: int) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from data import schema as S
 from geo.maps import build_map
 from linking.filters import Filters
 from linking.selection import Selection
+from ui.loading import area_membership_for
 from ui.picking import K_MAP, on_map_click
 
 MAP_HEIGHT = 520
@@ -38,6 +39,7 @@ def built_map(
     renders a map in place and a second render of one object adds its header
     scripts twice. Going back to a filter seen before does not build its map again.
     """
+    counts = area_membership_for(db_url, dataset_version).counts_for(_selection.incidents.index)
     folium_map = build_map(
         _selection.incidents,
         _selection.links,
@@ -48,6 +50,7 @@ def built_map(
         selected_series_id=series_id,
         tiles=tiles,
         asset_mode="static",
+        area_counts=counts,
     )
     incidents: pd.DataFrame = _selection.incidents
     if fit_to_points and len(incidents):

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pytest
 
 from data import schema as S
-from geo.areas import AreaCountError, incident_counts_by_area
+from geo.areas import AreaCountError, area_membership, incident_counts_by_area
 from tests.geo._geo_frames import boundary_frame
 
 
@@ -55,3 +56,25 @@ def test_real_city_limits_count_points_inside_detroit_not_in_its_enclaves(realda
     assert counts["2622000"] == 1
     assert counts["4748000"] == 1
     assert counts.sum() == 2
+
+
+def test_membership_counts_any_subset_like_a_fresh_join() -> None:
+    rng = np.random.default_rng(7)
+    lons = [*rng.uniform(-83.35, -82.85, 400).tolist(), float("nan")]
+    lats = [*rng.uniform(42.25, 42.45, 400).tolist(), 42.3]
+    points = _points(lons, lats)
+    boundaries = boundary_frame()
+    membership = area_membership(points, boundaries)
+    for subset in (points, points.iloc[::3], points.loc[points[S.LONGITUDE] < -83.1], points.iloc[0:0]):
+        expected = incident_counts_by_area(subset, boundaries)
+        pd.testing.assert_series_equal(membership.counts_for(subset.index), expected)
+    assert membership.counts_for(points.index).sum() > 400  # a point in a district is also in the city
+
+
+def test_membership_needs_the_loaded_row_numbers() -> None:
+    points = _points([-83.2, -83.0], [42.3, 42.3])
+    with pytest.raises(AreaCountError, match=r"reset_index\(drop=True\)"):
+        area_membership(points.set_axis(["a", "b"]), boundary_frame())
+    membership = area_membership(points, boundary_frame())
+    with pytest.raises(AreaCountError, match=r"rows 0\.\.1 of the incidents frame"):
+        membership.counts_for(pd.Index([5]))
