@@ -39,6 +39,7 @@ def test_small_run_prints_one_json_object_with_every_figure(small_run) -> None:
     assert report["dataset"]["synthetic"] is True
     assert report["ingest_rows_per_s"] > 0
     assert report["details"]["ingest"]["rows"] == 2000
+    assert report["details"]["area_membership_once_s"] > 0  # the dashboard's one join per dataset, timed
     for key in ("load_s", "filter_s"):
         assert 0 < report[key]["p50"] <= report[key]["p95"]
     assert report["filter_s"]["n"] == 6
