@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -12,8 +13,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from data import schema as S
+from data.demo import build_demo_store
+from data.frames import Frames, link_rows_in
+from data.store import Store
+from geo.layers import finite_points
 from geo.link_lines import link_payload
 from geo.palette import LINK_STYLES
+from linking.filters import Filters
+from linking.selection import select
 from tests.geo._geo_frames import firearm_frame, incident_frame, link_frame
 
 
@@ -242,3 +249,45 @@ def test_many_unplaced_links_ahead_of_the_cap_are_examined_and_counted(max_links
     assert_same(lines, expected, links)
     assert lines.unplaced == 300
     assert lines.drawn == min(max_links, 150)
+
+
+# ---------------------------------------------------------------- load codes vs id strings
+
+
+@pytest.fixture(scope="module")
+def demo_frames(tmp_path_factory: pytest.TempPathFactory) -> Frames:
+    """Frames of a 1,500-incident demo store in a real SQLite file."""
+    store = Store(f"sqlite:///{tmp_path_factory.mktemp('link-lines') / 'demo.sqlite'}")
+    build_demo_store(store, seed=2019, incidents=1_500)
+    return store.load_frames()
+
+
+def _unregistered(frame: pd.DataFrame) -> pd.DataFrame:
+    """The same rows with labels no loaded frame has: ids must be matched as text."""
+    return frame.set_axis(pd.Index([f"r{i}" for i in range(len(frame))]))
+
+
+@pytest.mark.parametrize("max_links", [0, 25, 300, 10_000])
+@pytest.mark.parametrize("half", [False, True])
+def test_load_codes_and_id_texts_give_one_payload(demo_frames: Frames, max_links: int, half: bool) -> None:
+    every_status = Filters(link_statuses=S.LINK_STATUSES)
+    sel = select(demo_frames, every_status, today=date(2022, 1, 1))
+    points = finite_points(sel.incidents)
+    if half:  # every other incident: many links lose an end
+        points = points.iloc[::2]
+    biggest = str(sel.series.iloc[0][S.SERIES_ID])
+    options = {"firearms": sel.firearms, "selected_series_id": biggest, "max_links": max_links}
+    assert link_rows_in(points, sel.links) is not None  # the fast path is taken
+    assert link_rows_in(_unregistered(points), _unregistered(sel.links)) is None
+
+    fast = link_payload(sel.links, points, **options)
+    text = link_payload(_unregistered(sel.links), _unregistered(points), **options)
+
+    assert fast == text
+    expected = reference_lines(sel.links, points, **options)
+    assert_same(fast, expected, sel.links)
+    assert fast.total == len(sel.links) > 500
+    if max_links == 10_000:
+        assert fast.drawn + fast.unplaced == fast.total
+        assert (fast.unplaced > 0) == half
+        assert "firearm " in " ".join(_field(fast, "Between"))  # test fires end at their gun
