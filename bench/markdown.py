@@ -90,10 +90,10 @@ def performance_markdown(report: dict[str, Any]) -> str:
     lines.append(f"| cold load, dashboard path | {_value(report.get('load_s'), 's')} |")
     lines.append(f"| cold load, straight from the database | {_value(details.get('load_from_sql_s'), 's')} |")
     lines.append(f"| filter (select), 20 varied filters | {_value(report.get('filter_s'), 's')} |")
-    lines.append(f"| browser: filter change to map and graph drawn | "
-                 f"{_value(report.get('browser_filter_to_ready_s'), 's')} |")
-    lines.append(f"| browser: same, filter changed with the City widget in one session | "
+    lines.append(f"| browser: filter change in the open dashboard (City widget) to new map and graph drawn | "
                  f"{_value(report.get('browser_widget_change_s'), 's')} |")
+    lines.append(f"| browser: shared view opened by URL (a full page load) to map and graph drawn | "
+                 f"{_value(report.get('browser_filter_to_ready_s'), 's')} |")
     lines.append(f"| peak memory of the dashboard (VmHWM) | {_value(report.get('peak_rss_mb'), 'MB')} |")
     networkx_cell = _value(report.get("networkx_series_s"), "s")
     lines.append(f"| networkx components on string ids (all data) | {networkx_cell} |")

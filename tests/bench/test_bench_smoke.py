@@ -59,7 +59,8 @@ def test_small_run_prints_one_json_object_with_every_figure(small_run) -> None:
     machine = report["machine"]
     assert machine["nproc"] >= 1 and machine["python"].startswith("3.")
     names = {row["name"] for row in report["targets"]}
-    assert {"import rate", "cold load (dashboard path)", "browser filter change p95 (URL)"} <= names
+    browser = "browser filter change p95 (City widget, open dashboard)"
+    assert {"import rate", "cold load (dashboard path)", browser} <= names
 
 
 def test_small_run_series_agree_with_networkx(small_run) -> None:
