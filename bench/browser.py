@@ -5,7 +5,7 @@
 the filter as query parameters (the way a shared view is reopened), and the
 clock stops when the page is done: the script has finished
 (``stApp[data-test-script-state=notRunning]``), the Leaflet map inside the
-streamlit-folium frame has drawn its layers, and the link graph's Vega chart
+live map frame has drawn its layers, and the link graph's Vega chart
 has drawn. Requests to any host but 127.0.0.1 are aborted (tiles are off).
 """
 

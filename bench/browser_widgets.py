@@ -3,10 +3,12 @@
 Each change adds one city to the City multiselect, or removes it again. The
 clock starts at the click that changes the filter (picking the city in the
 open drop-down, or the city's remove button; opening the drop-down changes
-nothing and is not timed) and stops when the rerun has finished and a *new* Leaflet map (a map
-element that was not on the page before the change) has drawn its layers,
-with the link graph drawn. Old elements are marked before each change, so a
-stale map never counts.
+nothing and is not timed) and stops when the rerun has finished, the *new*
+map has drawn its layers and the link graph is drawn. The dashboard's live
+map stays open and redraws in place, stamping each drawn map's version on
+its element; every map element is marked with the version it shows before
+the change, so only a map showing another version (or a map element that
+was not on the page before) counts, and a stale map never does.
 """
 
 from __future__ import annotations
@@ -16,9 +18,12 @@ from typing import Any
 
 from bench.browser import _GRAPH_DRAWN, _NO_GRAPH_NOTE, READY_TIMEOUT_S
 
-_MARK_OLD_MAPS = "() => document.querySelectorAll('.leaflet-container').forEach(e => { e.__benchOld = 1; })"
+_VERSION = "(e.getAttribute('data-brassmap-version') || 'shown')"
+_MARK_OLD_MAPS = (
+    f"() => document.querySelectorAll('.leaflet-container').forEach(e => {{ e.__benchOld = {_VERSION}; }})"
+)
 _NEW_MAP_DRAWN = (
-    "() => [...document.querySelectorAll('.leaflet-container')].some(e => !e.__benchOld && "
+    f"() => [...document.querySelectorAll('.leaflet-container')].some(e => e.__benchOld !== {_VERSION} && "
     "e.querySelectorAll('.leaflet-overlay-pane path, .leaflet-overlay-pane canvas, "
     ".leaflet-marker-pane > *').length > 0)"
 )

@@ -11,12 +11,10 @@ copies the files into ``static/vendor/`` at start (git-ignored) with
 
 How the dashboard loads them
 ----------------------------
-streamlit-folium 0.27.4 strips ``<script src>``/``<link href>`` from the map
-header and instead loads every element's ``default_js``/``default_css`` URL as a
-``<script src>``/``<link>`` it creates itself, then appends the rest of the
-header with ``innerHTML`` (so inline ``<script>`` in the header would *not* run).
-The maps therefore point ``default_js``/``default_css`` at
-``/app/static/vendor/...``. Streamlit 1.67 serves ``static/`` with a content
+Dashboard maps point ``default_js``/``default_css`` at ``/app/static/vendor/...``;
+:func:`geo.map_spec.map_spec` hands those URLs to the live map component
+(``ui/map_component``), which loads them once as ``<script src>``/``<link>``
+when it opens. Streamlit 1.67 serves ``static/`` with a content
 type from :mod:`mimetypes` (``text/javascript``, ``text/css``, ``image/png``)
 plus ``X-Content-Type-Options: nosniff``, which browsers accept for scripts
 and styles. Marker-cluster and jQuery/Bootstrap/Font Awesome are not used.

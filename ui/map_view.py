@@ -1,19 +1,20 @@
-"""The incident map (built by :mod:`geo.maps`, shown with streamlit-folium)."""
+"""The incident map: built by :mod:`geo.maps`, shown in the live map (:mod:`ui.live_map`)."""
 
 from __future__ import annotations
 
 from datetime import date
 from functools import partial
+from typing import Any
 
-import folium
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from data import schema as S
+from geo.map_spec import map_spec
 from geo.maps import build_map
 from linking.filters import Filters
 from linking.selection import Selection
+from ui.live_map import live_map
 from ui.loading import area_membership_for
 from ui.picking import K_MAP, on_map_click
 
@@ -30,14 +31,12 @@ def built_map(
     tiles: bool,
     fit_to_points: bool,
     _selection: Selection,
-) -> folium.Map:
+) -> dict[str, Any]:
     """Build the map of ``_selection`` once per (store, dataset version, filter, pick, basemap, fit).
 
     ``_selection`` is what (store, dataset version, filters, today) select, so it is
-    left out of the key. The cache keeps the map unrendered and pickled and
-    every run gets its own copy (well under 0.01 s), because streamlit-folium
-    renders a map in place and a second render of one object adds its header
-    scripts twice. Going back to a filter seen before does not build its map again.
+    left out of the key. Returns the live map's spec (:func:`geo.map_spec.map_spec`);
+    going back to a filter seen before does not build its map again.
     """
     counts = area_membership_for(db_url, dataset_version).counts_for(_selection.incidents.index)
     folium_map = build_map(
@@ -57,7 +56,7 @@ def built_map(
         south, north = float(incidents[S.LATITUDE].min()), float(incidents[S.LATITUDE].max())
         west, east = float(incidents[S.LONGITUDE].min()), float(incidents[S.LONGITUDE].max())
         folium_map.fit_bounds([[south, west], [north, east]], padding=(40, 40), max_zoom=15)
-    return folium_map
+    return map_spec(folium_map)
 
 
 def map_ui(
@@ -73,13 +72,14 @@ def map_ui(
 ) -> None:
     """Draw the map of a selection, the picked series highlighted with its time-ordered path.
 
-    Only clicks on objects rerun the script (``returned_objects``); panning
-    and zooming stay in the browser. A click on a linked incident picks its
+    The map stays open in the browser between runs and redraws its layers
+    when the spec changes; only clicks on map objects rerun the script
+    (panning and zooming stay in the browser). A click on a linked incident picks its
     series when ``pickable``. ``db_url`` names the store of ``selection``
     (part of the map cache's key).
     """
     with st.spinner("Drawing the map..."):
-        folium_map = built_map(
+        spec = built_map(
             db_url,
             selection.dataset_version,
             selection.filters,
@@ -89,13 +89,7 @@ def map_ui(
             fit_to_points,
             selection,
         )
-    st_folium(
-        folium_map,
-        key=key,
-        height=height,
-        use_container_width=True,
-        returned_objects=["last_object_clicked"] if pickable else [],
-        on_change=partial(on_map_click, selection.incidents) if pickable else None,
-    )
+    on_click = partial(on_map_click, selection.incidents) if pickable else None
+    live_map(spec, key=key, height=height, on_click=on_click)
     if not tiles:
         st.caption("Basemap tiles are off (`?tiles=off`): city limits give the shape.")

@@ -19,7 +19,7 @@ from tests.browser_support import RequestRecorder
 pytestmark = pytest.mark.browser
 
 TIMEOUT_MS = 60_000
-MAIN_MAP = 'iframe[title="streamlit_folium.st_folium"]'
+MAIN_MAP = 'iframe[title$="brassmap_map"]'  # ui.live_map's component
 
 
 def open_page(browser, base_url: str, query: str = "tiles=off"):

@@ -70,7 +70,8 @@ OPEN_ALL_POPUPS = """() => {
     let opened = 0;
     for (const name of Object.keys(window)) {
         const candidate = window[name];
-        if (name.startsWith("map_") && candidate && typeof candidate.eachLayer === "function") {
+        const isMap = name.startsWith("map_") || name === "brassmapMap";
+        if (isMap && candidate && typeof candidate.eachLayer === "function") {
             candidate.eachLayer((layer) => {
                 if (layer.getPopup && layer.getPopup()) { layer.openPopup(); layer.closePopup(); opened++; }
             });

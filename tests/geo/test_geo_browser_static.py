@@ -1,9 +1,10 @@
-"""The dashboard's way of loading the map: streamlit-folium + Streamlit static serving.
+"""The dashboard's way of showing the map: the live map component + Streamlit static serving.
 
-A minimal Streamlit app (not the dashboard) shows a ``build_map`` map with
-``st_folium``. Streamlit must serve ``static/vendor/*.js`` with a script
-MIME type, and the map must draw in the component iframe with no request
-leaving 127.0.0.1.
+A minimal Streamlit app (not the dashboard) shows a ``build_map`` map in
+``ui.live_map``. Streamlit must serve ``static/vendor/*.js`` with a script
+MIME type, the map must draw in the component iframe with no request
+leaving 127.0.0.1, and a new map must be drawn in the same, still open
+Leaflet map (no new frame).
 """
 
 from __future__ import annotations
@@ -25,17 +26,19 @@ from pathlib import Path
 
 sys.path.insert(0, {repo!r})
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo.assets import install_static_assets
+from geo.map_spec import map_spec
 from geo.maps import build_map
 from tests.geo._geo_frames import PAYLOADS, incident_frame, link_frame
+from ui.live_map import live_map
 
 install_static_assets(Path(__file__).parent / "static")
 incidents = incident_frame(12)
 incidents["address"] = [PAYLOADS[i % len(PAYLOADS)] for i in range(12)]
 st.title("map probe")
-st_folium(build_map(incidents, link_frame(), tiles=False), returned_objects=[], height=500, key="probe")
+shown = st.radio("Incidents", [12, 5], horizontal=True)
+live_map(map_spec(build_map(incidents.head(shown), link_frame(), tiles=False)), key="probe", height=500)
 """
 
 
@@ -63,18 +66,29 @@ def test_streamlit_serves_the_vendor_files_as_script_and_style(probe_app: str, c
             assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
-def test_st_folium_map_draws_from_local_assets_with_no_outside_request(
-    probe_app: str, chromium_browser
-) -> None:
+def test_live_map_draws_from_local_assets_and_redraws_in_place(probe_app: str, chromium_browser) -> None:
     context = chromium_browser.new_context()
     recorder = RequestRecorder.attach(context)
     page = context.new_page()
     page.goto(probe_app)
-    frame = page.frame_locator("iframe[title*='streamlit_folium']")
+    frame = page.frame_locator("iframe[title$='brassmap_map']")
     frame.locator("path.brassmap-incident").first.wait_for(state="attached", timeout=30_000)
     assert frame.locator("path.brassmap-incident").count() == 12
     assert frame.locator("path.brassmap-link").count() == 4  # the test fire has no firearm place
     assert frame.locator(".brassmap-legend").count() == 1
+    overlays = frame.locator(".leaflet-control-layers-overlays label")
+    assert overlays.count() == 4  # heat, hexagons, links, incidents
+    first_version = frame.locator("#map").get_attribute("data-brassmap-version")
+    frame.locator("#map").evaluate("element => { window.__sameMap = element; }")
+
+    page.get_by_text("5", exact=True).click()  # a smaller map: the open one redraws its layers
+    frame.locator("path.brassmap-incident").nth(5).wait_for(state="detached", timeout=30_000)
+    assert frame.locator("path.brassmap-incident").count() == 5
+    assert frame.locator(".brassmap-legend").count() == 1  # the old legend went with the old layers
+    assert frame.locator(".leaflet-control-layers").count() == 1
+    assert frame.locator("#map").get_attribute("data-brassmap-version") != first_version
+    assert frame.locator("#map").evaluate("element => window.__sameMap === element")  # no new frame or map
+
     assert page.evaluate("typeof window.__pwned") == "undefined"
     for handle in page.frames:
         assert handle.evaluate("typeof window.__pwned") == "undefined"

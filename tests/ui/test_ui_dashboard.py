@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from datetime import date, timedelta
 
 import pandas as pd
@@ -114,24 +113,30 @@ def test_ui_bad_url_parameter_gives_defaults_and_a_notice(app, demo_frames):
     assert count(metrics(at)["Incidents"]) == len(expected(demo_frames, Filters()).incidents)
 
 
-def layer_payload(script: str, builder: str) -> dict:
-    match = re.search(rf"brassmap\.{builder}\((\{{.*?\}})\);", script, flags=re.DOTALL)
-    assert match, f"no {builder} layer in the map script"
-    return json.loads(match.group(1))
+def layer_payload(spec: dict, builder: str) -> dict:
+    found = [layer["payload"] for layer in spec["layers"] if layer["builder"] == builder]
+    assert found, f"no {builder} layer in the map spec"
+    return json.loads(found[0])
+
+
+def map_specs(at) -> list[dict]:
+    """The specs sent to the live map components on the page (main map first)."""
+    args = [json.loads(el.proto.json_args) for el in at.get("component_instance")]
+    return [arg["spec"] for arg in args if "spec" in arg]
 
 
 def test_ui_map_draws_the_filtered_incidents_and_links(app, demo_frames):
     at = app(cities="Albuquerque", tiles="off")
-    maps = [el for el in at.get("component_instance") if "brassmap." in el.proto.json_args]
-    assert maps, "the folium map component is on the page"
-    script = json.loads(maps[0].proto.json_args)["script"]
+    specs = map_specs(at)
+    assert specs, "the live map component is on the page"
     want = expected(demo_frames, Filters(cities=("Albuquerque",)))
-    assert len(layer_payload(script, "incidents")["x"]) == len(want.incidents)
+    assert len(layer_payload(specs[0], "incidents")["x"]) == len(want.incidents)
     pairs = want.links[S.INCIDENT_B].notna()
     placed_guns = want.firearms.dropna(subset=[S.LATITUDE, S.LONGITUDE])[S.FIREARM_ID]
     to_guns = (~pairs & want.links[S.FIREARM_ID].isin(placed_guns)).sum()
-    assert len(layer_payload(script, "links")["status"]) == pairs.sum() + to_guns > 0
-    assert "tile.openstreetmap.org" not in script
+    assert len(layer_payload(specs[0], "links")["status"]) == pairs.sum() + to_guns > 0
+    assert specs[0]["tiles"] is None and "tile.openstreetmap.org" not in json.dumps(specs[0])
+    assert map_specs(app(cities="Albuquerque", tiles="on"))[0]["tiles"]["name"] == "OpenStreetMap basemap"
 
 
 def test_ui_picking_a_series_shows_its_drilldown(app, demo_frames):
