@@ -43,6 +43,36 @@ def _largest_distance(x: np.ndarray, y: np.ndarray) -> float:
     return float(np.sqrt((diff**2).sum(axis=2)).max())
 
 
+def _pairwise_spans(keys: np.ndarray, x: np.ndarray, y: np.ndarray) -> pd.Series:
+    """Largest distance between two points of each key, comparing every pair (for small groups).
+
+    The pairs are index arithmetic on the points sorted by key: for a group of
+    ``s`` points starting at ``b``, row ``r`` is paired with ``b .. b + s - 1``.
+
+    Examples
+    --------
+    >>> _pairwise_spans(np.array(["a", "b", "a"]), np.array([0.0, 5.0, 3.0]), np.array([0.0, 5.0, 4.0]))
+    a    5.0
+    b    0.0
+    dtype: float64
+    """
+    if not len(keys):
+        return pd.Series(dtype=float)
+    codes, names = pd.factorize(keys, sort=True)
+    order = np.argsort(codes, kind="stable")
+    codes, x, y = codes[order], x[order], y[order]
+    group_size = np.bincount(codes)
+    group_start = np.concatenate([[0], np.cumsum(group_size)[:-1]])
+    per_row = group_size[codes]  # each row meets every row of its group
+    first = np.repeat(np.arange(len(codes)), per_row)
+    offset = np.arange(per_row.sum()) - np.repeat(np.cumsum(per_row) - per_row, per_row)
+    second = np.repeat(group_start[codes], per_row) + offset
+    distance = np.hypot(x[first] - x[second], y[first] - y[second])
+    pairs_per_group = group_size * group_size  # contiguous in ``distance``, group after group
+    spans = np.maximum.reduceat(distance, np.cumsum(pairs_per_group) - pairs_per_group)
+    return pd.Series(spans, index=names)
+
+
 def series_span_km(members: pd.DataFrame, key: pd.Series) -> pd.Series:
     """Return the spatial span in km per series.
 
@@ -102,10 +132,8 @@ def series_span_km(members: pd.DataFrame, key: pd.Series) -> pd.Series:
         frame.loc[index, "x"] = x
         frame.loc[index, "y"] = y
     sizes = frame.groupby("k")["k"].transform("size")
-    small = frame[sizes <= _PAIRWISE_LIMIT][["k", "x", "y"]]
-    pairs = small.merge(small, on="k", suffixes=("_1", "_2"))
-    distance = np.hypot(pairs["x_1"] - pairs["x_2"], pairs["y_1"] - pairs["y_2"])
-    spans = distance.groupby(pairs["k"]).max()
+    small = frame[sizes <= _PAIRWISE_LIMIT]
+    spans = _pairwise_spans(small["k"].to_numpy(), small["x"].to_numpy(), small["y"].to_numpy())
     large = frame[sizes > _PAIRWISE_LIMIT]
     if not large.empty:
         extra = {
