@@ -20,6 +20,7 @@ pytestmark = pytest.mark.browser
 
 TIMEOUT_MS = 60_000
 MAIN_MAP = 'iframe[title$="brassmap_map"]'  # ui.live_map's component
+MAP_SANDBOX = 'iframe[sandbox="allow-scripts"]'  # the map inside it
 
 
 def open_page(browser, base_url: str, query: str = "tiles=off"):
@@ -95,7 +96,8 @@ def wait_drawn(page, expected: int, index: int = 0) -> int:
 
 
 def map_frame(page, index: int = 0):
-    return page.frame_locator(MAIN_MAP).nth(index)
+    """The map's own frame: sandboxed (no same-origin rights) inside the component's frame."""
+    return page.frame_locator(MAIN_MAP).nth(index).frame_locator(MAP_SANDBOX)
 
 
 def drawn_incidents(page, index: int = 0) -> int:

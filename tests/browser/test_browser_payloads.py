@@ -18,7 +18,14 @@ import pytest
 from data.importer import import_file
 from data.mapping import parse_mapping
 from data.store import Store
-from tests.browser.test_browser_dashboard import MAIN_MAP, TIMEOUT_MS, map_frame, metric, open_page
+from tests.browser.test_browser_dashboard import (
+    MAIN_MAP,
+    MAP_SANDBOX,
+    TIMEOUT_MS,
+    map_frame,
+    metric,
+    open_page,
+)
 from tests.browser_support import need_chromium
 from ui.launch import run_streamlit
 
@@ -69,9 +76,9 @@ note = "note"
 OPEN_ALL_POPUPS = """() => {
     let opened = 0;
     for (const name of Object.keys(window)) {
+        if (!name.startsWith("map_") && name !== "brassmapMap") continue;  // e.g. localStorage throws here
         const candidate = window[name];
-        const isMap = name.startsWith("map_") || name === "brassmapMap";
-        if (isMap && candidate && typeof candidate.eachLayer === "function") {
+        if (candidate && typeof candidate.eachLayer === "function") {
             candidate.eachLayer((layer) => {
                 if (layer.getPopup && layer.getPopup()) { layer.openPopup(); layer.closePopup(); opened++; }
             });
@@ -155,7 +162,8 @@ def pwned_anywhere(page) -> list[str]:
 
 
 def map_content_frame(page, index: int = 0):
-    return page.locator(MAIN_MAP).nth(index).element_handle().content_frame()
+    component = page.locator(MAIN_MAP).nth(index).element_handle().content_frame()
+    return component.wait_for_selector(MAP_SANDBOX).content_frame()
 
 
 def test_browser_payload_rows_run_no_script_and_all_markers_draw(browser, payload_server):

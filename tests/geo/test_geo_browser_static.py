@@ -71,13 +71,16 @@ def test_live_map_draws_from_local_assets_and_redraws_in_place(probe_app: str, c
     recorder = RequestRecorder.attach(context)
     page = context.new_page()
     page.goto(probe_app)
-    frame = page.frame_locator("iframe[title$='brassmap_map']")
+    component = page.frame_locator("iframe[title$='brassmap_map']")
+    frame = component.frame_locator("iframe[sandbox='allow-scripts']")  # the map, without same-origin rights
     frame.locator("path.brassmap-incident").first.wait_for(state="attached", timeout=30_000)
     assert frame.locator("path.brassmap-incident").count() == 12
     assert frame.locator("path.brassmap-link").count() == 4  # the test fire has no firearm place
     assert frame.locator(".brassmap-legend").count() == 1
     overlays = frame.locator(".leaflet-control-layers-overlays label")
     assert overlays.count() == 4  # heat, hexagons, links, incidents
+    reach = "() => { try { return String(window.parent.document.title); } catch (e) { return 'blocked'; } }"
+    assert frame.locator("#map").evaluate(reach) == "blocked"  # no same-origin rights: out of the app's reach
     first_version = frame.locator("#map").get_attribute("data-brassmap-version")
     frame.locator("#map").evaluate("element => { window.__sameMap = element; }")
 

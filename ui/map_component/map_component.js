@@ -1,22 +1,23 @@
 /*
- * brassmap's live map: one Leaflet map that stays open while the dashboard
- * reruns, and swaps its layers when a new map spec arrives (written for this
- * project; no third-party code).
+ * brassmap's live map component: the frame Streamlit creates (written for
+ * this project; no third-party code).
  *
  * It speaks Streamlit's custom-component protocol over postMessage:
  * "componentReady" once, a "render" message with the args on every rerun,
  * "setFrameHeight", and "setComponentValue" when an object is clicked.
- * The spec comes from geo.map_spec.map_spec: layers are drawn by the same
- * brassmap.<builder>(payload) functions as the standalone map, payloads are
- * parsed with JSON.parse (never evaluated), and only the builders listed
- * below may be called.
+ * Streamlit's component frames share the app's origin, so the map itself
+ * runs one level down, in an <iframe sandbox="allow-scripts"> without
+ * same-origin rights (map_frame.js, a second wall behind the escaping).
+ * That inner frame is made once and kept: each new spec is posted to it and
+ * it swaps the layers of its open Leaflet map.
  */
 (function () {
   "use strict";
-  var BUILDERS = ["incidents", "links", "seriesPath", "firearms", "hexagons", "heat", "areas"];
-  var CONTROLS = ["legend", "note"];
-  var state = { map: null, drawn: [], controls: [], layerControl: null, version: null, clicks: 0, assets: null };
-  var waiting = null;
+  var inner = null;
+  var innerReady = false;
+  var latest = null;
+  var sentVersion = null;
+  var clicks = 0;
 
   function send(type, data) {
     var message = { isStreamlitMessage: true, type: type };
@@ -32,144 +33,77 @@
     box.style.display = "block";
   }
 
-  function loadAssets(assets, done) {
+  function attribute(value) {
+    return String(value).replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  }
+
+  function absolute(url) {
+    return new URL(url, document.baseURI).href;
+  }
+
+  /* The sandboxed page: Leaflet, brassmap.js and map_frame.js from this app (absolute URLs). */
+  function framePage(assets) {
+    var head = '<meta charset="utf-8"><style>html,body{margin:0;padding:0}#map{width:100%}</style>';
     (assets.css || []).forEach(function (href) {
-      var link = document.createElement("link");
-      link.rel = "stylesheet";
-      link.href = href;
-      document.head.appendChild(link);
+      head += '<link rel="stylesheet" href="' + attribute(absolute(href)) + '">';
     });
-    var scripts = (assets.js || []).slice();
-    (function next() {
-      if (!scripts.length) {
-        done();
-        return;
-      }
-      var script = document.createElement("script");
-      script.src = scripts.shift();
-      script.onload = next;
-      script.onerror = function () {
-        problem("The map library could not be loaded from " + script.src + "; see the server log.");
-      };
-      document.head.appendChild(script);
-    })();
+    (assets.js || []).concat(["map_frame.js"]).forEach(function (src) {
+      head += '<script src="' + attribute(absolute(src)) + '"></scr' + 'ipt>';
+    });
+    return "<!doctype html><html><head>" + head + '</head><body><div id="map"></div></body></html>';
   }
 
-  function clicked(event) {
-    var where = event.layer && event.layer.getLatLng ? event.layer.getLatLng() : event.latlng;
-    if (!where) {
-      return;
+  function post() {
+    if (inner && innerReady && latest && latest.spec.version !== sentVersion) {
+      sentVersion = latest.spec.version;
+      inner.contentWindow.postMessage({ brassmap: "draw", spec: latest.spec, height: latest.height }, "*");
     }
-    state.clicks += 1;
-    send("streamlit:setComponentValue", {
-      value: { last_object_clicked: { lat: where.lat, lng: where.lng }, clicks: state.clicks },
-      dataType: "json",
-    });
-  }
-
-  function clear() {
-    state.drawn.forEach(function (layer) {
-      layer.off("click", clicked);
-      state.map.removeLayer(layer);
-    });
-    state.controls.forEach(function (control) {
-      control.remove();
-    });
-    if (state.layerControl) {
-      state.layerControl.remove();
-    }
-    state.drawn = [];
-    state.controls = [];
-    state.layerControl = null;
-    var registry = window.brassmap.drawn;
-    for (var name in registry) {
-      delete registry[name];
-    }
-  }
-
-  function draw(spec) {
-    var L = window.L;
-    var container = document.getElementById("map");
-    if (!state.map) {
-      state.map = L.map(container, {
-        center: spec.view.center,
-        zoom: spec.view.zoom,
-        minZoom: spec.view.minZoom,
-        maxZoom: spec.view.maxZoom,
-      });
-      L.control.scale().addTo(state.map);
-      window.brassmapMap = state.map; // the open map, for tests and analysts' tools (the standalone page has map_<id>)
-    }
-    clear();
-    var overlays = {};
-    if (spec.tiles) {
-      var tiles = L.tileLayer(spec.tiles.url, { attribution: spec.tiles.attribution, maxZoom: spec.tiles.maxZoom });
-      if (spec.tiles.show) {
-        tiles.addTo(state.map);
-      }
-      overlays[spec.tiles.name] = tiles;
-      state.drawn.push(tiles);
-    }
-    spec.layers.forEach(function (item) {
-      if (BUILDERS.indexOf(item.builder) < 0) {
-        return;
-      }
-      var layer = window.brassmap[item.builder](JSON.parse(item.payload));
-      layer.on("click", clicked);
-      if (item.show) {
-        layer.addTo(state.map);
-      }
-      overlays[item.name] = layer;
-      state.drawn.push(layer);
-    });
-    if (spec.fit) {
-      state.map.fitBounds(spec.fit.bounds, spec.fit.options);
-    } else {
-      state.map.setView(spec.view.center, spec.view.zoom);
-    }
-    spec.controls.forEach(function (item) {
-      if (CONTROLS.indexOf(item.kind) >= 0) {
-        state.controls.push(window.brassmap[item.kind](state.map, JSON.parse(item.spec)));
-      }
-    });
-    if (spec.layerControl) {
-      state.layerControl = L.control.layers({}, overlays, { collapsed: false }).addTo(state.map);
-    }
-    state.version = spec.version;
-    container.setAttribute("data-brassmap-version", spec.version);
   }
 
   function render(args) {
-    document.getElementById("map").style.height = args.height + "px";
-    send("streamlit:setFrameHeight", { height: args.height });
-    var spec = args.spec;
-    if (!spec || spec.version === state.version) {
+    var height = Number(args.height) || 520;
+    send("streamlit:setFrameHeight", { height: height });
+    if (!args.spec) {
       return;
     }
-    if (!state.assets) {
-      state.assets = "loading";
-      waiting = spec;
-      loadAssets(spec.assets, function () {
-        state.assets = "ready";
-        var latest = waiting;
-        waiting = null;
-        draw(latest);
-      });
-    } else if (state.assets === "loading") {
-      waiting = spec;
-    } else {
-      draw(spec);
+    latest = { spec: args.spec, height: height };
+    if (!inner) {
+      inner = document.createElement("iframe");
+      inner.setAttribute("sandbox", "allow-scripts");
+      inner.setAttribute("title", "brassmap map");
+      inner.style.cssText = "border:0;width:100%;display:block";
+      inner.style.height = height + "px";
+      inner.srcdoc = framePage(args.spec.assets || {});
+      document.getElementById("frame").appendChild(inner);
     }
+    inner.style.height = height + "px";
+    post();
   }
 
   window.addEventListener("message", function (event) {
-    if (event.source !== window.parent || !event.data || event.data.type !== "streamlit:render") {
+    var data = event.data || {};
+    if (event.source === window.parent && data.type === "streamlit:render") {
+      try {
+        render(data.args || {});
+      } catch (error) {
+        problem("The map could not be shown: " + error.message);
+      }
       return;
     }
-    try {
-      render(event.data.args || {});
-    } catch (error) {
-      problem("The map could not be drawn: " + error.message);
+    if (!inner || event.source !== inner.contentWindow) {
+      return;
+    }
+    if (data.brassmap === "ready") {
+      innerReady = true;
+      post();
+    } else if (data.brassmap === "clicked") {
+      clicks += 1;
+      send("streamlit:setComponentValue", {
+        value: { last_object_clicked: { lat: Number(data.lat), lng: Number(data.lng) }, clicks: clicks },
+        dataType: "json",
+      });
+    } else if (data.brassmap === "problem") {
+      problem(String(data.text));
     }
   });
   send("streamlit:componentReady", { apiVersion: 1 });
