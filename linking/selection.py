@@ -165,27 +165,14 @@ def _keeps_every_row(mask: np.ndarray) -> bool:
     return bool(mask.all())
 
 
-def select(frames: Any, filters: Filters, *, today: date | None = None) -> Selection:
-    """Filter ``frames`` and compute series for what is left.
+def filtered(frames: Any, filters: Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The kept incidents (with ``series_id``) and links: all of :func:`select` but the series table.
 
-    Parameters
-    ----------
-    frames : data.frames.Frames
-        Loaded data (``incidents``, ``links``, ``firearms``, ``boundaries``,
-        ``dataset_version``, ``is_synthetic``). Never modified.
-    filters : Filters
-        What to keep.
-    today : date, keyword-only
-        Reference date for ``days_since_last``; default today's UTC date.
-
-    Returns
-    -------
-    Selection
+    :func:`select` and :func:`linking.headline.count_headline` both start
+    here, so the numbers of a period and its table always agree.
     """
-    today = today or pd.Timestamp.now(tz="UTC").date()
     incidents: pd.DataFrame = frames.incidents
     links: pd.DataFrame = frames.links
-    firearms: pd.DataFrame | None = getattr(frames, "firearms", None)
 
     mask = _incident_mask(incidents, filters).to_numpy(dtype=bool)
     chosen_rows = np.flatnonzero(mask)
@@ -224,6 +211,29 @@ def select(frames: Any, filters: Filters, *, today: date | None = None) -> Selec
     if filters.only_linked:
         chosen = chosen.loc[chosen[S.SERIES_ID].notna().to_numpy(dtype=bool)]
 
+    return chosen, kept_links
+
+
+def select(frames: Any, filters: Filters, *, today: date | None = None) -> Selection:
+    """Filter ``frames`` and compute series for what is left.
+
+    Parameters
+    ----------
+    frames : data.frames.Frames
+        Loaded data (``incidents``, ``links``, ``firearms``, ``boundaries``,
+        ``dataset_version``, ``is_synthetic``). Never modified.
+    filters : Filters
+        What to keep.
+    today : date, keyword-only
+        Reference date for ``days_since_last``; default today's UTC date.
+
+    Returns
+    -------
+    Selection
+    """
+    today = today or pd.Timestamp.now(tz="UTC").date()
+    firearms: pd.DataFrame | None = getattr(frames, "firearms", None)
+    chosen, kept_links = filtered(frames, filters)
     table = series_table(chosen, kept_links, today=today) if len(chosen) else empty_series_table()
 
     if firearms is not None and len(firearms) and len(kept_links) and S.FIREARM_ID in kept_links.columns:

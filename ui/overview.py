@@ -3,56 +3,17 @@
 from __future__ import annotations
 
 from concurrent.futures import Future
-from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from dataclasses import replace
+from datetime import timedelta
 
 import streamlit as st
 
 from data import schema as S
-from data.frames import Frames
 from linking.filters import Filters
-from linking.selection import Selection, select
+from linking.headline import Headline, count_headline, headline
 from ui.background import BackgroundResults
 from ui.context import PageContext
 from ui.loading import frames_for
-
-
-@dataclass(frozen=True)
-class Headline:
-    """The numbers at the top of the page for one selection."""
-
-    incidents: int
-    linked: int
-    series: int
-    leads: int
-    hits: int
-    cross_city_series: int
-
-    @property
-    def linked_share(self) -> float:
-        """Share of the incidents that belong to a series (0 when there are none)."""
-        return self.linked / self.incidents if self.incidents else 0.0
-
-
-def headline(selection: Selection) -> Headline:
-    """Count what the overview shows for one selection.
-
-    Incidents are the filtered incidents, "linked" those in a series of the
-    filter, leads and hits the filtered links of each status (a pair with a
-    lead and a later hit counts once in each).
-    """
-    incidents = selection.incidents
-    links = selection.links
-    series = selection.series
-    statuses = links[S.STATUS].astype("string") if len(links) else links.get(S.STATUS)
-    return Headline(
-        incidents=len(incidents),
-        linked=int(incidents[S.SERIES_ID].notna().sum()) if len(incidents) else 0,
-        series=len(series),
-        leads=int((statuses == "lead").sum()) if len(links) else 0,
-        hits=int((statuses == "hit").sum()) if len(links) else 0,
-        cross_city_series=int(series[S.CROSS_CITY].fillna(False).astype(bool).sum()) if len(series) else 0,
-    )
 
 
 def previous_period(filters: Filters) -> Filters | None:
@@ -141,33 +102,25 @@ def describe_period(previous: Filters | None) -> str:
     )
 
 
-def _count(frames: Frames, filters: Filters, today: date | None) -> Headline:
-    return headline(select(frames, filters, today=today))
-
-
 _PREVIOUS: BackgroundResults[Headline] = BackgroundResults("previous-period", max_remembered=64)
 
 
-def previous_headline(
-    url: str, dataset_version: str, filters: Filters, today: date | None
-) -> Future[Headline]:
+def previous_headline(url: str, dataset_version: str, filters: Filters) -> Future[Headline]:
     """Start (or find) the count of ``filters``'s headline on a worker thread; return its future.
 
     The period before is counted while the map and the graph are built on the
-    main thread, and only its six numbers are kept: the selection is dropped
-    at once instead of taking a place in the shared selection cache. Going
-    back to a filter seen before costs nothing.
+    main thread, without its series table (:func:`linking.headline.count_headline`),
+    and only its six numbers are kept. Going back to a filter seen before costs nothing.
     """
-    return _PREVIOUS.start(
-        (url, dataset_version, filters, today), _count, frames_for(url, dataset_version), filters, today
-    )
+    frames = frames_for(url, dataset_version)
+    return _PREVIOUS.start((url, dataset_version, filters), count_headline, frames, filters)
 
 
 def start_overview(ctx: PageContext) -> None:
     """Start counting the period before the page's filter (call before drawing the map and graph)."""
     before_filters = previous_period(ctx.selection.filters)
     if before_filters is not None:
-        previous_headline(ctx.db_url, ctx.dataset_version, before_filters, ctx.reference_date)
+        previous_headline(ctx.db_url, ctx.dataset_version, before_filters)
 
 
 def overview_section(ctx: PageContext) -> None:
@@ -176,6 +129,6 @@ def overview_section(ctx: PageContext) -> None:
     before_filters = previous_period(ctx.selection.filters)
     before = None
     if before_filters is not None:
-        counting = previous_headline(ctx.db_url, ctx.dataset_version, before_filters, ctx.reference_date)
+        counting = previous_headline(ctx.db_url, ctx.dataset_version, before_filters)
         before = counting.result()
     overview_ui(current, before, period_note=describe_period(before_filters))
