@@ -97,7 +97,9 @@
       }
     });
     if (spec.layerControl) {
-      state.layerControl = L.control.layers({}, overlays, { collapsed: false }).addTo(state.map);
+      // Folded to its button on a short map (as the legend is), so it hides no markers of a small series.
+      var folded = height < 560;
+      state.layerControl = L.control.layers({}, overlays, { collapsed: folded }).addTo(state.map);
     }
     state.version = spec.version;
     container.setAttribute("data-brassmap-version", spec.version);
