@@ -196,8 +196,8 @@ def typed_frames(tables: dict[str, pd.DataFrame], *, version: str) -> Frames:
     )
 
 
-def _arrow_text(values: pd.Series) -> pa.Array:
-    """``values`` as an Arrow ``large_string`` array (no copy for Arrow-backed strings)."""
+def arrow_text(values: pd.Series) -> pa.Array:
+    """``values`` as an Arrow ``large_string`` array of their ``astype("string")`` text (no copy if Arrow)."""
     if isinstance(values.array, pd.arrays.ArrowStringArray):
         array = pa.array(values.array)  # type: ignore[arg-type]
     else:
@@ -219,8 +219,8 @@ def _remember_link_rows(incidents: pd.DataFrame, links: pd.DataFrame) -> LinkRow
 
     Returns ``None`` (nothing remembered) when incident ids are missing or repeat.
     """
-    ids = _arrow_text(incidents[S.INCIDENT_ID])
-    ends = (_arrow_text(links[S.INCIDENT_A]), _arrow_text(links[S.INCIDENT_B]))
+    ids = arrow_text(incidents[S.INCIDENT_ID])
+    ends = (arrow_text(links[S.INCIDENT_A]), arrow_text(links[S.INCIDENT_B]))
     if ids.null_count:
         return None
     # one hash pass over ids and both ends: equal texts get equal codes (null ends get null codes)
@@ -252,7 +252,7 @@ def _labels(index: pd.Index, size: int) -> np.ndarray | None:
 
 def _same_text(values: pd.Series, loaded: pa.Array, labels: np.ndarray) -> bool:
     """True when ``values`` equals the loaded column at ``labels`` (nulls in the same places)."""
-    now = _arrow_text(values)
+    now = arrow_text(values)
     then = pc.take(loaded, pa.array(labels, type=pa.int64()))
     if len(now) != len(then):
         return False

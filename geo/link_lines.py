@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from data import schema as S
-from data.frames import link_rows_in
+from data.frames import arrow_text, link_rows_in
 from geo.escape import escape_text
 from geo.layers import TEXT_LIMIT, PopupField, coordinates_of, encode_column, finite_points
 from geo.palette import LINK_STYLES
@@ -54,18 +54,6 @@ def _column_or_empty(frame: pd.DataFrame, name: str) -> pd.Series:
     if name in frame.columns:
         return frame[name]
     return pd.Series(pd.NA, index=frame.index, dtype="string")
-
-
-def _arrow_text(values: pd.Series) -> pa.Array:
-    """``values`` as an Arrow ``large_string`` array, compared as ``astype("string")`` text."""
-    if isinstance(values.array, pd.arrays.ArrowStringArray):
-        array = pa.array(values.array)  # type: ignore[arg-type]
-    else:
-        text = values.astype("string").to_numpy(dtype=object, na_value=None)
-        array = pa.array(text, type=pa.large_string(), from_pandas=True)
-    if isinstance(array, pa.ChunkedArray):
-        array = array.combine_chunks()
-    return array.cast(pa.large_string())
 
 
 def _rows_among(ids: pa.Array, ends: pa.Array) -> np.ndarray:
@@ -134,8 +122,8 @@ def _firearm_ends(
     guns = finite_points(firearms)
     gun_lons, gun_lats = coordinates_of(guns)
     test_fires = np.flatnonzero(no_b)
-    gun_ids = _arrow_text(_column_or_empty(links, S.FIREARM_ID).iloc[test_fires])
-    gun_rows[test_fires] = _rows_among(_arrow_text(guns[S.FIREARM_ID]), gun_ids)
+    gun_ids = arrow_text(_column_or_empty(links, S.FIREARM_ID).iloc[test_fires])
+    gun_rows[test_fires] = _rows_among(arrow_text(guns[S.FIREARM_ID]), gun_ids)
     return gun_rows, gun_lons, gun_lats
 
 
@@ -216,8 +204,8 @@ def link_payload(
         a_rows, b_rows = found
         a_in_series = None if member is None else np.append(member, False)[a_rows]
     else:
-        ids = _arrow_text(points[S.INCIDENT_ID])
-        ends = tuple(_arrow_text(_column_or_empty(links, name)) for name in (S.INCIDENT_A, S.INCIDENT_B))
+        ids = arrow_text(points[S.INCIDENT_ID])
+        ends = tuple(arrow_text(_column_or_empty(links, name)) for name in (S.INCIDENT_A, S.INCIDENT_B))
         a_in_series = None
         if member is not None:
             a_in_series = pc.is_in(ends[0], value_set=ids.filter(pa.array(member)), skip_nulls=True)
