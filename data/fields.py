@@ -139,6 +139,24 @@ def check_required(text: pd.Series, field: str, problems: Problems, mapping: Map
     problems.add(text.isna().to_numpy() & ~problems.rejected, field, text, reason)
 
 
+def check_known(
+    ids: pd.Series,
+    known: pd.Index,
+    field: str,
+    problems: Problems,
+    *,
+    reason: str,
+    among: pd.Series | bool = True,
+) -> None:
+    """Reject rows (``among`` them, not already rejected) whose id is set but not in ``known``.
+
+    Used for references to what must already be stored (an evidence item's
+    incident, a link's firearm); ``reason`` says what to import first.
+    """
+    unknown = among & ids.notna() & ~ids.isin(known).fillna(False)
+    problems.add(np.asarray(unknown, dtype=bool) & ~problems.rejected, field, ids, reason)
+
+
 def check_duplicates(ids: pd.Series, field: str, problems: Problems) -> None:
     """Reject the second and later rows of each id, naming the row that was kept.
 

@@ -15,6 +15,7 @@ import pandas as pd
 from data import schema as S
 from data.fields import (
     check_allowed,
+    check_known,
     check_required,
     column_or_empty,
     gather_text,
@@ -115,22 +116,12 @@ def validate_links(
     known = context.incident_ids
     if batch_incidents is not None:
         known = known.append(batch_incidents)
-    for side, ids in (("a", inc_a), ("b", inc_b)):
-        orphan = ids.notna() & ~ids.isin(known).fillna(False) & context.has_store
-        problems.add(
-            orphan.to_numpy() & ~problems.rejected,
-            f"incident_{side}",
-            ids,
-            "orphan link: unknown incident (not in this import or the store); import the incidents first",
-        )
-    gun_only = inc_b.isna() & firearm.notna()
-    orphan_gun = gun_only & ~firearm.isin(context.firearm_ids).fillna(False) & context.has_store
-    problems.add(
-        orphan_gun.to_numpy() & ~problems.rejected,
-        S.FIREARM_ID,
-        firearm,
-        "orphan link: unknown firearm (not in the store); import the firearms first",
-    )
+    if context.has_store:
+        reason = "orphan link: unknown incident (not in this import or the store); import the incidents first"
+        for side, ids in (("a", inc_a), ("b", inc_b)):
+            check_known(ids, known, f"incident_{side}", problems, reason=reason)
+        reason = "orphan link: unknown firearm (not in the store); import the firearms first"
+        check_known(firearm, context.firearm_ids, S.FIREARM_ID, problems, reason=reason, among=inc_b.isna())
 
     swap = (inc_b.notna() & (inc_a > inc_b)).fillna(False).to_numpy()
     a = inc_a.mask(swap, inc_b)

@@ -19,6 +19,7 @@ from data.errors import IngestError
 from data.fields import (
     check_allowed,
     check_duplicates,
+    check_known,
     check_required,
     column_or_empty,
     gather_text,
@@ -293,20 +294,11 @@ def validate_evidence(
     no_firearm = test_fire & firearm.isna().to_numpy()
     problems.add(no_incident, S.INCIDENT_ID, incident, "a casing needs its incident_id")
     problems.add(no_firearm, S.FIREARM_ID, firearm, "a test fire needs its firearm_id")
-    unknown = incident.notna() & ~incident.isin(context.incident_ids).fillna(False) & context.has_store
-    problems.add(
-        unknown.to_numpy() & ~problems.rejected,
-        S.INCIDENT_ID,
-        incident,
-        "unknown incident (not in the store); import the incidents first",
-    )
-    unknown_gun = firearm.notna() & ~firearm.isin(context.firearm_ids).fillna(False) & context.has_store
-    problems.add(
-        unknown_gun.to_numpy() & ~problems.rejected,
-        S.FIREARM_ID,
-        firearm,
-        "unknown firearm (not in the store); import the firearms first",
-    )
+    if context.has_store:
+        reason = "unknown incident (not in the store); import the incidents first"
+        check_known(incident, context.incident_ids, S.INCIDENT_ID, problems, reason=reason)
+        reason = "unknown firearm (not in the store); import the firearms first"
+        check_known(firearm, context.firearm_ids, S.FIREARM_ID, problems, reason=reason)
     entered = parse_moment(texts, S.ENTERED_AT, mapping, problems, pd.Series("UTC", index=ids.index), now=now)
     synthetic = parse_bool(column_or_empty(texts, S.IS_SYNTHETIC, n), S.IS_SYNTHETIC, problems).fillna(False)
     check_duplicates(ids, S.EVIDENCE_ID, problems)
