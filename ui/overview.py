@@ -49,46 +49,25 @@ def _delta(now: float, before: float | None, *, percent: bool = False) -> str | 
     return f"{change:+,.0f}"
 
 
+# (label, Headline attribute, help, delta colour); "Incidents" up is bad news, the rest are neutral
+_METRICS: tuple[tuple[str, str, str | None, str], ...] = (
+    ("Incidents", "incidents", None, "inverse"),
+    ("Linked share", "linked_share", "Share of the incidents in the filter that belong to a series.", "off"),
+    ("Series", "series", None, "off"),
+    ("Leads", "leads", S.LEAD_DISCLAIMER, "off"),
+    ("Hits", "hits", "Examiner-confirmed links.", "off"),
+    ("Cross-city series", "cross_city_series", None, "off"),
+)
+
+
 def overview_ui(current: Headline, previous: Headline | None, *, period_note: str) -> None:
     """Draw the headline numbers; deltas compare with ``previous`` when given."""
-    before = previous
-    cols = st.columns(6)
-    cols[0].metric(
-        "Incidents",
-        f"{current.incidents:,}",
-        _delta(current.incidents, before and before.incidents),
-        delta_color="inverse",
-    )
-    cols[1].metric(
-        "Linked share",
-        f"{current.linked_share:.1%}",
-        _delta(current.linked_share, before and before.linked_share, percent=True),
-        help="Share of the incidents in the filter that belong to a series.",
-        delta_color="off",
-    )
-    cols[2].metric(
-        "Series", f"{current.series:,}", _delta(current.series, before and before.series), delta_color="off"
-    )
-    cols[3].metric(
-        "Leads",
-        f"{current.leads:,}",
-        _delta(current.leads, before and before.leads),
-        help=S.LEAD_DISCLAIMER,
-        delta_color="off",
-    )
-    cols[4].metric(
-        "Hits",
-        f"{current.hits:,}",
-        _delta(current.hits, before and before.hits),
-        help="Examiner-confirmed links.",
-        delta_color="off",
-    )
-    cols[5].metric(
-        "Cross-city series",
-        f"{current.cross_city_series:,}",
-        _delta(current.cross_city_series, before and before.cross_city_series),
-        delta_color="off",
-    )
+    for column, (label, name, help_text, colour) in zip(st.columns(len(_METRICS)), _METRICS, strict=True):
+        now = getattr(current, name)
+        share = name == "linked_share"
+        shown = f"{now:.1%}" if share else f"{now:,}"
+        delta = _delta(now, getattr(previous, name) if previous else None, percent=share)
+        column.metric(label, shown, delta, help=help_text, delta_color=colour)
     st.caption(period_note)
 
 
