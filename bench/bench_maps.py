@@ -118,18 +118,17 @@ def browser_draw_seconds(html: str) -> float | None:
     import tempfile
     from pathlib import Path
 
-    chromium = Path("/usr/bin/chromium")
-    if not chromium.exists():
-        return None
     from playwright.sync_api import sync_playwright
+
+    from bench.chromium import CHROMIUM, launch_options
+
+    if not CHROMIUM.exists():
+        return None
 
     with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:
         page_file = Path(folder) / "map.html"
         page_file.write_text(html, encoding="utf-8")
-        browser = playwright.chromium.launch(
-            executable_path=str(chromium),
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+        browser = playwright.chromium.launch(**launch_options())  # tiles fail at the dead proxy
         page = browser.new_page()
         start = time.perf_counter()
         page.goto(page_file.as_uri())

@@ -7,12 +7,11 @@ clock stops when the page is done: the script has finished
 (``stApp[data-test-script-state=notRunning]``), the Leaflet map inside the
 live map frame has drawn its layers, and the link graph's Vega chart
 has drawn. Requests to any host but 127.0.0.1 go to a dead proxy, so they
-fail inside Chromium, and are counted (tiles are off).
+fail inside Chromium, and are counted (tiles are off; see :mod:`bench.chromium`).
 """
 
 from __future__ import annotations
 
-import re
 import time
 import urllib.error
 import urllib.parse
@@ -22,17 +21,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from bench.chromium import CHROMIUM, is_local, launch_options
 from bench.errors import BenchError
 from bench.machine import tree_peak_rss_mb
 from bench.stats import spread
 from linking.filters import Filters
 from ui.launch import LaunchError, run_streamlit
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
 READY_TIMEOUT_S = 180.0
 
 _SCRIPT_DONE = (
@@ -48,45 +43,6 @@ _MAP_DRAWN = (
     "'.leaflet-overlay-pane path, .leaflet-overlay-pane canvas, .leaflet-marker-pane > *').length > 0"
 )
 _NO_GRAPH_NOTE = "No linked incidents in this filter"
-
-# What may not leave the machine: anything but loopback hosts and in-page schemes. The browser is
-# launched with a dead proxy for every other host (so such a request fails in Chromium, host names
-# and IP literals alike) and the requests it sees are counted. No request is routed through
-# Playwright: routing turns off the browser's HTTP cache, so every page load fetched and compiled
-# Streamlit's whole bundle again (about a second per load that no analyst's browser spends).
-DEAD_PROXY = "http://127.0.0.1:9"  # the discard port: nothing listens, every proxied request fails
-OUTSIDE = re.compile(
-    r"^(?!(?:https?|wss?)://(?:127\.0\.0\.1|localhost|\[::1\])(?::\d+)?(?:/|$)|data:|blob:|about:)"
-)
-
-
-def launch_options(proxy_server: str = DEAD_PROXY) -> dict[str, Any]:
-    """How the benchmark starts Chromium: Debian's binary, headless, other hosts via ``proxy_server``.
-
-    Examples
-    --------
-    >>> launch_options()["proxy"]
-    {'server': 'http://127.0.0.1:9', 'bypass': '127.0.0.1,localhost'}
-    """
-    return {
-        "executable_path": CHROMIUM,
-        "args": CHROMIUM_ARGS,
-        "proxy": {"server": proxy_server, "bypass": "127.0.0.1,localhost"},
-    }
-
-
-def leaves_machine(url: str) -> bool:
-    """Whether the benchmark's browser aborts a request to ``url``.
-
-    Examples
-    --------
-    >>> [leaves_machine(u) for u in ("http://127.0.0.1:8501/app/static/vendor/leaflet.js",
-    ...     "data:image/png;base64,AA", "https://tile.openstreetmap.org/5/8/11.png",
-    ...     "http://127.0.0.1.example.com/x", "http://localhost:8501/")]
-    [False, False, True, True, False]
-    """
-    return OUTSIDE.match(url) is not None
-
 
 @contextmanager
 def dashboard_server(db_url: str, log_file: Path, *, timeout_s: float = 120.0) -> Iterator[tuple[str, int]]:
@@ -184,12 +140,12 @@ def browser_figures(
     """
     from playwright.sync_api import sync_playwright
 
-    if not Path(CHROMIUM).exists():
+    if not CHROMIUM.exists():
         raise BenchError(f"{CHROMIUM} not found: install Debian's chromium (apt install chromium)")
     blocked: list[str] = []
 
     def count_outside(request: Any) -> None:
-        if leaves_machine(request.url):
+        if not is_local(request.url):
             blocked.append(request.url)
 
     with dashboard_server(db_url, log_file) as (base_url, pid), sync_playwright() as playwright:

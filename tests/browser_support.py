@@ -12,25 +12,11 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS: tuple[str, ...] = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-)
-LOCAL_SCHEMES = frozenset({"file", "data", "blob", "about"})
-LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
+from bench.chromium import CHROMIUM, CHROMIUM_ARGS, is_local
 
 
 def need_chromium() -> None:
@@ -45,20 +31,6 @@ def need_chromium() -> None:
 def launch_chromium(playwright: Any) -> Any:
     """Launch headless Debian Chromium through a Playwright sync instance."""
     return playwright.chromium.launch(executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS))
-
-
-def is_local(url: str) -> bool:
-    """True for ``file:``/``data:``/``blob:``/``about:`` URLs and loopback hosts.
-
-    >>> is_local("file:///tmp/map.html"), is_local("http://127.0.0.1:8501/x")
-    (True, True)
-    >>> is_local("https://tile.openstreetmap.org/1/0/0.png")
-    False
-    """
-    parts = urlsplit(url)
-    if parts.scheme in LOCAL_SCHEMES:
-        return True
-    return parts.scheme in {"http", "https", "ws", "wss"} and (parts.hostname or "") in LOCAL_HOSTS
 
 
 @dataclass

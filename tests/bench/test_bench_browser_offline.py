@@ -16,7 +16,7 @@ from typing import ClassVar
 
 import pytest
 
-from bench.browser import launch_options, leaves_machine
+from bench.chromium import is_local, launch_options
 from tests.browser_support import need_chromium
 
 pytestmark = pytest.mark.browser
@@ -79,4 +79,4 @@ def test_other_hosts_go_to_the_proxy_and_loopback_does_not(servers: tuple[str, s
             browser.close()
     assert any("tiles.example.org/5/8/11.png" in line for line in _Proxy.seen)
     assert not any("127.0.0.1" in line for line in _Proxy.seen)  # the dashboard itself is never proxied
-    assert [url for url in seen_by_page if leaves_machine(url)] == ["http://tiles.example.org/5/8/11.png"]
+    assert [url for url in seen_by_page if not is_local(url)] == ["http://tiles.example.org/5/8/11.png"]

@@ -9,7 +9,7 @@ import pytest
 
 MODULES = (
     "bench.stats", "bench.workload", "bench.baselines", "bench.targets",
-    "bench.browser", "bench.stores", "bench.markdown",
+    "bench.browser", "bench.chromium", "bench.stores", "bench.markdown",
 )  # fmt: skip
 
 
