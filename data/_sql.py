@@ -79,6 +79,22 @@ IMPORTS = Table(
     Column("warnings", BigInteger),
 )
 
+SERIES_REGISTRY = Table(
+    "series_registry",  # stable series ids (see SCHEMA.md, "Series ids"); rewritten per dataset version
+    metadata,
+    Column(S.SERIES_ID, Text, primary_key=True),
+    Column("first_incident_id", Text),
+    Column("first_occurred_at", BigInteger),  # epoch ns UTC
+    Column("size", BigInteger),
+    Column("incident_ids", Text),  # "; "-joined, time order
+    Column("link_ids", Text),  # "; "-joined
+    Column("merged_into", Text),  # set on a retired id: the series it now belongs to
+    Column("retired_on", String(10)),  # set when the id stopped naming a live series (merged or dissolved)
+    Column("created_on", String(10)),
+    Column("updated_on", String(10)),
+    Column("history", Text),  # "; "-joined notes: merges, splits, dissolution, with dates
+)
+
 META = Table(
     "brassmap_meta",
     metadata,

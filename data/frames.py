@@ -13,7 +13,7 @@ import threading
 import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
@@ -46,6 +46,9 @@ class Frames:
     link_rows : LinkRows or None
         Row positions in ``incidents`` of every link's ends, computed once at
         load (see :func:`link_rows_in`); ``None`` when incident ids repeat.
+    series : linking.registry.SeriesIndex or None
+        Series over the whole store with their stable ids, attached by
+        :func:`linking.registry.stable_series` (``None`` until then).
     """
 
     incidents: pd.DataFrame
@@ -56,6 +59,7 @@ class Frames:
     dataset_version: str
     is_synthetic: bool
     link_rows: LinkRows | None = field(default=None, compare=False, repr=False)
+    series: Any = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, eq=False)

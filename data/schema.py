@@ -314,6 +314,8 @@ SERIES_PENDING = "pending"  # links with status pending in the series (when the 
 SERIES_EXCLUDED = "excluded"  # links with status excluded in the series (when the filter counts them)
 HIT_PARTS = "hit_parts"  # pieces the series falls into when only hits count (1 = hits alone hold it)
 HIT_SERIES_ID = "hit_series_id"  # on incidents: the series when only hits count (<NA> if no hit)
+IN_FILTER = "in_filter"  # on incidents: matches the filter itself; on series: how many of its shootings do
+MERGED_INTO = "merged_into"  # a retired series id: the series it now belongs to
 
 # ---------------- network measures (derived by linking.metrics)
 DEGREE = "degree"  # linked incidents next to this one

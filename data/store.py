@@ -26,7 +26,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from data import schema as S
-from data._sql import IMPORTS, META, TABLES, metadata, tune, upsert_statement
+from data._sql import IMPORTS, META, SERIES_REGISTRY, TABLES, metadata, tune, upsert_statement
 from data.errors import StoreError
 
 if TYPE_CHECKING:
@@ -222,9 +222,9 @@ class Store:
         connection.execute(META.insert().values(key=_VERSION_KEY, value=uuid.uuid4().hex[:16]))
 
     def clear(self) -> None:
-        """Delete every record and the import history (the schema stays)."""
+        """Delete every record, the import history and the series registry (the schema stays)."""
         with self.engine.begin() as connection:
-            for table in (*TABLES.values(), IMPORTS):
+            for table in (*TABLES.values(), IMPORTS, SERIES_REGISTRY):
                 connection.execute(delete(table))
             self._bump_version(connection)
 

@@ -93,6 +93,8 @@ def _add_filters(parser: argparse.ArgumentParser) -> None:
         "--series", dest="series_id", metavar="ID", help="one series only, e.g. S-DET-19-000123"
     )
     group.add_argument("--only-linked", action="store_true", help="leave out incidents in no series")
+    group.add_argument("--cut-to-window", action="store_true",
+                       help="keep only the shootings matching the filter (default: series in view are whole)")
     group.add_argument("--today", type=_date, metavar="YYYY-MM-DD",
                        help="reference date for days since last shooting (default today, UTC)")
 
@@ -125,6 +127,17 @@ def build_parser() -> argparse.ArgumentParser:
                                  description="Print one row per series, newest activity first.")
     _add_filters(series)
     series.add_argument("--json", action="store_true", help="print JSON records instead of a table")
+    series.add_argument("--id", dest="lookup_id", metavar="S-…",
+                        help="print that one series whole, following merges (ignores the filters)")
+    find = commands.add_parser(
+        "find", help="find an incident, case number, lead number, firearm, evidence or series id",
+        description="Exact matches first (ignoring case), then ids starting with TEXT; each with its series.",
+    )
+    find.add_argument("text", metavar="TEXT")
+    find.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    find.add_argument(
+        "--db", metavar="URL", help="SQLAlchemy URL (default: $BRASSMAP_DB, else var/brassmap.sqlite)"
+    )
     return parser
 
 
@@ -139,27 +152,17 @@ def _filters(args: argparse.Namespace) -> Filters:
             min_series_size=args.min_series_size,
             only_linked=args.only_linked,
             series_id=args.series_id,
+            cut_to_window=args.cut_to_window,
         )
     except FilterError as exc:
         raise CliError(str(exc), EXIT_USAGE) from None
 
 
 def _selection(args: argparse.Namespace) -> Any:
-    from data.errors import StoreError
-    from data.store import Store
     from linking.selection import select
 
     filters = _filters(args)
-    try:
-        store = Store(args.db)
-        if store.is_empty():
-            raise CliError(
-                f"the store {store!r} holds no data; import a file (python -m data import ...) "
-                "or build the demo (python -m data demo)"
-            )
-        frames = store.load_frames()
-    except StoreError as exc:
-        raise CliError(str(exc)) from None
+    frames = _frames(args)
     known = set(frames.incidents[S.CITY].astype(str).unique())
     unknown = [c for c in filters.cities if c not in known]
     if unknown:
@@ -169,6 +172,24 @@ def _selection(args: argparse.Namespace) -> Any:
             EXIT_USAGE,
         )
     return select(frames, filters, today=args.today)
+
+
+def _frames(args: argparse.Namespace) -> Any:
+    """The store's frames with their stable series (the registry brought up to date)."""
+    from data.errors import StoreError
+    from data.store import Store
+    from linking.registry import stable_series
+
+    try:
+        store = Store(args.db)
+        if store.is_empty():
+            raise CliError(
+                f"the store {store!r} holds no data; import a file (python -m data import ...) "
+                "or build the demo (python -m data demo)"
+            )
+        return stable_series(store, store.load_frames())
+    except StoreError as exc:
+        raise CliError(str(exc)) from None
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -210,10 +231,20 @@ def _json_cell(value: Any) -> Any:
 
 
 def _series(args: argparse.Namespace) -> int:
+    from linking.cli_records import series_by_id, series_records
+
+    if args.lookup_id:
+        from linking.registry import UnknownSeriesError
+
+        try:
+            print(series_by_id(_frames(args), args.lookup_id, today=args.today, as_json=args.json))
+        except UnknownSeriesError as exc:
+            raise CliError(str(exc)) from None
+        return EXIT_OK
     selection = _selection(args)
     table = selection.series
     if args.json:
-        records = [{k: _json_cell(v) for k, v in row.items()} for row in table.to_dict(orient="records")]
+        records = series_records(selection, _json_cell)
         document = {
             "filter": selection.filters.describe(),
             "dataset_version": selection.dataset_version,
@@ -245,6 +276,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "export":
             return _export(args)
+        if args.command == "find":
+            from linking.cli_records import find_text
+
+            print(find_text(_frames(args), args.text, as_json=args.json))
+            return EXIT_OK
         return _series(args)
     except CliError as exc:
         print(f"python -m linking {args.command}: error: {exc}", file=sys.stderr)

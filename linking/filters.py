@@ -56,6 +56,10 @@ class Filters:
         Keep only incidents that belong to a series.
     series_id : str or None
         Show one series only.
+    cut_to_window : bool
+        Show only the shootings that match the filter, even of series that
+        have others outside it (off by default: a series in view is shown whole,
+        its out-of-filter shootings marked).
 
     Examples
     --------
@@ -75,6 +79,7 @@ class Filters:
     min_series_size: int = 2
     only_linked: bool = False
     series_id: str | None = None
+    cut_to_window: bool = False
 
     def __post_init__(self) -> None:
         for name in ("cities", "incident_types", "link_statuses", "calibers", "agencies"):
@@ -113,6 +118,7 @@ class Filters:
             text = str(self.series_id).strip()
             object.__setattr__(self, "series_id", text or None)
         object.__setattr__(self, "only_linked", bool(self.only_linked))
+        object.__setattr__(self, "cut_to_window", bool(self.cut_to_window))
         if problems:
             raise FilterError("invalid filter: " + "; ".join(problems))
 
@@ -138,6 +144,8 @@ class Filters:
         parts.append(f"min series size: {self.min_series_size}")
         if self.only_linked:
             parts.append("linked incidents only")
+        if self.cut_to_window:
+            parts.append("series cut to the filter")
         if self.series_id:
             parts.append(f"series: {self.series_id}")
         return "; ".join(parts)
@@ -202,7 +210,7 @@ class Filters:
                     kwargs[key] = int(text)
                 except ValueError:
                     problems.append(f"{key}={text!r} is not a whole number; expected e.g. 2")
-            elif key == "only_linked":
+            elif key in ("only_linked", "cut_to_window"):
                 lowered = text.lower()
                 if lowered in ("1", "true", "yes", "on"):
                     kwargs[key] = True

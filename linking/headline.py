@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from data import schema as S
+from linking.counting import count_links
 from linking.filters import Filters
 from linking.selection import Selection, filtered
 from linking.table_columns import joined_unique
@@ -40,20 +41,27 @@ class Headline:
 
 
 def _status_counts(links: pd.DataFrame) -> tuple[int, int]:
-    if not len(links):
-        return 0, 0
-    statuses = links[S.STATUS].astype("string")
-    return int((statuses == "lead").sum()), int((statuses == "hit").sum())
+    counted = count_links(links)
+    return counted.leads, counted.hits
+
+
+def _matching(incidents: pd.DataFrame) -> pd.DataFrame:
+    """The incidents that match the filter themselves (not the rest of their series)."""
+    if S.IN_FILTER not in incidents.columns:
+        return incidents
+    return incidents[incidents[S.IN_FILTER].to_numpy(dtype=bool)]
 
 
 def headline(selection: Selection) -> Headline:
     """Count what the overview shows for one selection.
 
-    Incidents are the filtered incidents, "linked" those in a series of the
-    filter, leads and hits the filtered links of each status (a pair with a
-    lead and a later hit counts once in each).
+    Incidents are the incidents matching the filter (``in_filter``; whole
+    series bring in shootings outside it, which are not counted here),
+    "linked" those of them in a series, leads and hits the links of the
+    selection by the one rule of :mod:`linking.counting` (so they equal the
+    sums of the series table's columns).
     """
-    incidents, series = selection.incidents, selection.series
+    incidents, series = _matching(selection.incidents), selection.series
     leads, hits = _status_counts(selection.links)
     return Headline(
         incidents=len(incidents),
@@ -74,8 +82,9 @@ def count_headline(frames: Any, filters: Filters) -> Headline:
     >>> count_headline(empty_frames(), Filters())
     Headline(incidents=0, linked=0, series=0, leads=0, hits=0, cross_city_series=0)
     """
-    incidents, links = filtered(frames, filters)
-    members = incidents[incidents[S.SERIES_ID].notna().to_numpy(dtype=bool)] if len(incidents) else incidents
+    everything, links = filtered(frames, filters)
+    incidents = _matching(everything)
+    members = everything[everything[S.SERIES_ID].notna().to_numpy(dtype=bool)]
     leads, hits = _status_counts(links)
     series = cross_city = 0
     if len(members):
@@ -86,7 +95,7 @@ def count_headline(frames: Any, filters: Filters) -> Headline:
             cross_city = int(cities.str.contains("; ", regex=False).sum())
     return Headline(
         incidents=len(incidents),
-        linked=len(members),
+        linked=int(incidents[S.SERIES_ID].notna().sum()),
         series=series,
         leads=leads,
         hits=hits,

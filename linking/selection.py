@@ -1,41 +1,34 @@
 """Apply :class:`~linking.filters.Filters` to the loaded frames: THE code path for screen, CLI and exports.
 
-Order of work (each step touches only what the previous one kept, so a city +
-date filter on a million incidents stays cheap):
+Filters select series, they do not cut them. Series come from the whole
+store with their stable ids (:mod:`linking.registry`, ``Frames.series``):
 
-1. incidents by city, local date range, type, caliber and agency;
-2. links by status, with both ends among those incidents (a test-fire link
-   is kept when its incident is in);
-3. series = components of those links (:func:`linking.series.assign_series`)
-   with at least ``min_series_size`` incidents; links of smaller components
-   are dropped;
-4. ``series_id`` and ``only_linked`` narrow the result last.
+1. incidents by city, local date range, type, caliber and agency (``in_filter``);
+2. a series is in view when at least one of its shootings matches, it has
+   ``min_series_size`` shootings or more and a link of a counted status;
+   it is then kept whole: its shootings outside the filter come too, marked
+   ``in_filter = False``. Unlinked incidents follow the filter;
+3. links by status with both ends kept (a test-fire link when its incident is);
+4. ``series_id`` (following merges) and ``only_linked`` narrow the result to series members.
+
+With ``Filters.cut_to_window`` only the matching shootings are kept, and a
+series is in view when ``min_series_size`` of them match (its id stays the same).
 """
 
 from __future__ import annotations
 
-import threading
-import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from data import schema as S
+from linking.counting import count_links
 from linking.filters import Filters
-from linking.series import (
-    counted_edges,
-    empty_series_table,
-    instants,
-    link_positions,
-    series_column,
-    series_of_links,
-    series_table,
-)
+from linking.registry import SERIES_STATUSES, LinkEnds, SeriesIndex, series_index_of
+from linking.series import empty_series_table, series_column, series_table
 
 
 @dataclass(frozen=True, eq=False)
@@ -63,6 +56,10 @@ class Selection:
         True when the data is generated demo data.
     today : date
         Reference date used for ``days_since_last``.
+    link_ends : LinkEnds
+        Integer ends of every row of ``links`` as rows of ``incidents`` (-1 when empty).
+    series_index : SeriesIndex
+        The series of the whole store this selection was cut from (ids, merges).
     """
 
     incidents: pd.DataFrame
@@ -74,6 +71,8 @@ class Selection:
     boundaries: Any
     is_synthetic: bool = False
     today: date | None = None
+    link_ends: LinkEnds | None = field(default=None, repr=False)
+    series_index: SeriesIndex | None = field(default=None, repr=False)
 
     @property
     def incident_links(self) -> pd.DataFrame:
@@ -81,10 +80,12 @@ class Selection:
         return self.links[self.links[S.INCIDENT_B].notna()]
 
     def summary(self) -> str:
-        """One line: counts of incidents, linked incidents, links by status and series."""
+        """One line: incidents, linked incidents, series, links by status (:mod:`linking.counting`)."""
         linked = int(self.incidents[S.SERIES_ID].notna().sum()) if len(self.incidents) else 0
-        statuses = self.incident_links[S.STATUS].astype("string").value_counts()
-        by_status = ", ".join(f"{statuses.get(s, 0)} {s}" for s in self.filters.link_statuses)
+        counted = count_links(self.links)
+        numbers = {"lead": counted.leads, "hit": counted.hits, "pending": counted.pending,
+                   "excluded": counted.excluded}  # fmt: skip
+        by_status = ", ".join(f"{numbers[s]} {s}" for s in self.filters.link_statuses)
         return (
             f"{len(self.incidents)} incidents ({linked} in series), {len(self.series)} series, "
             f"links: {by_status or 'none'}"
@@ -123,95 +124,116 @@ def _empty_like(frame: pd.DataFrame | None) -> pd.DataFrame:
     return frame.iloc[0:0].copy() if frame is not None else pd.DataFrame()
 
 
-_Positions = tuple[np.ndarray, np.ndarray, np.ndarray, int]
-_POSITION_CACHE: dict[tuple[int, int], tuple[weakref.ref, weakref.ref, _Positions]] = {}
-_CACHE_LOCK = threading.Lock()
+@dataclass(frozen=True, eq=False)
+class _View:
+    """Rows of the whole frames that one filter keeps (all integer positions)."""
+
+    rows: np.ndarray  # incident rows kept
+    in_filter: np.ndarray  # per kept row: it matches the filter itself
+    link_rows: np.ndarray  # link rows kept
+    in_view: np.ndarray  # per series number: the series is in view
+    in_filter_count: np.ndarray  # per series number: its shootings matching the filter
+    series: SeriesIndex
 
 
-def _cached_link_positions(incidents: pd.DataFrame, links: pd.DataFrame) -> _Positions:
-    """:func:`linking.series.link_positions`, remembered per (incidents, links) object pair.
+def _view(frames: Any, filters: Filters) -> _View:
+    """Which incidents, links and series ``filters`` keeps (see the module docstring)."""
+    index = series_index_of(frames)
+    incidents, links = frames.incidents, frames.links
+    mask = _incident_mask(incidents, filters).to_numpy(dtype=bool)
+    code = index.code
+    total = len(index.names)
+    in_series = code >= 0
+    in_filter_count = np.bincount(code[mask & in_series], minlength=total).astype(np.int64)
+    ends = index.ends
+    status_ok = np.zeros(len(links), dtype=bool)
+    if len(links) and filters.link_statuses:
+        statuses = links[S.STATUS].astype("string")
+        status_ok = statuses.isin(filters.link_statuses).fillna(False).to_numpy(dtype=bool)
+    a_code = np.append(code, -1)[ends.incident_a]
+    b_code = np.append(code, -1)[ends.incident_b]
+    with_status = np.bincount(a_code[status_ok & (a_code >= 0)], minlength=total) > 0
+    size = in_filter_count if filters.cut_to_window else index.sizes
+    in_view = (in_filter_count > 0) & (size >= filters.min_series_size) & with_status
+    if filters.series_id:
+        wanted = np.zeros(total, dtype=bool)
+        try:
+            live, _ = index.resolve(filters.series_id)
+            number = index.number_of(live)
+            if number is not None:
+                wanted[number] = True
+        except LookupError:
+            pass
+        in_view &= wanted
+    member = np.append(in_view, False)[code]  # -1 takes the appended False
+    narrowed = bool(filters.series_id) or filters.only_linked
+    if filters.cut_to_window:
+        keep = mask & member if narrowed else mask
+    else:
+        keep = member if narrowed else mask | member
+    rows = np.flatnonzero(keep)
+    inside = np.append(keep, False)
+    b_missing = links[S.INCIDENT_B].isna().to_numpy(dtype=bool) if len(links) else np.zeros(0, dtype=bool)
+    test_fire = b_missing & (ends.firearm >= 0)
+    view_or_none = np.append(in_view, True)  # code -1 (in no series) is never excluded
+    series_ok = view_or_none[a_code] & (view_or_none[b_code] | test_fire)
+    if narrowed:
+        series_ok &= a_code >= 0
+    kept = status_ok & inside[ends.incident_a] & (inside[ends.incident_b] | test_fire) & series_ok
+    kept &= ends.incident_a != ends.incident_b
+    return _View(
+        rows=rows, in_filter=mask[rows], link_rows=np.flatnonzero(kept), in_view=in_view,
+        in_filter_count=in_filter_count, series=index,
+    )  # fmt: skip
 
-    Frames are never mutated (the dashboard caches them), so the integer ends
-    of every link are computed once per loaded dataset and reused by every
-    filter change. Entries die with the frames they describe.
-    """
-    key = (id(incidents), id(links))
-    with _CACHE_LOCK:
-        hit = _POSITION_CACHE.get(key)
-        if hit is not None and hit[0]() is incidents and hit[1]() is links:
-            return hit[2]
-    found = link_positions(incidents, links)
-    with _CACHE_LOCK:
-        for stale in [k for k, v in _POSITION_CACHE.items() if v[0]() is None or v[1]() is None]:
-            del _POSITION_CACHE[stale]
-        if len(_POSITION_CACHE) >= 4:
-            _POSITION_CACHE.pop(next(iter(_POSITION_CACHE)))
-        _POSITION_CACHE[key] = (weakref.ref(incidents), weakref.ref(links), found)
-    return found
+
+def _take(frame: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
+    """Rows of ``frame`` by position; a shallow copy when every row is kept (never writes through)."""
+    if len(rows) == len(frame):
+        return frame.copy(deep=False)
+    return frame.iloc[rows]
 
 
-def _text_in(values: pd.Series, wanted: pd.Series) -> np.ndarray:
-    """Boolean per row of ``values``: is its text among the non-empty ``wanted`` texts (Arrow hash set)."""
-    def arrow(column: pd.Series) -> pa.Array:
-        array = pa.array(column.astype(str).astype("string").array)  # type: ignore[arg-type]
-        return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
-
-    found = pc.is_in(arrow(values), value_set=arrow(wanted.dropna()).unique())
-    return pc.fill_null(found, False).to_numpy(zero_copy_only=False).astype(bool)
-
-
-def _keeps_every_row(mask: np.ndarray) -> bool:
-    """True when the boolean ``mask`` keeps every row (so no rows need taking)."""
-    return bool(mask.all())
+def _cut(frames: Any, view: _View) -> tuple[pd.DataFrame, pd.DataFrame, LinkEnds]:
+    """The kept incidents (with ``series_id`` and ``in_filter``), links and their ends."""
+    index = view.series
+    chosen = _take(frames.incidents, view.rows)
+    named = np.where(np.append(view.in_view, False)[index.code[view.rows]], index.code[view.rows], -1)
+    chosen[S.SERIES_ID] = series_column(named, index.names, chosen.index)
+    chosen[S.IN_FILTER] = view.in_filter
+    links = _take(frames.links, view.link_rows)
+    ends = index.ends.take(view.link_rows, view.rows, len(frames.incidents))
+    return chosen, links, ends
 
 
 def filtered(frames: Any, filters: Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The kept incidents (with ``series_id``) and links: all of :func:`select` but the series table.
+    """The kept incidents (with ``series_id``, ``in_filter``) and links: all of :func:`select` but the table.
 
     :func:`select` and :func:`linking.headline.count_headline` both start
     here, so the numbers of a period and its table always agree.
     """
-    incidents: pd.DataFrame = frames.incidents
-    links: pd.DataFrame = frames.links
+    chosen, links, _ = _cut(frames, _view(frames, filters))
+    return chosen, links
 
-    mask = _incident_mask(incidents, filters).to_numpy(dtype=bool)
-    chosen_rows = np.flatnonzero(mask)
-    # copy-on-write (pandas 3): a cut, or a shallow copy when nothing is cut, never writes through to frames
-    chosen = incidents.copy(deep=False) if _keeps_every_row(mask) else incidents.iloc[chosen_rows]
-    count = len(chosen_rows)
-    series_index = np.full(count, -1, dtype=np.int64)
-    names = np.empty(0, dtype=object)
-    kept_links = _empty_like(links)
-    if len(links) and filters.link_statuses and count:
-        a_pos, b_pos, gun, n_guns = _cached_link_positions(incidents, links)
-        status_ok = links[S.STATUS].isin(filters.link_statuses).to_numpy(dtype=bool)
-        b_missing = links[S.INCIDENT_B].isna().to_numpy(dtype=bool)
-        pair, test_fire = counted_edges(a_pos, b_pos, gun, b_missing, mask)
-        pair &= status_ok
-        test_fire &= status_ok
-        remap = np.full(len(incidents) + 1, -1, dtype=np.int64)
-        remap[chosen_rows] = np.arange(count)
-        series_index, names = series_of_links(
-            chosen[S.INCIDENT_ID], instants(chosen[S.OCCURRED_AT]),
-            a_pos, b_pos, gun, n_guns, pair, test_fire, min_size=filters.min_series_size, node_of=remap,
-        )  # fmt: skip
-        wanted = series_index >= 0
-        if filters.series_id:
-            matches = np.flatnonzero(names == filters.series_id)
-            wanted &= np.isin(series_index, matches)
-        a_series_ok = np.append(wanted, False)[remap[a_pos]]
-        if filters.series_id or filters.only_linked:
-            keep_rows = (pair | test_fire) & a_series_ok
-        else:
-            keep_rows = (pair & a_series_ok) | test_fire
-        kept_links = links.copy(deep=False) if _keeps_every_row(keep_rows) else links.loc[keep_rows]
-    chosen[S.SERIES_ID] = series_column(series_index, names, chosen.index)
-    if filters.series_id:
-        chosen = chosen.loc[(chosen[S.SERIES_ID] == filters.series_id).fillna(False).to_numpy(dtype=bool)]
-    if filters.only_linked:
-        chosen = chosen.loc[chosen[S.SERIES_ID].notna().to_numpy(dtype=bool)]
 
-    return chosen, kept_links
+def _series_rows(view: _View, chosen: pd.DataFrame, links: pd.DataFrame, ends: LinkEnds,
+                 filters: Filters, today: date) -> pd.DataFrame:  # fmt: skip
+    """The view's series table: rows of the whole table, or counted again when the filter changes counts."""
+    index = view.series
+    numbers = np.flatnonzero(view.in_view)
+    if not len(numbers):
+        table = empty_series_table()
+        table[S.IN_FILTER] = pd.Series(dtype="int64")
+        return table
+    whole_counts = set(filters.link_statuses) == set(SERIES_STATUSES)
+    if whole_counts and not filters.cut_to_window:
+        table = index.table.iloc[np.sort(index.table_row[numbers])].reset_index(drop=True)
+        table[S.DAYS_SINCE_LAST] = (pd.Timestamp(today) - table[S.LAST_DATE]).dt.days.astype("int64")
+    else:
+        table = series_table(chosen, links, today=today, ends=ends)
+    number_of = pd.Index(index.names.astype(str)).get_indexer(table[S.SERIES_ID].astype(str))
+    table[S.IN_FILTER] = view.in_filter_count[number_of]
+    return table
 
 
 def select(frames: Any, filters: Filters, *, today: date | None = None) -> Selection:
@@ -233,11 +255,13 @@ def select(frames: Any, filters: Filters, *, today: date | None = None) -> Selec
     """
     today = today or pd.Timestamp.now(tz="UTC").date()
     firearms: pd.DataFrame | None = getattr(frames, "firearms", None)
-    chosen, kept_links = filtered(frames, filters)
-    table = series_table(chosen, kept_links, today=today) if len(chosen) else empty_series_table()
+    view = _view(frames, filters)
+    chosen, kept_links, ends = _cut(frames, view)
+    table = _series_rows(view, chosen, kept_links, ends, filters, today)
 
     if firearms is not None and len(firearms) and len(kept_links) and S.FIREARM_ID in kept_links.columns:
-        used_rows = _text_in(firearms[S.FIREARM_ID], kept_links[S.FIREARM_ID])
+        used = kept_links[S.FIREARM_ID].dropna().astype(str).unique()
+        used_rows = firearms[S.FIREARM_ID].astype(str).isin(used).to_numpy(dtype=bool)
         kept_firearms = firearms.loc[used_rows].copy()
     else:
         kept_firearms = _empty_like(firearms)
@@ -256,4 +280,6 @@ def select(frames: Any, filters: Filters, *, today: date | None = None) -> Selec
         boundaries=boundaries,
         is_synthetic=bool(getattr(frames, "is_synthetic", False)),
         today=today,
+        link_ends=ends,
+        series_index=view.series,
     )

@@ -18,6 +18,7 @@ two shootings linked to the same test fire are one series.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -28,9 +29,10 @@ from scipy.sparse.csgraph import connected_components
 from data import schema as S
 from data.frames import link_rows_in
 from linking.codes import positions
+from linking.counting import count_by, link_units, status_ranks
 from linking.pairs import RANKED_STATUSES, STATUS_RANK
 from linking.spans import series_span_km
-from linking.table_columns import join_sorted, joined_unique, path_order, status_ranks
+from linking.table_columns import join_sorted, joined_unique, path_order
 
 SERIES_PREFIX = "S-"
 SERIES_COLUMNS: tuple[str, ...] = (
@@ -287,6 +289,7 @@ def series_table(
     links: pd.DataFrame,
     *,
     today: date | None = None,
+    ends: Any = None,
 ) -> pd.DataFrame:
     """Return one row per series with the measures an analyst triages by.
 
@@ -295,12 +298,16 @@ def series_table(
     incidents : DataFrame
         Incidents with a ``series_id`` column (from :func:`assign_series`).
     links : DataFrame
-        The links that made the series (filtered by status). Pairs count once
-        with their strongest status (``hit > lead > pending > excluded``).
+        The links that made the series (filtered by status), counted by the
+        one rule of :mod:`linking.counting` (a link counts once, by its current
+        status; test fires count as links of their series).
         Test-fire links (``incident_b`` empty, ``firearm_id`` set) mark series
         that end at a recovered firearm.
     today : date, keyword-only
         Reference date for ``days_since_last``; default today's UTC date.
+    ends : linking.registry.LinkEnds, optional, keyword-only
+        Integer ends of ``links`` as rows of ``incidents`` (skips matching ids;
+        -1 where an end is empty or not among them).
 
     Returns
     -------
@@ -354,19 +361,18 @@ def series_table(
     hit_pairs = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
     firearms = nothing
     if len(links):
-        a_pos, b_pos = end_positions(members, links)
-        rank_values = status_ranks(links[S.STATUS])
-        pair = (a_pos >= 0) & (b_pos >= 0) & (a_pos != b_pos) & (rank_values >= 0)
-        if pair.any():
-            low = np.minimum(a_pos[pair], b_pos[pair])
-            high = np.maximum(a_pos[pair], b_pos[pair])
-            strongest = pd.Series(rank_values[pair]).groupby(low * len(ids) + high).max()
-            pair_low = (strongest.index.to_numpy() // len(ids)).astype(np.int64)
-            pair_high = (strongest.index.to_numpy() % len(ids)).astype(np.int64)
-            pair_rank = strongest.to_numpy()
-            np.add.at(counts, (key[pair_low], pair_rank), 1)
-            hit = pair_rank == STATUS_RANK["hit"]
-            hit_pairs = (pair_low[hit], pair_high[hit])
+        if ends is not None:  # rows of ``incidents``: renumber as rows of ``members``
+            remap = np.full(len(incidents) + 1, -1, dtype=np.int64)
+            remap[np.flatnonzero(incidents[S.SERIES_ID].notna().to_numpy(dtype=bool))] = np.arange(len(ids))
+            a_pos, b_pos = remap[np.asarray(ends.incident_a)], remap[np.asarray(ends.incident_b)]
+        else:
+            a_pos, b_pos = end_positions(members, links)
+        left, right = unit_ends(a_pos, b_pos, links, len(ids), ends=ends)
+        group = np.where(a_pos >= 0, np.append(key, -1)[a_pos], -1)
+        counts = count_by(links, group, total, ends=(left, right))
+        units, unit_rank = link_units(left, right, np.where(group >= 0, status_ranks(links[S.STATUS]), -1))
+        hit = (unit_rank == STATUS_RANK["hit"]) & (right[units] < len(ids))
+        hit_pairs = (left[units][hit], right[units][hit])
         if S.FIREARM_ID in links.columns:
             no_b = links[S.INCIDENT_B].isna().to_numpy()
             test_fire = (a_pos >= 0) & no_b & links[S.FIREARM_ID].notna().to_numpy()
@@ -386,6 +392,24 @@ def series_table(
         [S.LAST_DATE, S.SERIES_SIZE, S.SERIES_ID], ascending=[False, False, True], kind="stable"
     ).reset_index(drop=True)
     return table[list(SERIES_COLUMNS)]
+
+
+def unit_ends(
+    a_pos: np.ndarray, b_pos: np.ndarray, links: pd.DataFrame, count: int, *, ends: Any = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """End codes for :mod:`linking.counting`: incident rows, and ``count`` + firearm number for test fires."""
+    right = b_pos.copy()
+    no_b = (b_pos < 0) & links[S.INCIDENT_B].isna().to_numpy(dtype=bool)
+    if ends is not None:
+        gun = np.asarray(ends.firearm)
+    elif S.FIREARM_ID in links.columns:
+        codes, _ = pd.factorize(links[S.FIREARM_ID].astype("string"))
+        gun = np.asarray(codes, dtype=np.int64)
+    else:
+        gun = np.full(len(links), -1, dtype=np.int64)
+    fire = no_b & (gun >= 0)
+    right[fire] = count + gun[fire]
+    return a_pos, right
 
 
 def hit_only_split(incidents: pd.DataFrame, links: pd.DataFrame) -> pd.DataFrame:

@@ -23,6 +23,7 @@ from linking.filters import Filters
 from linking.graph import graph_for_selection
 from linking.layouts import packed_series_layout
 from linking.payload import graph_payload
+from linking.registry import stable_series
 from linking.selection import Selection, select
 from ui.background import BackgroundResults
 
@@ -69,8 +70,13 @@ def ensure_data(url: str) -> None:
 
 @st.cache_resource(show_spinner="Loading incidents and links...", max_entries=2)
 def frames_for(url: str, dataset_version: str) -> Frames:
-    """Load the frames of one dataset version (cached per server; never mutate them)."""
-    return store_for(url).load_frames()
+    """Load the frames of one dataset version with its stable series (cached per server; never mutate them).
+
+    The first load of a new dataset version brings the store's series
+    registry up to date (:func:`linking.registry.stable_series`).
+    """
+    store = store_for(url)
+    return stable_series(store, store.load_frames())
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)

@@ -28,31 +28,46 @@ def test_default_filter_keeps_everything_and_counts_leads_and_hits(tiny_frames) 
     assert S.SERIES_ID not in tiny_frames.incidents.columns
 
 
-def test_city_filter_cuts_a_cross_city_series(tiny_frames) -> None:
+def test_city_filter_keeps_a_cross_city_series_whole(tiny_frames) -> None:
     selection = select(tiny_frames, Filters(cities=("Detroit",)), today=TODAY)
+    # MEM-001 is outside the filter but in the Detroit series: it comes, marked
+    assert _ids(selection.incidents) == {"DET-001", "DET-002", "DET-003", "DET-004", "DET-005", "MEM-001"}
+    outside = selection.incidents.set_index(S.INCIDENT_ID)[S.IN_FILTER]
+    assert not outside["MEM-001"] and outside["DET-003"]
+    assert _ids(selection.links, S.INCIDENT_B) == {"DET-002", "DET-003", "MEM-001"}
+    assert selection.series[S.SERIES_SIZE].tolist() == [4]
+    assert selection.series[S.IN_FILTER].tolist() == [3]
+    assert selection.series[S.CITIES].tolist() == ["Detroit; Memphis"]
+
+
+def test_cut_to_window_keeps_only_matching_shootings_and_the_id(tiny_frames) -> None:
+    selection = select(tiny_frames, Filters(cities=("Detroit",), cut_to_window=True), today=TODAY)
     assert _ids(selection.incidents) == {"DET-001", "DET-002", "DET-003", "DET-004", "DET-005"}
-    # the DET-003 -- MEM-001 lead leaves with Memphis
-    assert _ids(selection.links, S.INCIDENT_B) == {"DET-002", "DET-003"}
+    assert selection.series[S.SERIES_ID].tolist() == ["S-DET-001"]
     assert selection.series[S.SERIES_SIZE].tolist() == [3]
-    assert selection.series[S.CITIES].tolist() == ["Detroit"]
 
 
 def test_local_date_range_is_inclusive(tiny_frames) -> None:
     # MEM-002 happened 2019-06-01 23:59 local (05:59 UTC the next day): the local date counts
     one_day = Filters(date_from=date(2019, 6, 1), date_to=date(2019, 6, 1))
     selection = select(tiny_frames, one_day, today=TODAY)
-    assert _ids(selection.incidents) == {"MEM-002"}
-    assert selection.series.empty and selection.incidents[S.SERIES_ID].isna().all()
+    assert set(selection.incidents.loc[selection.incidents[S.IN_FILTER], S.INCIDENT_ID]) == {"MEM-002"}
+    assert selection.series[S.SERIES_ID].tolist() == ["S-MEM-002"]  # whole: MEM-003 comes along
+    assert _ids(selection.incidents) == {"MEM-002", "MEM-003"}
+    cut_day = Filters(date_from=date(2019, 6, 1), date_to=date(2019, 6, 1), cut_to_window=True)
+    cut = select(tiny_frames, cut_day, today=TODAY)
+    assert _ids(cut.incidents) == {"MEM-002"} and cut.series.empty
 
 
-def test_status_choice_pending_joins_a_series_and_hits_only_splits(tiny_frames) -> None:
+def test_status_choice_pending_shows_links_and_hits_only_counts_hits(tiny_frames) -> None:
     with_pending = select(tiny_frames, Filters(link_statuses=("lead", "hit", "pending")), today=TODAY)
-    assert "S-DET-004" in set(with_pending.series[S.SERIES_ID])
-    pending_row = with_pending.series.set_index(S.SERIES_ID).loc["S-DET-004"]
-    assert pending_row[S.SERIES_PENDING] == 1
+    # series are made by leads and hits; a pending link is shown but joins nothing
+    assert "S-DET-004" not in set(with_pending.series[S.SERIES_ID])
+    assert "pending" in set(with_pending.links[S.STATUS].astype(str))
     hits_only = select(tiny_frames, Filters(link_statuses=("hit",)), today=TODAY)
     assert sorted(hits_only.series[S.SERIES_ID]) == ["S-DET-001", "S-MEM-002"]
-    assert hits_only.series.set_index(S.SERIES_ID).loc["S-DET-001", S.SERIES_SIZE] == 2
+    row = hits_only.series.set_index(S.SERIES_ID).loc["S-DET-001"]
+    assert row[S.SERIES_SIZE] == 4 and row[S.SERIES_LEADS] == 0 and row[S.SERIES_HITS] == 1
 
 
 def test_min_series_size_drops_small_series_and_their_links(tiny_frames) -> None:
@@ -74,10 +89,13 @@ def test_series_and_only_linked_narrow_last(tiny_frames) -> None:
 
 
 def test_type_agency_and_caliber_filters(tiny_frames) -> None:
-    homicides = select(tiny_frames, Filters(incident_types=("homicide",)), today=TODAY)
+    homicides = select(tiny_frames, Filters(incident_types=("homicide",), cut_to_window=True), today=TODAY)
     assert _ids(homicides.incidents) == {"DET-001", "MEM-001"}
-    memphis_pd = select(tiny_frames, Filters(agencies=("TN0790100",)), today=TODAY)
+    memphis_pd = select(tiny_frames, Filters(agencies=("TN0790100",), cut_to_window=True), today=TODAY)
     assert _ids(memphis_pd.incidents) == {"MEM-001", "MEM-002", "MEM-003"}
+    whole = select(tiny_frames, Filters(incident_types=("homicide",)), today=TODAY)
+    matching = whole.incidents[whole.incidents[S.IN_FILTER]]
+    assert _ids(matching) == {"DET-001", "MEM-001"} and len(whole.incidents) == 4
     none = select(tiny_frames, Filters(calibers=(".45 ACP",)), today=TODAY)
     assert none.incidents.empty and none.series.empty and none.links.empty
 
