@@ -289,6 +289,7 @@ def graph_for_selection(selection: Any, *, max_nodes: int | None = None) -> nx.G
         members,
         selection.links,
         statuses=selection.filters.link_statuses,
+        include_unlinked=True,  # every member: one tied in only by a test fire is still in the series
         dataset_version=selection.dataset_version,
         filter_description=selection.filters.describe(),
     )

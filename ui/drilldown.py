@@ -8,6 +8,7 @@ import streamlit as st
 
 from data import schema as S
 from geo.palette import LINK_STYLES, series_colour
+from linking.counting import LinkCounts, count_links
 from linking.selection import Selection
 from ui.context import PageContext
 from ui.map_view import map_ui
@@ -33,6 +34,12 @@ def series_members(selection: Selection, series_id: str) -> tuple[pd.DataFrame, 
     side_b = links[S.INCIDENT_B].astype("string").isin(ids)
     member_links = links[side_a & (side_b | links[S.INCIDENT_B].isna())]
     return members, member_links.sort_values([S.LEAD_DATE, S.LINK_ID], na_position="last")
+
+
+def drilldown_counts(selection: Selection, series_id: str) -> LinkCounts:
+    """The leads and hits the drill-down shows for a series (the one rule, :mod:`linking.counting`)."""
+    _, member_links = series_members(selection, series_id)
+    return count_links(member_links)
 
 
 def timeline_chart(members: pd.DataFrame, series_id: str) -> alt.Chart:
@@ -81,8 +88,8 @@ def drilldown_ui(selection: Selection, series_id: str, *, tiles: bool, db_url: s
     row = table[table[S.SERIES_ID] == series_id].iloc[0]
     members, member_links = series_members(selection, series_id)
     st.subheader(f"Series {md(series_id)}")
-    leads = int((member_links[S.STATUS].astype("string") == "lead").sum())
-    hits = int((member_links[S.STATUS].astype("string") == "hit").sum())
+    counted = drilldown_counts(selection, series_id)  # the one rule: the series table counts the same
+    leads, hits = counted.leads, counted.hits
     first, last = pd.Timestamp(row[S.FIRST_DATE]), pd.Timestamp(row[S.LAST_DATE])
     st.markdown(
         f"**{len(members)} shootings** from {first:%d %b %Y} to {last:%d %b %Y} · "

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from linking.counting import count_links
 from linking.exports import EXPORTERS
 from linking.selection import Selection
 from ui.text import md
@@ -70,8 +71,10 @@ def export_panel(filter_selection: Selection, series_selection: Selection | None
         key=K_SENSITIVE,
         help="Left out by default. Exports are criminal-justice information: share them accordingly.",
     )
+    counted = count_links(selection.links)
     st.caption(
-        f"{len(selection.incidents):,} incidents, {len(selection.links):,} links — "
+        f"{len(selection.incidents):,} incidents, {counted.total:,} links ({counted.leads:,} leads, "
+        f"{counted.hits:,} hits; a lead later confirmed counts once, as a hit) — "
         f"{md(selection.filters.describe())}. Every file marks which links are leads and which are hits."
     )
     stem = file_stem(selection)

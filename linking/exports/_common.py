@@ -18,6 +18,7 @@ import pandas as pd
 
 from data import schema as S
 from linking.addresses import generalise_address
+from linking.counting import count_links
 from linking.graph import build_incident_graph
 
 # XML 1.0 forbids these; spreadsheets and GIS tools choke on them.
@@ -148,7 +149,46 @@ def export_graph(
         attrs[S.INCIDENT_B] = str(b)
         attrs["weight"] = int(data.get("association_count", 1))
         graph.add_edge(clean_text(a), clean_text(b), **attrs)
+    _add_series_fields(graph, selection)
     return graph
+
+
+SERIES_NODE_FIELDS: tuple[tuple[str, str], ...] = (
+    ("series_size", S.SERIES_SIZE),
+    ("series_leads", S.SERIES_LEADS),
+    ("series_hits", S.SERIES_HITS),
+)
+
+
+def _add_series_fields(graph: nx.Graph, selection: Any) -> None:
+    """Per node: ``in_filter``, its series' size, leads and hits (:mod:`linking.counting`) and the
+    network measures of :func:`linking.metrics.node_measures` (degree, betweenness, bridging)."""
+    from linking.metrics import node_measures
+
+    incidents = selection.incidents
+    if S.IN_FILTER in incidents.columns:
+        flags = dict(zip(incidents[S.INCIDENT_ID].astype(str), incidents[S.IN_FILTER].astype(bool), strict=True))
+        for node, data in graph.nodes(data=True):
+            data[S.IN_FILTER] = bool(flags.get(str(data.get(S.INCIDENT_ID, node)), True))
+    table = selection.series
+    if len(table):
+        by_series = table.set_index(table[S.SERIES_ID].astype(str))
+        for node, data in graph.nodes(data=True):
+            series_id = data.get(S.SERIES_ID)
+            if series_id is None or str(series_id) not in by_series.index:
+                continue
+            row = by_series.loc[str(series_id)]
+            for name, column in SERIES_NODE_FIELDS:
+                data[name] = int(row[column])
+    measures = node_measures(graph)
+    for incident, degree, betweenness, bridging in zip(
+        measures[S.INCIDENT_ID].astype(str), measures[S.DEGREE], measures[S.BETWEENNESS],
+        measures[S.IS_ARTICULATION], strict=True,
+    ):  # fmt: skip
+        data = graph.nodes[incident]
+        data[S.DEGREE] = int(degree)
+        data[S.BETWEENNESS] = float(betweenness)
+        data[S.IS_ARTICULATION] = bool(bridging)
 
 
 def metadata(
@@ -160,7 +200,7 @@ def metadata(
     generalise_addresses: bool,
 ) -> dict[str, Any]:
     """The header block every export carries: what produced it and how to read lead vs hit."""
-    statuses = [str(d.get("status")) for _, _, d in graph.edges(data=True)]
+    counted = count_links(selection.links)
     block: dict[str, Any] = {
         "title": "brassmap export",
         "format": export_format,
@@ -175,9 +215,12 @@ def metadata(
         "sensitive_fields_included": bool(include_sensitive),
         "addresses_generalised_to_block": bool(generalise_addresses),
         "incidents": graph.number_of_nodes(),
-        "links": graph.number_of_edges(),
-        "leads": statuses.count("lead"),
-        "hits": statuses.count("hit"),
+        "links": counted.total,
+        "leads": counted.leads,
+        "hits": counted.hits,
+        "edges": graph.number_of_edges(),
+        "counting": "Each link counts once, by its current status (a lead later confirmed is a hit); "
+        "a test fire linked to a scene is a link of its series (node field firearm_ids, not an edge).",
         "series": len(selection.series),
     }
     if block["synthetic"]:
