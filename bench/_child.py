@@ -19,10 +19,11 @@ from pathlib import Path
 
 def _load(url: str, mode: str) -> dict[str, object]:
     from data.store import Store
+    from linking.registry import stable_series
 
     start = time.perf_counter()
     store = Store(url)
-    frames = store.load_frames(use_snapshot=mode == "snapshot")
+    frames = stable_series(store, store.load_frames(use_snapshot=mode == "snapshot"))  # as the dashboard
     seconds = time.perf_counter() - start
     return {"load_s": seconds, "incidents": len(frames.incidents), "links": len(frames.links)}
 

@@ -30,6 +30,7 @@ from data.store import Store
 from geo.layers import finite_points
 from geo.link_lines import link_payload
 from linking.filters import Filters
+from linking.registry import stable_series
 from linking.selection import select
 
 DEFAULT_DB = "sqlite:////work/main/var/bench/demo-seed2019-n1000000-lauto.sqlite"
@@ -69,7 +70,8 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
-    frames = Store(args.db).load_frames()
+    store = Store(args.db)
+    frames = stable_series(store, store.load_frames())
     print(json.dumps({"load_s": round(time.perf_counter() - started, 2), "incidents": len(frames.incidents)}))
     saved: dict[str, Any] = {}
     today = date(2022, 1, 1)

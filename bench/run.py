@@ -19,6 +19,7 @@ from bench.targets import evaluate_targets
 from bench.workload import city_names, varied_filters
 from data import schema as S
 from linking.filters import Filters
+from linking.registry import stable_series
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,8 @@ def run_benchmark(options: RunOptions, *, log: Any = print) -> dict[str, Any]:
     report["load_s"] = spread([run["load_s"] for run in loads if run], digits=3)
     details["load_from_sql_s"] = round(from_sql["load_s"], 3) if from_sql else None
 
-    frames = Store(paths.store_url).load_frames()
+    store = Store(paths.store_url)
+    frames = stable_series(store, store.load_frames())  # as the dashboard: whole-store series, stable ids
     today = server_side.reference_date(frames)
     report["dataset"] = {
         "incidents": len(frames.incidents),

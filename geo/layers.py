@@ -185,9 +185,20 @@ def incident_payload(
         "seriesColours": [series_colour(s) for s in series_ids],
         "unlinkedColour": UNLINKED_COLOUR,
         "fields": encoded,
+        # picking: which field holds the incident id (the click names the incident, not a point)
+        "idField": present.index(S.INCIDENT_ID) if S.INCIDENT_ID in present else -1,
+        # whole series under a filter: rows of shootings outside it, drawn faded
+        "faded": _outside_filter(incidents),
     }
     payload.update(_int_coordinates(lons, lats))
     return payload
+
+
+def _outside_filter(incidents: pd.DataFrame) -> list[int]:
+    """Row numbers of incidents marked ``in_filter`` false (shown because their series is in view)."""
+    if S.IN_FILTER not in incidents.columns:
+        return []
+    return np.flatnonzero(~incidents[S.IN_FILTER].to_numpy(dtype=bool)).tolist()
 
 
 def shorten_incident_payload(payload: dict[str, Any]) -> dict[str, Any]:
@@ -204,10 +215,12 @@ def shorten_incident_payload(payload: dict[str, Any]) -> dict[str, Any]:
         for f in INCIDENT_FIELDS
         if f.column in (S.INCIDENT_ID, S.LOCAL_TIME, S.SERIES_ID)
     ]
+    id_label = escape_text(INCIDENT_FIELDS[0].label)
     return {
         **payload,
         "fields": fields,
         "tip": [labels.index(label) for label in tip_labels if label in labels],
+        "idField": labels.index(id_label) if id_label in labels else -1,
     }
 
 

@@ -199,6 +199,8 @@ def _boundary_layers(
     _require(boundaries, [S.BOUNDARY_ID, S.GEOMETRY], "boundaries")
     if boundaries.crs is not None and not boundaries.crs.equals(S.STORAGE_CRS):
         boundaries = boundaries.to_crs(S.STORAGE_CRS)
+    if area_counts is None and S.IN_FILTER in placed.columns:  # whole series: count the filter's shootings
+        placed = placed[placed[S.IN_FILTER].to_numpy(dtype=bool)]
     counts = area_counts if area_counts is not None else incident_counts_by_area(placed, boundaries)
     kinds = (
         boundaries[S.LAYER].astype(str)

@@ -46,6 +46,7 @@ NODE_FIELDS: tuple[str, ...] = (
     S.SERIES_ID,
     S.FAR_FROM_CITY,
     S.IS_SYNTHETIC,
+    S.IN_FILTER,
 )
 SENSITIVE_NODE_FIELDS: tuple[str, ...] = (S.NARRATIVE,)
 EDGE_LISTS = ("statuses", "lead_numbers", "link_ids", "sites", "notes")

@@ -27,6 +27,7 @@ def _node_entry(node: str, data: Mapping, position: tuple[float, float], degree:
         "series_id": data.get(S.SERIES_ID),
         "city": data.get(S.CITY),
         "type": data.get(S.INCIDENT_TYPE),
+        S.IN_FILTER: bool(data.get(S.IN_FILTER, True)),  # False: shown because its series is in view
     }
 
 

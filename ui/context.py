@@ -9,12 +9,16 @@ from datetime import date
 import streamlit as st
 
 from data import schema as S
+from data.frames import Frames
 from linking.filters import Filters
+from linking.registry import UnknownSeriesError, series_index_of
 from linking.selection import Selection
 from ui import loading, url
-from ui.filters import filters_ui, seed_widgets
+from ui.filters import PERIOD_KEYS, filters_ui, relative_period, seed_widgets
 from ui.options import FilterOptions, filter_options
-from ui.picking import picked_series, set_pick
+from ui.picking import picked_incident, picked_series, set_pick
+from ui.search_box import search_ui
+from ui.table_state import DEFAULT_SORT, K_HOT_DAYS, K_HOT_ONLY, K_SORT, SORTS, current_sort
 from ui.text import md
 
 K_TILES = "basemap_tiles"
@@ -36,7 +40,10 @@ class PageContext:
         ``filters`` applied without the series pick (map, graph and table show
         every series of the filter; the picked one is highlighted).
     series_id : str or None
-        The picked series, if it is in the selection.
+        The picked series (its live id: a merged id is followed), shown whole in the drill-down
+        even when none of its shootings matches the filter.
+    incident_id : str or None
+        The incident clicked on the map or found by the search (its series, if any, is ``series_id``).
     reference_date : date
         "Today" for days-since-last and hot guns: the newest incident's local date.
     tiles : bool
@@ -54,10 +61,12 @@ class PageContext:
     reference_date: date
     tiles: bool
     is_synthetic: bool
+    incident_id: str | None = None
 
     def series_selection(self) -> Selection:
-        """Return the selection of the picked series alone (for its exports)."""
-        return loading.selection_for(self.db_url, self.dataset_version, self.filters, self.reference_date)
+        """Return the picked series whole, whatever the filter (for the drill-down and its exports)."""
+        only = Filters(series_id=self.series_id, link_statuses=self.filters.link_statuses)
+        return loading.selection_for(self.db_url, self.dataset_version, only, self.reference_date)
 
 
 def build_context() -> PageContext:
@@ -71,9 +80,15 @@ def build_context() -> PageContext:
     options = filter_options(db_url, version)
     from_url = url.read_url_once()
     if from_url is not None:
-        seed_widgets(from_url, options)
+        view = url.view_from_url()
+        period = next((label for label, key in PERIOD_KEYS.items() if key == view.period), None)
+        seed_widgets(from_url, options, period=period)
         set_pick(from_url.series_id)
         st.session_state[K_TILES] = url.tiles_on()
+        st.session_state[K_HOT_ONLY] = view.hot
+        st.session_state[K_HOT_DAYS] = view.hot_days
+        st.session_state[K_SORT] = view.sort if view.sort in SORTS else DEFAULT_SORT
+    search_ui(frames)
     filters = filters_ui(options, series_id=picked_series())
     tiles = st.sidebar.toggle(
         "Basemap (OpenStreetMap tiles)",
@@ -83,13 +98,15 @@ def build_context() -> PageContext:
     view_filters = replace(filters, series_id=None)
     with st.spinner("Applying the filter..."):
         selection = loading.selection_for(db_url, version, view_filters, options.last_date)
-    series_id = filters.series_id
+    series_id, incident_id = _resolved_pick(frames, filters.series_id, picked_incident())
+    if series_id != filters.series_id:
+        filters = replace(filters, series_id=series_id)
     if series_id is not None and not (selection.series[S.SERIES_ID] == series_id).any():
-        st.info(f"Series {md(series_id)} is not in the current filter, so nothing is picked.")
-        set_pick(None)
-        series_id = None
-        filters = view_filters
-    url.write_url(filters, tiles=tiles)
+        st.info(
+            f"Series {md(series_id)} has no shooting in the current filter; "
+            "it is shown whole in the drill-down."
+        )
+    url.write_url(filters, tiles=tiles, view=_view_params())
     return PageContext(
         db_url=db_url,
         dataset_version=version,
@@ -100,4 +117,35 @@ def build_context() -> PageContext:
         reference_date=options.last_date,
         tiles=bool(tiles),
         is_synthetic=bool(frames.is_synthetic),
+        incident_id=incident_id,
+    )
+
+
+def _resolved_pick(
+    frames: Frames, series_id: str | None, incident_id: str | None
+) -> tuple[str | None, str | None]:
+    """The picked series' live id (following a merge, with a note), or nothing when it no longer exists."""
+    if series_id is None:
+        return None, incident_id
+    try:
+        live, record = series_index_of(frames).resolve(series_id)
+    except UnknownSeriesError as exc:
+        st.info(md(str(exc)) + ", so nothing is picked.")
+        set_pick(None)
+        return None, None
+    if record is not None:
+        st.info(f"Series {md(series_id)} was merged into {md(live)}: {md(record.get('history') or '')}")
+        set_pick(live, incident_id)
+    return live, incident_id
+
+
+def _view_params() -> url.ViewParams:
+    """The rest of the view, for the URL: relative period, hot guns and days, the table's sort."""
+    period = relative_period()
+    sort = current_sort()
+    return url.ViewParams(
+        period=PERIOD_KEYS[period] if period else None,
+        hot=bool(st.session_state.get(K_HOT_ONLY)),
+        hot_days=int(st.session_state.get(K_HOT_DAYS) or url.DEFAULT_HOT_DAYS),
+        sort=None if sort == DEFAULT_SORT else sort,
     )

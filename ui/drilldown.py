@@ -9,8 +9,11 @@ import streamlit as st
 from data import schema as S
 from geo.palette import LINK_STYLES, series_colour
 from linking.counting import LinkCounts, count_links
+from linking.graph import build_incident_graph
+from linking.metrics import node_measures
 from linking.selection import Selection
 from ui.context import PageContext
+from ui.loading import frames_for
 from ui.map_view import map_ui
 from ui.text import md
 
@@ -82,8 +85,20 @@ def _flags(row: pd.Series) -> list[str]:
     return flags
 
 
-def drilldown_ui(selection: Selection, series_id: str, *, tiles: bool, db_url: str) -> None:
-    """Draw the picked series: flags, map with path, timeline, incidents and links tables."""
+def drilldown_ui(
+    selection: Selection,
+    series_id: str,
+    *,
+    tiles: bool,
+    db_url: str,
+    matching: frozenset[str] | None = None,
+    incident_id: str | None = None,
+) -> None:
+    """Draw the picked series: flags, map with path, timeline, incidents and links tables.
+
+    ``matching`` names the shootings that match the page's filter (marked in the incidents
+    table); ``incident_id`` the one clicked or found.
+    """
     table = selection.series
     row = table[table[S.SERIES_ID] == series_id].iloc[0]
     members, member_links = series_members(selection, series_id)
@@ -116,7 +131,11 @@ def drilldown_ui(selection: Selection, series_id: str, *, tiles: bool, db_url: s
         path = " → ".join(members[S.INCIDENT_ID].astype(str))
         st.caption(f"Path in time order: {md(path)}")
     st.markdown("**Incidents**")
+    if incident_id is not None:
+        st.caption(f"Picked: incident {md(incident_id)}.")
     incidents_shown = members[[c for c in INCIDENT_COLUMNS if c in members.columns]].copy()
+    if matching is not None:
+        incidents_shown.insert(1, S.IN_FILTER, members[S.INCIDENT_ID].astype(str).isin(matching).to_numpy())
     incidents_shown[S.INCIDENT_TYPE] = incidents_shown[S.INCIDENT_TYPE].astype("string").map(
         lambda value: S.INCIDENT_TYPE_LABELS.get(value, value)
     )
@@ -125,7 +144,8 @@ def drilldown_ui(selection: Selection, series_id: str, *, tiles: bool, db_url: s
         hide_index=True,
         width="stretch",
         column_config={
-            S.LOCAL_TIME: st.column_config.DatetimeColumn("Local time", format="YYYY-MM-DD HH:mm")
+            S.LOCAL_TIME: st.column_config.DatetimeColumn("Local time", format="YYYY-MM-DD HH:mm"),
+            S.IN_FILTER: st.column_config.CheckboxColumn("In filter", help="Matches the page's filter"),
         },
     )
     st.markdown("**Links** (lead numbers, dates, statuses)")
@@ -147,10 +167,81 @@ def drilldown_ui(selection: Selection, series_id: str, *, tiles: bool, db_url: s
 
 
 def drilldown_section(ctx: PageContext) -> None:
-    """Draw the drill-down of the picked series, or a hint when none is picked."""
+    """Draw the drill-down of the picked series, the picked unlinked incident, or a hint."""
+    if ctx.series_id is None and ctx.incident_id is not None:
+        incident_ui(ctx)
+        return
     if ctx.series_id is None:
         st.info(
-            "Pick a series (table row, graph node, map incident or the selector above) to see it in detail."
+            "Pick a series (table row, graph node, map incident, the selector above or the Find box) "
+            "to see it in detail."
         )
         return
-    drilldown_ui(ctx.series_selection(), ctx.series_id, tiles=ctx.tiles, db_url=ctx.db_url)
+    selection = ctx.series_selection()
+    page = ctx.selection.incidents
+    matching = frozenset(page.loc[page[S.IN_FILTER].to_numpy(dtype=bool), S.INCIDENT_ID].astype(str))
+    drilldown_ui(
+        selection, ctx.series_id, tiles=ctx.tiles, db_url=ctx.db_url, matching=matching,
+        incident_id=ctx.incident_id,
+    )  # fmt: skip
+    measures_ui(selection, ctx.series_id)
+
+
+def incident_ui(ctx: PageContext) -> None:
+    """One incident that belongs to no series (clicked on the map or found by the search)."""
+    frames = frames_for(ctx.db_url, ctx.dataset_version)
+    incidents = frames.incidents
+    same = (incidents[S.INCIDENT_ID].astype("string") == ctx.incident_id).fillna(False)
+    row = incidents[same.to_numpy(dtype=bool)]
+    st.subheader(f"Incident {md(ctx.incident_id)}")
+    if row.empty:
+        st.info(f"Incident {md(ctx.incident_id)} is not in the store any more.")
+        return
+    st.markdown("**Not in any series**: no lead or hit links this shooting to another.")
+    shown = row[[c for c in INCIDENT_COLUMNS if c in row.columns]].copy()
+    shown[S.INCIDENT_TYPE] = shown[S.INCIDENT_TYPE].astype("string").map(
+        lambda value: S.INCIDENT_TYPE_LABELS.get(value, value)
+    )
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            S.LOCAL_TIME: st.column_config.DatetimeColumn("Local time", format="YYYY-MM-DD HH:mm")
+        },
+    )
+
+
+def bridging(selection: Selection, series_id: str, *, top: int = 3) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The series' bridging incidents (removing one splits it) and its ``top`` most central ones."""
+    members, member_links = series_members(selection, series_id)
+    graph = build_incident_graph(members, member_links, statuses=selection.filters.link_statuses,
+                                 include_unlinked=True)  # fmt: skip
+    measures = node_measures(graph)
+    bridges = measures[measures[S.IS_ARTICULATION].astype(bool)]
+    central = measures[measures[S.BETWEENNESS] > 0].head(top)
+    return bridges, central
+
+
+def measures_ui(selection: Selection, series_id: str) -> None:
+    """Network measures of the series (:mod:`linking.metrics`): bridging and most central incidents."""
+    bridges, central = bridging(selection, series_id)
+    st.markdown("**Network measures**")
+    if bridges.empty:
+        st.caption("No bridging incident: removing any one shooting leaves the rest of the series linked.")
+    else:
+        names = ", ".join(md(v) for v in bridges[S.INCIDENT_ID].astype(str))
+        st.markdown(f"Bridging incidents (removing one splits the series): {names}")
+    if not central.empty:
+        st.dataframe(
+            central[[S.INCIDENT_ID, S.BETWEENNESS, S.DEGREE, S.IS_ARTICULATION]],
+            hide_index=True,
+            column_config={
+                S.INCIDENT_ID: st.column_config.TextColumn("Incident"),
+                S.BETWEENNESS: st.column_config.NumberColumn(
+                    "Betweenness", format="%.2f", help="Share of shortest paths in the series through it"
+                ),
+                S.DEGREE: st.column_config.NumberColumn("Links"),
+                S.IS_ARTICULATION: st.column_config.CheckboxColumn("Bridging"),
+            },
+        )

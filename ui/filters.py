@@ -17,10 +17,20 @@ from linking.filters import Filters
 from ui.options import FilterOptions
 
 PERIOD_ALL = "All dates"
+PERIOD_7 = "Last 7 days"
 PERIOD_28 = "Last 28 days"
+PERIOD_90 = "Last 90 days"
 PERIOD_YTD = "Year to date"
 PERIOD_CUSTOM = "Custom range"
-PERIODS: tuple[str, ...] = (PERIOD_ALL, PERIOD_28, PERIOD_YTD, PERIOD_CUSTOM)
+PERIODS: tuple[str, ...] = (PERIOD_ALL, PERIOD_7, PERIOD_28, PERIOD_90, PERIOD_YTD, PERIOD_CUSTOM)
+PERIOD_KEYS: dict[str, str] = {
+    PERIOD_7: "last_7_days",
+    PERIOD_28: "last_28_days",
+    PERIOD_90: "last_90_days",
+    PERIOD_YTD: "year_to_date",
+}
+"""Relative periods as the URL names them (``?period=last_28_days``): a shared link rolls forward."""
+_DAYS_BACK = {PERIOD_7: 7, PERIOD_28: 28, PERIOD_90: 90}
 
 K_CITIES = "f_cities"
 K_PERIOD = "f_period"
@@ -31,6 +41,7 @@ K_CALIBERS = "f_calibers"
 K_AGENCIES = "f_agencies"
 K_MIN_SIZE = "f_min_series_size"
 K_ONLY_LINKED = "f_only_linked"
+K_CUT = "f_cut_to_window"
 
 
 def period_range(period: str, last_date: date) -> tuple[date | None, date | None]:
@@ -48,18 +59,23 @@ def period_range(period: str, last_date: date) -> tuple[date | None, date | None
     >>> period_range("All dates", date(2021, 3, 2))
     (None, None)
     """
-    if period == PERIOD_28:
-        return last_date - timedelta(days=27), last_date
+    if period in _DAYS_BACK:
+        return last_date - timedelta(days=_DAYS_BACK[period] - 1), last_date
     if period == PERIOD_YTD:
         return date(last_date.year, 1, 1), last_date
     return None, None
 
 
-def seed_widgets(filters: Filters, options: FilterOptions) -> None:
-    """Put the values of ``filters`` into the sidebar widgets' session state."""
+def seed_widgets(filters: Filters, options: FilterOptions, *, period: str | None = None) -> None:
+    """Put the values of ``filters`` into the sidebar widgets' session state.
+
+    ``period`` is a relative period's label (:data:`PERIOD_KEYS`); it wins over the dates.
+    """
     state = st.session_state
     state[K_CITIES] = [c for c in (filters.cities or options.default_cities) if c in options.cities]
-    if filters.date_from is None and filters.date_to is None:
+    if period in PERIOD_KEYS:
+        state[K_PERIOD] = period
+    elif filters.date_from is None and filters.date_to is None:
         state[K_PERIOD] = PERIOD_ALL
     else:
         state[K_PERIOD] = PERIOD_CUSTOM
@@ -70,6 +86,13 @@ def seed_widgets(filters: Filters, options: FilterOptions) -> None:
     state[K_AGENCIES] = [a for a in filters.agencies if a in options.agencies]
     state[K_MIN_SIZE] = max(2, int(filters.min_series_size))
     state[K_ONLY_LINKED] = bool(filters.only_linked)
+    state[K_CUT] = bool(filters.cut_to_window)
+
+
+def relative_period() -> str | None:
+    """The quick pick's label when it is a relative period (kept as such in the URL), else ``None``."""
+    period = st.session_state.get(K_PERIOD)
+    return str(period) if period in PERIOD_KEYS else None
 
 
 def _on_period_change(options: FilterOptions) -> None:
@@ -146,6 +169,12 @@ def filters_ui(options: FilterOptions, *, series_id: str | None = None) -> Filte
         agencies = st.multiselect("Agency", options.agencies, key=K_AGENCIES, placeholder="All agencies")
         min_size = st.number_input("Minimum series size", min_value=2, max_value=500, step=1, key=K_MIN_SIZE)
         only_linked = st.checkbox("Only linked incidents", key=K_ONLY_LINKED)
+        cut = st.checkbox(
+            "Cut series to the filter",
+            key=K_CUT,
+            help="Off: a series with a shooting in the filter is shown whole, its other shootings faded. "
+            "On: only the shootings matching the filter are shown (series ids stay the same).",
+        )
     chosen_cities = tuple(cities)
     if set(chosen_cities) == set(options.cities):
         chosen_cities = ()
@@ -160,4 +189,5 @@ def filters_ui(options: FilterOptions, *, series_id: str | None = None) -> Filte
         min_series_size=int(min_size),
         only_linked=bool(only_linked),
         series_id=series_id,
+        cut_to_window=bool(cut),
     )

@@ -51,7 +51,9 @@ def payload_frames(payload: Mapping[str, Any], picked: str | None) -> tuple[pd.D
 
 
 _AXIS_OFF: dict[str, Any] = {"labels": False, "ticks": False, "title": None, "grid": False, "domain": False}
-NODE_FIELDS: tuple[str, ...] = ("x", "y", "colour", "size", "label", S.SERIES_ID, "degree", "picked")
+NODE_FIELDS: tuple[str, ...] = (
+    "x", "y", "colour", "size", "label", S.SERIES_ID, "degree", "picked", S.IN_FILTER,
+)  # fmt: skip
 EDGE_FIELDS: tuple[str, ...] = ("x", "y", "x2", "y2", "status")
 NODE_VIEW = "graph_nodes"
 
@@ -84,6 +86,8 @@ def graph_spec(nodes: pd.DataFrame, edges: pd.DataFrame, *, picked: str | None) 
     ]
     if "degree" in nodes.columns:
         tooltip.append({"field": "degree", "type": "quantitative", "title": "Links"})
+    if S.IN_FILTER in nodes.columns:
+        tooltip.append({"field": S.IN_FILTER, "type": "nominal", "title": "In filter"})
     node_layer: dict[str, Any] = {
         "name": NODE_VIEW,
         "data": {"name": "nodes"},
@@ -94,9 +98,15 @@ def graph_spec(nodes: pd.DataFrame, edges: pd.DataFrame, *, picked: str | None) 
             "color": {"field": "colour", "type": "nominal", "scale": None},
             "size": {"field": "size", "type": "quantitative", "scale": {"range": [12, 140]}, "legend": None},
             "strokeWidth": {"condition": {"test": "datum.picked", "value": 3}, "value": 0},
-            "opacity": {"condition": {"test": "datum.picked", "value": 1.0}, "value": 0.35}
-            if picked
-            else {"value": 1.0},
+            # faded: not the picked series, or a shooting outside the filter (its series is shown whole)
+            "opacity": {
+                "condition": [
+                    {"test": f"datum.picked && datum.{S.IN_FILTER} !== false", "value": 1.0},
+                    {"test": "datum.picked", "value": 0.55},
+                    {"test": f"datum.{S.IN_FILTER} === false", "value": 0.25},
+                ],
+                "value": 0.35 if picked else 1.0,
+            },
             "tooltip": tooltip,
         },
     }

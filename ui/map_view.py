@@ -38,7 +38,11 @@ def built_map(
     left out of the key. Returns the live map's spec (:func:`geo.map_spec.map_spec`);
     going back to a filter seen before does not build its map again.
     """
-    counts = area_membership_for(db_url, dataset_version).counts_for(_selection.incidents.index)
+    shown: pd.DataFrame = _selection.incidents
+    matching = shown.index
+    if S.IN_FILTER in shown.columns:
+        matching = shown.index[shown[S.IN_FILTER].to_numpy(dtype=bool)]
+    counts = area_membership_for(db_url, dataset_version).counts_for(matching)  # areas count the filter's
     folium_map = build_map(
         _selection.incidents,
         _selection.links,

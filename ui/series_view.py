@@ -10,23 +10,26 @@ import streamlit as st
 from data import schema as S
 from ui.context import PageContext
 from ui.picking import K_PICK, K_TABLE, on_table_select, set_pick
+from ui.table_state import K_HOT_DAYS, K_HOT_ONLY, K_SORT, SORTS, sorted_series
 
 MAX_TABLE_ROWS = 1_000  # more rows are megabytes over the websocket; the full table is a download
 MAX_PICK_OPTIONS = 2_000
-K_HOT_ONLY = "hot_only"
-K_HOT_DAYS = "hot_days"
-
 TABLE_COLUMNS: tuple[str, ...] = (
-    S.SERIES_ID, S.SERIES_SIZE, S.SERIES_LEADS, S.SERIES_HITS, S.FIRST_DATE, S.LAST_DATE,
+    S.SERIES_ID, S.SERIES_SIZE, S.IN_FILTER, S.SERIES_LEADS, S.SERIES_HITS, S.FIRST_DATE, S.LAST_DATE,
     S.DAYS_SINCE_LAST, S.SPAN_DAYS, S.SPAN_KM, S.CITIES, S.AGENCIES, S.CROSS_CITY, S.CROSS_AGENCY,
     S.HAS_FIREARM,
 )  # fmt: skip
 
 COLUMN_CONFIG = {
     S.SERIES_ID: st.column_config.TextColumn("Series", help="Stable id of a presumed gun's series"),
-    S.SERIES_SIZE: st.column_config.NumberColumn("Incidents"),
-    S.SERIES_LEADS: st.column_config.NumberColumn("Leads", help="Unconfirmed NIBIN leads"),
-    S.SERIES_HITS: st.column_config.NumberColumn("Hits", help="Examiner-confirmed"),
+    S.SERIES_SIZE: st.column_config.NumberColumn("Incidents", help="Shootings in the whole series"),
+    S.IN_FILTER: st.column_config.NumberColumn("In filter", help="Of them, shootings matching the filter"),
+    S.SERIES_LEADS: st.column_config.NumberColumn(
+        "Leads", help="Unconfirmed NIBIN leads (each link once, by its current status)"
+    ),
+    S.SERIES_HITS: st.column_config.NumberColumn(
+        "Hits", help="Examiner-confirmed links (a lead later confirmed counts here, once)"
+    ),
     S.FIRST_DATE: st.column_config.DateColumn("First shooting"),
     S.LAST_DATE: st.column_config.DateColumn("Last shooting"),
     S.DAYS_SINCE_LAST: st.column_config.NumberColumn("Days since last"),
@@ -65,12 +68,16 @@ def table_csv(table: pd.DataFrame) -> bytes:
 
 def series_table_ui(series: pd.DataFrame, *, reference_note: str) -> pd.DataFrame:
     """Draw the series table; picking a row picks the series. Returns the rows shown."""
-    left, right = st.columns([1, 1])
+    left, middle, right = st.columns([1, 1, 2])
     hot_only = left.toggle("Hot guns only", key=K_HOT_ONLY, help="Series with a shooting in the last N days.")
-    days = right.number_input(
-        "N days", min_value=1, max_value=3650, value=28, step=1, key=K_HOT_DAYS, disabled=not hot_only
+    if K_HOT_DAYS not in st.session_state:
+        st.session_state[K_HOT_DAYS] = 28
+    days = middle.number_input(
+        "N days", min_value=1, max_value=3650, step=1, key=K_HOT_DAYS, disabled=not hot_only
     )
+    sort = right.selectbox("Sort by", list(SORTS), key=K_SORT, format_func=lambda key: SORTS[key][0])
     shown = hot_series(series, int(days)) if hot_only else series
+    shown = sorted_series(shown, str(sort))
     columns = [c for c in TABLE_COLUMNS if c in shown.columns]
     total = len(shown)
     if total > MAX_TABLE_ROWS:
@@ -90,7 +97,10 @@ def series_table_ui(series: pd.DataFrame, *, reference_note: str) -> pd.DataFram
         )
         shown = shown.head(MAX_TABLE_ROWS)
     label = "hot series" if hot_only else "series"
-    st.caption(f"{total:,} {label} in the filter, newest activity first. {reference_note}")
+    st.caption(
+        f"{total:,} {label} with a shooting in the filter, whole (In filter: how many of their shootings "
+        f"match), sorted by {SORTS[str(sort)][0].lower()}. {reference_note}"
+    )
     table = shown[columns].reset_index(drop=True)
     st.dataframe(
         table,

@@ -70,18 +70,26 @@
   function incidents(data) {
     var group = L.featureGroup();
     var n = data.x.length;
+    var faded = {};
+    (data.faded || []).forEach(function (row) {
+      faded[row] = true;
+    });
+    var ids = data.idField >= 0 && data.fields[data.idField] ? data.fields[data.idField][1] : null;
     for (var i = 0; i < n; i++) {
       var t = data.type[i];
       var s = data.series[i];
       var style = data.typeStyles[t] || [5, "#333333"];
+      var outside = faded[i] === true; // a shooting of a series in view, outside the filter
       var marker = L.circleMarker(pointOf(data, i), {
         radius: num(style[0]),
         color: colour(style[1], "#333333"),
         weight: 1,
+        opacity: outside ? 0.35 : 1,
         fillColor: colour(s >= 0 ? data.seriesColours[s] : data.unlinkedColour, "#9e9e9e"),
-        fillOpacity: 0.85,
-        className: "brassmap-incident",
+        fillOpacity: outside ? 0.25 : 0.85,
+        className: outside ? "brassmap-incident brassmap-outside" : "brassmap-incident",
       });
+      marker.brassmapId = ids ? ids[i] : null; // escaped id text: the click names the incident
       marker.bindPopup(incidentPopup(data, i));
       if (data.tip && data.tip.length) {
         marker.bindTooltip(tooltipHtml(data, i));

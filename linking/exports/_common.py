@@ -167,13 +167,14 @@ def _add_series_fields(graph: nx.Graph, selection: Any) -> None:
 
     incidents = selection.incidents
     if S.IN_FILTER in incidents.columns:
-        flags = dict(zip(incidents[S.INCIDENT_ID].astype(str), incidents[S.IN_FILTER].astype(bool), strict=True))
+        ids, inside = incidents[S.INCIDENT_ID].astype(str), incidents[S.IN_FILTER].astype(bool)
+        flags = dict(zip(ids, inside, strict=True))
         for node, data in graph.nodes(data=True):
             data[S.IN_FILTER] = bool(flags.get(str(data.get(S.INCIDENT_ID, node)), True))
     table = selection.series
     if len(table):
         by_series = table.set_index(table[S.SERIES_ID].astype(str))
-        for node, data in graph.nodes(data=True):
+        for _, data in graph.nodes(data=True):
             series_id = data.get(S.SERIES_ID)
             if series_id is None or str(series_id) not in by_series.index:
                 continue

@@ -88,7 +88,11 @@ def _graphml_counts(selection) -> tuple[dict[str, tuple[int, int]], dict[str, ob
 
 
 def test_finding_3_counts_agree_in_every_view_and_export_for_every_series(
-    frames, last_day, demo_db: str, capsys: pytest.CaptureFixture[str], tmp_path: Path  # type: ignore[no-untyped-def]
+    frames,
+    last_day,
+    demo_db: str,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,  # type: ignore[no-untyped-def]
 ) -> None:
     from linking.counting import count_links
     from ui.drilldown import drilldown_counts
@@ -108,14 +112,20 @@ def test_finding_3_counts_agree_in_every_view_and_export_for_every_series(
     # one series picked: the drill-down's selection, its export panel and its export say the same
     picked = select(frames, Filters(series_id="S-MEM-21-000831"), today=last_day)
     row = table.loc["S-MEM-21-000831"]
-    assert (count_links(picked.links).leads, count_links(picked.links).hits) == (row[S.SERIES_LEADS], row[S.SERIES_HITS])
+    assert (count_links(picked.links).leads, count_links(picked.links).hits) == (
+        row[S.SERIES_LEADS],
+        row[S.SERIES_HITS],
+    )
     _, header = _graphml_counts(picked)
     assert (int(header["meta_leads"]), int(header["meta_hits"])) == (row[S.SERIES_LEADS], row[S.SERIES_HITS])
     # Memphis, last 28 days: overview = sum of the series table = the CLI export's header
     recent_filters = _last_28_days(last_day)
     recent = select(frames, recent_filters, today=last_day)
     top = headline(recent)
-    assert (top.leads, top.hits) == (int(recent.series[S.SERIES_LEADS].sum()), int(recent.series[S.SERIES_HITS].sum()))
+    assert (top.leads, top.hits) == (
+        int(recent.series[S.SERIES_LEADS].sum()),
+        int(recent.series[S.SERIES_HITS].sum()),
+    )
     assert count_headline(frames, recent_filters) == top
     out = tmp_path / "recent.json"
     since = (last_day - timedelta(days=27)).isoformat()
@@ -127,11 +137,15 @@ def test_finding_3_counts_agree_in_every_view_and_export_for_every_series(
     assert (int(meta["leads"]), int(meta["hits"])) == (top.leads, top.hits)
 
 
-def test_finding_5_search_finds_every_kind_of_id(frames, demo_db: str, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+def test_finding_5_search_finds_every_kind_of_id(
+    frames, demo_db: str, capsys: pytest.CaptureFixture[str]
+) -> None:  # type: ignore[no-untyped-def]
     incidents = frames.incidents.set_index(S.INCIDENT_ID)
     case = str(incidents.loc["MEM-21-001325", S.CASE_NUMBER])
     lead = frames.links[frames.links[S.INCIDENT_B].astype(str) == "MEM-21-001349"][S.LEAD_NUMBER].iloc[0]
-    evidence = frames.evidence[frames.evidence[S.INCIDENT_ID].astype(str) == "MEM-21-001325"][S.EVIDENCE_ID].iloc[0]
+    evidence = frames.evidence[frames.evidence[S.INCIDENT_ID].astype(str) == "MEM-21-001325"][
+        S.EVIDENCE_ID
+    ].iloc[0]
     for text, kind in (("MEM-21-001325", "incident"), (case, "case_number"), (lead, "lead_number"),
                        (GUN, "firearm"), (evidence, "evidence"), ("S-MEM-21-000831", "series")):  # fmt: skip
         assert main(["find", "--db", demo_db, str(text).lower(), "--json"]) == 0
@@ -153,7 +167,9 @@ def test_finding_5_search_finds_every_kind_of_id(frames, demo_db: str, capsys: p
 def test_finding_7_graph_exports_carry_the_network_measures(frames, last_day) -> None:  # type: ignore[no-untyped-def]
     picked = select(frames, Filters(series_id="S-MEM-20-000919"), today=last_day)
     graph = nx.read_graphml(io.BytesIO(EXPORTERS["graphml"].export(picked)))
-    assert all("betweenness" in d and "is_articulation" in d and "degree" in d for _, d in graph.nodes(data=True))
+    assert all(
+        "betweenness" in d and "is_articulation" in d and "degree" in d for _, d in graph.nodes(data=True)
+    )
     truth = set(nx.articulation_points(graph.to_undirected()))
     flagged = {n for n, d in graph.nodes(data=True) if d["is_articulation"] in (True, "true", "True")}
     assert flagged == truth and truth

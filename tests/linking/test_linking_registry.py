@@ -151,7 +151,9 @@ def test_same_gun_keeps_its_id_under_random_filters_and_an_unrelated_import(tmp_
         )
         chosen = select(frames, filters, today=TODAY).incidents
         shown = chosen[chosen[S.SERIES_ID].notna()]
-        for incident, series in zip(shown[S.INCIDENT_ID].astype(str), shown[S.SERIES_ID].astype(str), strict=True):
+        for incident, series in zip(
+            shown[S.INCIDENT_ID].astype(str), shown[S.SERIES_ID].astype(str), strict=True
+        ):
             assert truth[incident] == series, (filters.describe(), incident)
     _incidents(store, tmp_path, [("ZZ-1", "2018-01-01 10:00", -83.0, 42.3)], "unrelated.csv")
     assert store.dataset_version() != frames.dataset_version

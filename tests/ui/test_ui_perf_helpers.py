@@ -72,7 +72,9 @@ def test_ui_graph_spec_sends_only_drawn_columns_and_marks_the_pick():
     assert [layer["mark"]["type"] for layer in spec["layer"]] == ["rule", "circle"]
     assert spec["params"][0]["views"] == [spec["layer"][1]["name"]]
     assert "condition" in spec["layer"][1]["encoding"]["opacity"]  # the others are dimmed
-    assert "condition" not in graph_spec(nodes, edges, picked=None)["layer"][1]["encoding"]["opacity"]
+    unpicked = graph_spec(nodes, edges, picked=None)["layer"][1]["encoding"]["opacity"]
+    assert unpicked["value"] == 1.0  # nothing dimmed but the shootings outside the filter
+    assert any("in_filter === false" in c["test"] for c in unpicked["condition"])
 
 
 def test_ui_series_table_download_holds_every_row():
@@ -120,4 +122,5 @@ def test_ui_map_counts_areas_from_the_membership_kept_per_dataset(demo_db, demo_
     payloads = _area_payloads(shown)
     assert payloads and payloads == _area_payloads(joined_here)
     counts = [feature["properties"]["c"] for text in payloads for feature in json.loads(text)["features"]]
-    assert sum(counts) >= len(selection.incidents)  # every demo incident lies inside its city's limits
+    matching = int(selection.incidents[S.IN_FILTER].sum())  # areas count the shootings matching the filter
+    assert sum(counts) >= matching  # every demo incident lies inside its city's limits

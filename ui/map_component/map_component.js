@@ -99,7 +99,11 @@
     } else if (data.brassmap === "clicked") {
       clicks += 1;
       send("streamlit:setComponentValue", {
-        value: { last_object_clicked: { lat: Number(data.lat), lng: Number(data.lng) }, clicks: clicks },
+        value: {
+          last_object_clicked: { lat: Number(data.lat), lng: Number(data.lng) },
+          incident: typeof data.incident === "string" ? data.incident : null,
+          clicks: clicks,
+        },
         dataType: "json",
       });
     } else if (data.brassmap === "problem") {

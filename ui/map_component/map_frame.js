@@ -15,20 +15,42 @@
   "use strict";
   var BUILDERS = ["incidents", "links", "seriesPath", "firearms", "hexagons", "heat", "areas"];
   var CONTROLS = ["legend", "note"];
-  var state = { map: null, drawn: [], controls: [], layerControl: null, version: null };
+  var state = { map: null, drawn: [], controls: [], layerControl: null, version: null, open: null, clearing: false };
 
   function tell(message) {
     window.parent.postMessage(message, "*");
   }
 
   function clicked(event) {
-    var where = event.layer && event.layer.getLatLng ? event.layer.getLatLng() : event.latlng;
+    var layer = event.layer || {};
+    var where = layer.getLatLng ? layer.getLatLng() : event.latlng;
+    var incident = typeof layer.brassmapId === "string" ? layer.brassmapId : null;
+    // the clicked incident's popup is opened again after the redraw its pick causes
+    state.open = incident;
     if (where) {
-      tell({ brassmap: "clicked", lat: where.lat, lng: where.lng });
+      tell({ brassmap: "clicked", lat: where.lat, lng: where.lng, incident: incident });
     }
   }
 
+  function reopen() {
+    if (!state.open) {
+      return;
+    }
+    var wanted = state.open;
+    state.drawn.forEach(function (layer) {
+      if (!state.map.hasLayer(layer) || !layer.eachLayer) {
+        return;
+      }
+      layer.eachLayer(function (marker) {
+        if (marker.brassmapId === wanted && marker.openPopup && !marker.isPopupOpen()) {
+          marker.openPopup();
+        }
+      });
+    });
+  }
+
   function clear() {
+    state.clearing = true;
     state.drawn.forEach(function (layer) {
       layer.off("click", clicked);
       state.map.removeLayer(layer);
@@ -42,6 +64,7 @@
     state.drawn = [];
     state.controls = [];
     state.layerControl = null;
+    state.clearing = false;
     var registry = window.brassmap.drawn;
     for (var name in registry) {
       delete registry[name];
@@ -60,6 +83,11 @@
         maxZoom: spec.view.maxZoom,
       });
       L.control.scale().addTo(state.map);
+      state.map.on("popupclose", function () {
+        if (!state.clearing) {
+          state.open = null; // closed by the analyst: not opened again
+        }
+      });
       window.brassmapMap = state.map; // the open map, for tests and analysts' tools (the standalone page has map_<id>)
     } else {
       state.map.invalidateSize();
@@ -101,6 +129,7 @@
       var folded = height < 560;
       state.layerControl = L.control.layers({}, overlays, { collapsed: folded }).addTo(state.map);
     }
+    reopen();
     state.version = spec.version;
     container.setAttribute("data-brassmap-version", spec.version);
     tell({ brassmap: "drawn", version: spec.version });
