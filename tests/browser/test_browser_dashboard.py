@@ -81,18 +81,21 @@ def wait_metric_change(page, label: str, old: int) -> int:
     return metric(page, label)
 
 
+IN_FILTER_MARKERS = "path.brassmap-incident:not(.brassmap-outside)"  # faded: the rest of a series in view
+
+
 def wait_drawn(page, expected: int, index: int = 0) -> int:
-    """Wait until the map shows ``expected`` incident markers (or time out); return the count."""
+    """Wait until the map shows ``expected`` markers of incidents in the filter; return the count."""
     frame = map_frame(page, index)
     frame.locator("path.brassmap-incident").first.wait_for(state="attached", timeout=TIMEOUT_MS)
     deadline = 0
     while deadline < TIMEOUT_MS:
-        count = frame.locator("path.brassmap-incident").count()
+        count = frame.locator(IN_FILTER_MARKERS).count()
         if count == expected:
             return count
         page.wait_for_timeout(250)
         deadline += 250
-    return frame.locator("path.brassmap-incident").count()
+    return frame.locator(IN_FILTER_MARKERS).count()
 
 
 def map_frame(page, index: int = 0):
@@ -142,8 +145,9 @@ def test_browser_dashboard_filters_pick_export_import(browser, demo_server, arti
         incidents_now = wait_metric_change(page, "Incidents", incidents_city)
         assert 0 < incidents_now < incidents_city < incidents_all
         assert wait_drawn(page, incidents_now) == incidents_now
+        assert map_frame(page).locator("path.brassmap-outside").count() > 0  # whole series, faded
         assert graph_caption(page) != graph_all
-        assert "cities=Detroit" in page.url and "date_from=" in page.url
+        assert "cities=Detroit" in page.url and "period=year_to_date" in page.url
         page.locator(".vega-embed svg").first.wait_for()
         page.wait_for_timeout(500)
         page.screenshot(path=str(artifacts / "main_view.png"), full_page=False)
