@@ -93,7 +93,7 @@ def _series_step(selection: Any, today: date) -> pd.DataFrame:
     incidents = selection.incidents.drop(columns=[S.SERIES_ID], errors="ignore")
     series_ids = assign_series(incidents, selection.links, min_size=selection.filters.min_series_size)
     with_series = incidents.assign(**{S.SERIES_ID: series_ids.to_numpy()})
-    return series_table(with_series, selection.links, today=today)
+    return series_table(with_series, selection.links, today=today, ends=selection.link_ends)
 
 
 def area_membership_of(frames: Any) -> tuple[Any, float]:
@@ -118,6 +118,8 @@ def _map_step(selection: Any, membership: Any) -> Any:
         tiles=True,
         asset_mode="static",
         area_counts=membership.counts_for(selection.incidents.index),
+        link_ends=None if selection.link_ends is None else
+        (selection.link_ends.incident_a, selection.link_ends.incident_b),
     )
 
 

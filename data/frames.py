@@ -9,8 +9,6 @@ Incidents carry the schema columns plus derived ``local_date``,
 
 from __future__ import annotations
 
-import threading
-import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -45,7 +43,8 @@ class Frames:
         True when any incident or link is generated demo data.
     link_rows : LinkRows or None
         Row positions in ``incidents`` of every link's ends, computed once at
-        load (see :func:`link_rows_in`); ``None`` when incident ids repeat.
+        load; ``None`` when incident ids repeat. A selection carries its own
+        (``Selection.link_ends``), sliced from these.
     series : linking.registry.SeriesIndex or None
         Series over the whole store with their stable ids, attached by
         :func:`linking.registry.stable_series` (``None`` until then).
@@ -196,7 +195,7 @@ def typed_frames(tables: dict[str, pd.DataFrame], *, version: str) -> Frames:
         boundaries=boundaries,
         dataset_version=version,
         is_synthetic=synthetic,
-        link_rows=_remember_link_rows(incidents, links),
+        link_rows=_link_rows(incidents, links),
     )
 
 
@@ -212,16 +211,10 @@ def arrow_text(values: pd.Series) -> pa.Array:
     return array.cast(pa.large_string())
 
 
-_LoadedEntry = tuple["weakref.ref[pd.DataFrame]", "weakref.ref[pd.DataFrame]", tuple[pa.Array, ...], LinkRows]
-_LOADED: list[_LoadedEntry] = []
-_LOADED_LOCK = threading.Lock()
-_LOADED_LIMIT = 4
+def _link_rows(incidents: pd.DataFrame, links: pd.DataFrame) -> LinkRows | None:
+    """Encode every link end as a row of ``incidents`` once, at load (``Frames.link_rows``).
 
-
-def _remember_link_rows(incidents: pd.DataFrame, links: pd.DataFrame) -> LinkRows | None:
-    """Encode every link end as a row of ``incidents`` once, and remember it for :func:`link_rows_in`.
-
-    Returns ``None`` (nothing remembered) when incident ids are missing or repeat.
+    Returns ``None`` when incident ids are missing or repeat (rows would be ambiguous).
     """
     ids = arrow_text(incidents[S.INCIDENT_ID])
     ends = (arrow_text(links[S.INCIDENT_A]), arrow_text(links[S.INCIDENT_B]))
@@ -231,87 +224,12 @@ def _remember_link_rows(incidents: pd.DataFrame, links: pd.DataFrame) -> LinkRow
     encoded = pc.dictionary_encode(pa.concat_arrays([ids, *ends]))
     codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
     id_codes = codes[: len(ids)]
-    if len(ids) and np.bincount(id_codes).max() > 1:  # a repeated id: rows would be ambiguous
+    if len(ids) and np.bincount(id_codes).max() > 1:
         return None
     where = np.full(len(encoded.dictionary) + 1, -1, dtype=np.int64)  # code -1 (null) -> last slot
     where[id_codes] = np.arange(len(ids))
     rows = where[codes[len(ids) :]]
-    link_rows = LinkRows(incident_a=rows[: len(ends[0])], incident_b=rows[len(ends[0]) :])
-    with _LOADED_LOCK:
-        _LOADED[:] = [entry for entry in _LOADED if entry[0]() is not None and entry[1]() is not None]
-        del _LOADED[: max(0, len(_LOADED) - _LOADED_LIMIT + 1)]
-        _LOADED.append((weakref.ref(incidents), weakref.ref(links), (ids, *ends), link_rows))
-    return link_rows
-
-
-def _labels(index: pd.Index, size: int) -> np.ndarray | None:
-    """Index labels as int64 row numbers below ``size``, or ``None`` when they are not."""
-    if not pd.api.types.is_integer_dtype(index.dtype):
-        return None
-    labels = index.to_numpy(dtype=np.int64)
-    if len(labels) and (labels.min() < 0 or labels.max() >= size):
-        return None
-    return labels
-
-
-def _same_text(values: pd.Series, loaded: pa.Array, labels: np.ndarray) -> bool:
-    """True when ``values`` equals the loaded column at ``labels`` (nulls in the same places)."""
-    now = arrow_text(values)
-    then = pc.take(loaded, pa.array(labels, type=pa.int64()))
-    if len(now) != len(then):
-        return False
-    if not pc.all(pc.equal(now.is_null(), then.is_null()), min_count=0).as_py():
-        return False
-    return bool(pc.all(pc.equal(now, then), skip_nulls=True, min_count=0).as_py())
-
-
-def link_rows_in(incidents: pd.DataFrame, links: pd.DataFrame) -> tuple[np.ndarray, np.ndarray] | None:
-    """Row positions in ``incidents`` of each link's ends, from the codes computed at load.
-
-    Works when ``incidents`` and ``links`` are row subsets (any order, index
-    labels kept, as ``iloc``/``loc``/boolean masks leave them) of one
-    :class:`Frames` loaded in this process. Every id and link end is checked
-    against the loaded values with Arrow comparisons (no hashing), so changed
-    ids are never trusted.
-
-    Returns
-    -------
-    (a_rows, b_rows) or None
-        int64 arrays, -1 where the end is empty or not in ``incidents``;
-        ``None`` when the frames are not such subsets (callers then match ids
-        as strings, with the same result).
-
-    Examples
-    --------
-    >>> f = empty_frames()
-    >>> [rows.tolist() for rows in link_rows_in(f.incidents, f.links)]
-    [[], []]
-    >>> link_rows_in(f.incidents.reset_index(drop=True).set_axis(pd.Index([], dtype=str)), f.links) is None
-    True
-    """
-    needed = (S.INCIDENT_A, S.INCIDENT_B)
-    if S.INCIDENT_ID not in incidents.columns or any(c not in links.columns for c in needed):
-        return None
-    with _LOADED_LOCK:
-        _LOADED[:] = [entry for entry in _LOADED if entry[0]() is not None and entry[1]() is not None]
-        entries = [(i(), k(), arrays, rows) for i, k, arrays, rows in _LOADED]
-    for full_incidents, full_links, (ids, a_ends, b_ends), rows in reversed(entries):
-        if full_incidents is None or full_links is None:
-            continue
-        incident_labels = _labels(incidents.index, len(ids))
-        link_labels = _labels(links.index, len(a_ends))
-        if incident_labels is None or link_labels is None:
-            continue
-        if not (
-            _same_text(incidents[S.INCIDENT_ID], ids, incident_labels)
-            and _same_text(links[S.INCIDENT_A], a_ends, link_labels)
-            and _same_text(links[S.INCIDENT_B], b_ends, link_labels)
-        ):
-            continue
-        where = np.full(len(ids) + 1, -1, dtype=np.int64)
-        where[incident_labels] = np.arange(len(incident_labels))
-        return where[rows.incident_a[link_labels]], where[rows.incident_b[link_labels]]
-    return None
+    return LinkRows(incident_a=rows[: len(ends[0])], incident_b=rows[len(ends[0]) :])
 
 
 def _snapshot_path(store: Store, version: str) -> Path:

@@ -1,9 +1,9 @@
 """Link lines for the map: one line per ballistic link, lead dashed and hit solid (pure).
 
 End points are looked up by incident id (and by firearm id for a test-fire
-link) as integer row positions: from the codes computed at load when the
-frames are cut from a loaded store (:func:`data.frames.link_rows_in`), else
-by hashing the id strings once with Arrow. Ranking, the cap and the
+link) as integer row positions: the caller's ``link_ends`` when it has them
+(``Selection.link_ends``, sliced from the ends computed at load), else by
+hashing the id strings once with Arrow. Ranking, the cap and the
 coordinates are numpy operations on those positions, so a million incidents
 and half a million links cost tens of milliseconds. Everything from data is
 escaped once here, like :mod:`geo.layers`.
@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from data import schema as S
-from data.frames import arrow_text, link_rows_in
+from data.frames import arrow_text
 from geo.escape import escape_text
 from geo.layers import TEXT_LIMIT, PopupField, coordinates_of, encode_column, finite_points
 from geo.palette import LINK_STYLES
@@ -159,6 +159,32 @@ def _examined(placed_in_order: np.ndarray, max_links: int) -> int:
     return int(np.searchsorted(placed_so_far, max_links)) + 1
 
 
+def subset_ends(
+    full: pd.DataFrame, part: pd.DataFrame, ends: tuple[np.ndarray, np.ndarray] | None
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Link ends given as rows of ``full`` renumbered as rows of ``part``, a row subset of it (-1 when cut).
+
+    ``None`` when there are no ends, or ``part``'s rows cannot be told apart in ``full`` (repeated labels).
+
+    >>> full = pd.DataFrame({"x": [1, 2, 3]}, index=[10, 11, 12])
+    >>> [e.tolist() for e in subset_ends(full, full.loc[[10, 12]], (np.array([2, 1]), np.array([0, -1])))]
+    [[1, -1], [0, -1]]
+    """
+    if ends is None:
+        return None
+    a_rows, b_rows = np.asarray(ends[0], dtype=np.int64), np.asarray(ends[1], dtype=np.int64)
+    if part is full or (len(part) == len(full) and part.index.equals(full.index)):
+        return a_rows, b_rows
+    if not full.index.is_unique:
+        return None
+    kept = full.index.get_indexer(part.index)
+    if (kept < 0).any():
+        return None
+    where = np.full(len(full) + 1, -1, dtype=np.int64)
+    where[kept] = np.arange(len(part))
+    return where[a_rows], where[b_rows]
+
+
 def link_payload(
     links: pd.DataFrame,
     incidents: pd.DataFrame,
@@ -166,8 +192,12 @@ def link_payload(
     firearms: pd.DataFrame | None = None,
     selected_series_id: str | None = None,
     max_links: int = 2_500,
+    link_ends: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> LinkLines:
     """Payload for ``brassmap.links``: one line per link, lead dashed and hit solid.
+
+    ``link_ends`` (keyword-only) are the rows in ``incidents`` of each link's
+    ends (-1 when empty), when the caller has them; else ids are matched as text.
 
     End points are looked up by incident id (and by firearm id for a test-fire
     link whose ``incident_b`` is empty); for a repeated id the first row
@@ -199,7 +229,7 @@ def link_payload(
     if selected_series_id is not None and S.SERIES_ID in points.columns:
         in_series = points[S.SERIES_ID].astype("string") == str(selected_series_id)
         member = in_series.to_numpy(dtype=bool, na_value=False)
-    found = link_rows_in(points, links)
+    found = subset_ends(incidents, points, link_ends)
     if found is not None:  # frames cut from a loaded store: ends were coded at load
         a_rows, b_rows = found
         a_in_series = None if member is None else np.append(member, False)[a_rows]

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import folium
+import numpy as np
 import pandas as pd
 import shapely
 from branca.element import Figure
@@ -35,7 +36,7 @@ from geo.layers import (
     shorten_incident_payload,
 )
 from geo.legend import legend_sections
-from geo.link_lines import LinkLines, link_payload
+from geo.link_lines import LinkLines, link_payload, subset_ends
 from geo.palette import BOUNDARY_STYLES
 
 MAX_HTML_BYTES = 2_000_000
@@ -269,6 +270,7 @@ def build_map(
     include_sensitive: bool = False,
     static_url: str = assets.STATIC_URL_PREFIX,
     area_counts: pd.Series | None = None,
+    link_ends: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> folium.Map:
     """Build the incident map.
 
@@ -309,6 +311,9 @@ def build_map(
         them (e.g. from :meth:`geo.areas.AreaMembership.counts_for`, which the
         dashboard keeps per dataset); otherwise they are computed from
         ``incidents`` and ``boundaries``.
+    link_ends : (ndarray, ndarray), optional, keyword-only
+        Rows in ``incidents`` of each link's ends (``Selection.link_ends``), so
+        link lines need no id matching; without them ids are matched as text.
 
     Returns
     -------
@@ -332,7 +337,8 @@ def build_map(
         "Heat map (incident density)",
         show=False,
     )
-    link_layer, lines = _link_layer(links, placed, firearms, selected_series_id, max_links)
+    placed_ends = subset_ends(incidents, placed, link_ends)
+    link_layer, lines = _link_layer(links, placed, firearms, selected_series_id, max_links, placed_ends)
     notes += _link_notes(lines)
     path = None
     if selected_series_id is not None and S.SERIES_ID in placed.columns:
@@ -409,17 +415,20 @@ def _link_layer(
     firearms: pd.DataFrame | None,
     selected_series_id: str | None,
     max_links: int,
+    link_ends: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[DataLayer, LinkLines]:
     """The link lines, capped at ``max_links`` and then at :data:`LINK_BUDGET` bytes."""
     lines = link_payload(
-        links, placed, firearms=firearms, selected_series_id=selected_series_id, max_links=max_links
-    )
+        links, placed, firearms=firearms, selected_series_id=selected_series_id, max_links=max_links,
+        link_ends=link_ends,
+    )  # fmt: skip
     layer = DataLayer("links", lines.payload, "Links (lead dashed, hit solid)")
     while layer.payload_size > LINK_BUDGET and lines.drawn > 0:
         fewer = int(lines.drawn * LINK_BUDGET / layer.payload_size * 0.95)
         lines = link_payload(
-            links, placed, firearms=firearms, selected_series_id=selected_series_id, max_links=fewer
-        )
+            links, placed, firearms=firearms, selected_series_id=selected_series_id, max_links=fewer,
+            link_ends=link_ends,
+        )  # fmt: skip
         layer = DataLayer("links", lines.payload, "Links (lead dashed, hit solid)")
     return layer, lines
 

@@ -11,14 +11,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from data.frames import arrow_text
+
 
 def _arrow_strings(values: pd.Series | pd.Index | np.ndarray) -> pa.Array:
-    if isinstance(values, (pd.Series, pd.Index)):
-        array = values.array
-        if isinstance(array, pd.arrays.ArrowStringArray):
-            return pa.array(array).cast(pa.large_string())  # type: ignore[arg-type]
-        values = np.asarray(values.astype("string").to_numpy(dtype=object, na_value=None))
-    return pa.array(np.asarray(values, dtype=object), type=pa.large_string(), from_pandas=True)
+    """Ids as Arrow text: the one helper, :func:`data.frames.arrow_text`."""
+    return arrow_text(values if isinstance(values, pd.Series) else pd.Series(values))
 
 
 def positions(ids: pd.Series | pd.Index, *lookups: pd.Series) -> list[np.ndarray]:

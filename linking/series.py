@@ -27,7 +27,6 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from data import schema as S
-from data.frames import link_rows_in
 from linking.codes import positions
 from linking.counting import count_by, link_units, status_ranks
 from linking.pairs import RANKED_STATUSES, STATUS_RANK
@@ -101,14 +100,10 @@ def link_positions(
 def end_positions(incidents: pd.DataFrame, links: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Row positions in ``incidents`` of each link's ``incident_a`` and ``incident_b`` (-1 when absent).
 
-    Frames cut from one loaded :class:`data.frames.Frames` reuse the integer
-    ends computed at load (:func:`data.frames.link_rows_in`); anything else
-    matches the id strings (:func:`linking.codes.positions`). Both give the
-    same positions.
+    Matches the id texts (:func:`linking.codes.positions`). Callers that hold
+    the integer ends already (``Frames.link_rows``, ``Selection.link_ends``)
+    pass them instead (e.g. ``series_table(..., ends=...)``).
     """
-    found = link_rows_in(incidents, links)
-    if found is not None:
-        return found
     a_pos, b_pos = positions(incidents[S.INCIDENT_ID], links[S.INCIDENT_A], links[S.INCIDENT_B])
     return a_pos, b_pos
 

@@ -54,6 +54,7 @@ def built_map(
         tiles=tiles,
         asset_mode="static",
         area_counts=counts,
+        link_ends=_link_ends(_selection),
     )
     incidents: pd.DataFrame = _selection.incidents
     if fit_to_points and len(incidents):
@@ -61,6 +62,12 @@ def built_map(
         west, east = float(incidents[S.LONGITUDE].min()), float(incidents[S.LONGITUDE].max())
         folium_map.fit_bounds([[south, west], [north, east]], padding=(40, 40), max_zoom=15)
     return map_spec(folium_map)
+
+
+def _link_ends(selection: Selection) -> tuple[Any, Any] | None:
+    """The selection's link ends as rows of its incidents (``Selection.link_ends``), when it has them."""
+    ends = selection.link_ends
+    return None if ends is None else (ends.incident_a, ends.incident_b)
 
 
 def map_ui(

@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 
 from data import schema as S
 from data.demo import build_demo_store
-from data.frames import Frames, link_rows_in
+from data.frames import Frames
 from data.store import Store
 from geo.layers import finite_points
-from geo.link_lines import link_payload
+from geo.link_lines import link_payload, subset_ends
 from geo.palette import LINK_STYLES
 from linking.filters import Filters
 from linking.selection import select
@@ -251,7 +251,7 @@ def test_many_unplaced_links_ahead_of_the_cap_are_examined_and_counted(max_links
     assert lines.drawn == min(max_links, 150)
 
 
-# ---------------------------------------------------------------- load codes vs id strings
+# ---------------------------------------------------------------- explicit link ends vs id strings
 
 
 @pytest.fixture(scope="module")
@@ -262,26 +262,23 @@ def demo_frames(tmp_path_factory: pytest.TempPathFactory) -> Frames:
     return store.load_frames()
 
 
-def _unregistered(frame: pd.DataFrame) -> pd.DataFrame:
-    """The same rows with labels no loaded frame has: ids must be matched as text."""
-    return frame.set_axis(pd.Index([f"r{i}" for i in range(len(frame))]))
-
-
 @pytest.mark.parametrize("max_links", [0, 25, 300, 10_000])
 @pytest.mark.parametrize("half", [False, True])
-def test_load_codes_and_id_texts_give_one_payload(demo_frames: Frames, max_links: int, half: bool) -> None:
+def test_selection_ends_and_texts_give_one_payload(demo_frames: Frames, max_links: int, half: bool) -> None:
     every_status = Filters(link_statuses=S.LINK_STATUSES)
     sel = select(demo_frames, every_status, today=date(2022, 1, 1))
+    assert sel.link_ends is not None
+    ends = (sel.link_ends.incident_a, sel.link_ends.incident_b)  # rows of sel.incidents
     points = finite_points(sel.incidents)
     if half:  # every other incident: many links lose an end
         points = points.iloc[::2]
     biggest = str(sel.series.iloc[0][S.SERIES_ID])
     options = {"firearms": sel.firearms, "selected_series_id": biggest, "max_links": max_links}
-    assert link_rows_in(points, sel.links) is not None  # the fast path is taken
-    assert link_rows_in(_unregistered(points), _unregistered(sel.links)) is None
+    placed_ends = subset_ends(sel.incidents, points, ends)
+    assert placed_ends is not None
 
-    fast = link_payload(sel.links, points, **options)
-    text = link_payload(_unregistered(sel.links), _unregistered(points), **options)
+    fast = link_payload(sel.links, points, link_ends=placed_ends, **options)
+    text = link_payload(sel.links, points, **options)
 
     assert fast == text
     expected = reference_lines(sel.links, points, **options)
