@@ -95,6 +95,22 @@ SERIES_REGISTRY = Table(
     Column("history", Text),  # "; "-joined notes: merges, splits, dissolution, with dates
 )
 
+LINK_EVENTS = Table(
+    S.LINK_EVENTS,  # append-only history of each link (data.lead_events); never updated or deleted
+    metadata,
+    Column(S.EVENT_ID, Integer, primary_key=True, autoincrement=True),
+    Column(S.LINK_ID, Text, nullable=False, index=True),
+    Column(S.EVENT, String(16), nullable=False),
+    Column(S.EVENT_STATUS, String(16)),
+    Column(S.EVENT_DATE, String(10)),  # YYYY-MM-DD
+    Column(S.RECORDED_AT, String(32), nullable=False),  # UTC ISO time
+    Column(S.EVENT_BY, Text),
+    Column(S.EVENT_TO, Text),
+    Column(S.EVENT_NOTE, Text),
+    Column(S.EVENT_FILE, Text),
+    Column(S.SOURCE_IMPORT_ID, Integer),
+)
+
 META = Table(
     "brassmap_meta",
     metadata,

@@ -40,3 +40,7 @@ class AllRowsRejectedError(IngestError):
 
 class StoreError(ValueError):
     """The database cannot be opened or written."""
+
+
+class LeadEventError(ValueError):
+    """A lead event cannot be recorded: unknown lead or event, a missing recipient or reason, a bad date."""

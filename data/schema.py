@@ -330,3 +330,19 @@ LINK_COUNT = "links"  # per city: incident pairs touching the city (lead or hit 
 LEADS_PER_100 = "leads_per_100"  # link_count per 100 shootings
 SERIES_COUNT = "series_count"  # per city: series with an incident in the city
 MEDIAN_SERIES_SIZE = "median_series_size"
+
+# ---------------- lead events: each link's append-only history (data.lead_events, SCHEMA.md "Lead events")
+LINK_EVENTS = "link_events"  # table name
+EVENT_ID = "event_id"  # integer, in recording order
+EVENT = "event"  # one of EVENT_KINDS
+EVENT_STATUS = "event_status"  # the status the event asserts (imported: the file's; confirmed: hit; ...)
+EVENT_DATE = "event_date"  # YYYY-MM-DD: when it happened (dissemination date, confirmation date, ...)
+RECORDED_AT = "recorded_at"  # UTC ISO time the event was written
+EVENT_BY = "event_by"  # who: analyst, examiner, or the import
+EVENT_TO = "event_to"  # disseminated to: agency, unit or investigator
+EVENT_NOTE = "event_note"  # exclusion reason or free text
+EVENT_FILE = "file_name"  # imported: the file
+EVENT_KINDS: tuple[str, ...] = ("imported", "reviewed", "disseminated", "confirmed", "excluded", "note")
+ANALYST_EVENT_KINDS: tuple[str, ...] = EVENT_KINDS[1:]
+EVENT_STATUS_OF: dict[str, str] = {"confirmed": "hit", "excluded": "excluded"}  # events that set status
+OPEN_LEAD_STATUSES: tuple[str, ...] = ("lead", "pending")  # a lead in the queue until disseminated

@@ -25,8 +25,9 @@ from sqlalchemy import bindparam, create_engine, delete, func, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from data import lead_events
 from data import schema as S
-from data._sql import IMPORTS, META, SERIES_REGISTRY, TABLES, metadata, tune, upsert_statement
+from data._sql import IMPORTS, LINK_EVENTS, META, SERIES_REGISTRY, TABLES, metadata, tune, upsert_statement
 from data.errors import StoreError
 
 if TYPE_CHECKING:
@@ -187,7 +188,12 @@ class Store:
                     if frame is None or frame.empty:
                         continue
                     frame = frame.assign(**{S.SOURCE_IMPORT_ID: import_id})
+                    is_links = kind == S.LINKS
+                    prior = lead_events.prior_link_state(connection, frame[S.LINK_ID]) if is_links else None
                     written[kind] = self._upsert(connection, kind, frame)
+                    if prior is not None:  # each link's history: see data.lead_events
+                        lead_events.record_import(connection, frame, prior, import_id=import_id,
+                                                  file_name=source.file_name, recorded_at=now)  # fmt: skip
                 self._bump_version(connection)
         except SQLAlchemyError as exc:
             raise StoreError(
@@ -224,7 +230,7 @@ class Store:
     def clear(self) -> None:
         """Delete every record, the import history and the series registry (the schema stays)."""
         with self.engine.begin() as connection:
-            for table in (*TABLES.values(), IMPORTS, SERIES_REGISTRY):
+            for table in (*TABLES.values(), IMPORTS, SERIES_REGISTRY, LINK_EVENTS):
                 connection.execute(delete(table))
             self._bump_version(connection)
 

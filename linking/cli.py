@@ -105,7 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(
         prog="python -m linking",
-        description="brassmap link engine: export the filtered link graph, or list its series.",
+        description="brassmap link engine: export the filtered link graph, list its series, work the leads.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     export = commands.add_parser(
@@ -138,6 +138,9 @@ def build_parser() -> argparse.ArgumentParser:
     find.add_argument(
         "--db", metavar="URL", help="SQLAlchemy URL (default: $BRASSMAP_DB, else var/brassmap.sqlite)"
     )
+    from linking import lead_cli
+
+    lead_cli.add_commands(commands, _add_filters)
     return parser
 
 
@@ -281,6 +284,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             print(find_text(_frames(args), args.text, as_json=args.json))
             return EXIT_OK
+        if args.command in ("lead", "leads", "kpis", "bulletin"):  # the lead desk: linking.lead_cli
+            from linking import lead_cli
+
+            return lead_cli.run(args, frames_of=_frames)
         return _series(args)
     except CliError as exc:
         print(f"python -m linking {args.command}: error: {exc}", file=sys.stderr)

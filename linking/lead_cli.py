@@ -1,0 +1,168 @@
+"""The lead desk on the command line: ``lead show|set``, ``leads``, ``kpis`` and ``bulletin``.
+
+``python -m linking`` (:mod:`linking.cli`) adds these sub-commands with
+:func:`add_commands` and hands them to :func:`run`. Every command reads the
+same store and the same code as the dashboard's Leads view.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from data import schema as S
+from linking.cli import EXIT_OK, EXIT_USAGE, CliError
+
+COMMANDS: tuple[str, ...] = ("lead", "leads", "kpis", "bulletin")
+_DB_HELP = "SQLAlchemy URL (default: $BRASSMAP_DB, else var/brassmap.sqlite)"
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date; use YYYY-MM-DD, e.g. 2019-06-30") from None
+
+
+def add_commands(commands: Any, add_filters: Callable[[argparse.ArgumentParser], None]) -> None:
+    """Add ``lead``, ``leads``, ``kpis`` and ``bulletin`` to the ``python -m linking`` sub-parsers."""
+    lead = commands.add_parser("lead", help="show one lead's history, or append an event to it",
+                               description="A lead's life: imported, reviewed, disseminated, confirmed, "
+                               "excluded, notes. LEAD is a NIBIN lead number or a link id.")  # fmt: skip
+    actions = lead.add_subparsers(dest="lead_command", required=True, metavar="ACTION")
+    show = actions.add_parser("show", help="print the link(s) and their events")
+    show.add_argument("lead", metavar="LEAD", help="NIBIN lead number or link id")
+    show.add_argument("--json", action="store_true", help="print JSON")
+    show.add_argument("--db", metavar="URL", help=_DB_HELP)
+    put = actions.add_parser("set", help="append one event (every link of a lead number gets it)")
+    put.add_argument("lead", metavar="LEAD", help="NIBIN lead number or link id")
+    put.add_argument("--event", required=True, choices=S.ANALYST_EVENT_KINDS)
+    put.add_argument("--to", metavar="TEXT", help="disseminated: the agency, unit or investigator")
+    put.add_argument("--note", metavar="TEXT", help="excluded: the reason; note: the text; else a remark")
+    put.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="when it happened (default today, UTC)")
+    put.add_argument("--by", metavar="NAME", help="who: analyst, or the examiner for confirmed")
+    put.add_argument("--db", metavar="URL", help=_DB_HELP)
+
+
+def run(args: argparse.Namespace, *, frames_of: Callable[[argparse.Namespace], Any]) -> int:
+    """Run one lead-desk command (``args.command`` in :data:`COMMANDS`)."""
+    if args.command == "lead":
+        return _show(args) if args.lead_command == "show" else _set(args)
+    raise CliError(f"unknown command {args.command}", EXIT_USAGE)
+
+
+def _store(args: argparse.Namespace) -> Any:
+    from data.errors import StoreError
+    from data.store import Store
+
+    try:
+        return Store(args.db)
+    except StoreError as exc:
+        raise CliError(str(exc)) from None
+
+
+def _link_ids(store: Any, lead: str) -> list[str]:
+    from data.errors import LeadEventError
+    from data.lead_events import resolve_lead
+
+    try:
+        return resolve_lead(store, lead)
+    except LeadEventError as exc:
+        raise CliError(str(exc)) from None
+
+
+def _cell(value: Any) -> Any:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and value != value:
+        return None
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def lead_record(store: Any, link_ids: list[str]) -> dict[str, Any]:
+    """The links named by a lead and their events, as a JSON-ready document."""
+    from data.lead_events import current_status, read_events
+
+    links = store.read_table(S.LINKS)
+    links = links[links[S.LINK_ID].astype(str).isin(link_ids)].sort_values(S.LINK_ID)
+    events = read_events(store, link_ids)
+    derived = current_status(events)
+    records = []
+    for row in links.to_dict(orient="records"):
+        link_id = str(row[S.LINK_ID])
+        record = {key: _cell(row.get(key)) for key in S.LINK_SCHEMA.names}
+        record["current_status"] = derived.get(link_id, record[S.STATUS])
+        mine = events[events[S.LINK_ID].astype(str) == link_id]
+        record["events"] = [{key: _cell(value) for key, value in event.items()}
+                            for event in mine.to_dict(orient="records")]  # fmt: skip
+        records.append(record)
+    return {"caution": S.LEAD_DISCLAIMER, "links": records}
+
+
+def _show(args: argparse.Namespace) -> int:
+    store = _store(args)
+    document = lead_record(store, _link_ids(store, args.lead))
+    if args.json:
+        print(json.dumps(document, indent=1))
+        return EXIT_OK
+    print(f"# {S.LEAD_DISCLAIMER}")
+    for link in document["links"]:
+        far = link[S.INCIDENT_B] or f"firearm {link[S.FIREARM_ID]}"
+        print(f"link {link[S.LINK_ID]}  lead {link[S.LEAD_NUMBER] or '-'}  {link[S.INCIDENT_A]} ~ {far}  "
+              f"status {link['current_status']}  lead date {link[S.LEAD_DATE] or '-'}  "
+              f"confirmed {link[S.CONFIRMED_DATE] or '-'}")  # fmt: skip
+        for event in link["events"]:
+            parts = [f"  #{event[S.EVENT_ID]}", str(event[S.EVENT_DATE] or "-"), event[S.EVENT]]
+            if event[S.EVENT_STATUS]:
+                parts.append(f"status={event[S.EVENT_STATUS]}")
+            for key, label in ((S.EVENT_TO, "to"), (S.EVENT_BY, "by"), (S.EVENT_FILE, "file"),
+                               (S.EVENT_NOTE, "note")):  # fmt: skip
+                if event[key]:
+                    parts.append(f"{label}={event[key]}")
+            print("  ".join(parts))
+    return EXIT_OK
+
+
+def _set(args: argparse.Namespace) -> int:
+    from data.errors import LeadEventError, StoreError
+    from data.lead_events import add_event
+
+    store = _store(args)
+    link_ids = _link_ids(store, args.lead)
+    try:
+        written = add_event(store, link_ids, event=args.event, day=args.date, by=args.by, to=args.to,
+                            note=args.note)  # fmt: skip
+    except LeadEventError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from None
+    except StoreError as exc:
+        raise CliError(str(exc)) from None
+    for event in written.to_dict(orient="records"):
+        status = f" (status now {event[S.EVENT_STATUS]})" if event[S.EVENT_STATUS] else ""
+        print(f"link {event[S.LINK_ID]}: {event[S.EVENT]} on {event[S.EVENT_DATE]} recorded as event "
+              f"#{event[S.EVENT_ID]}{status}")  # fmt: skip
+    return EXIT_OK
+
+
+def _out_path(out: Path) -> Path:
+    if out.exists() and out.is_dir():
+        raise CliError(f"--out {out} is a folder; give a file name, e.g. {out / 'bulletin.pdf'}")
+    if not out.parent.exists():
+        raise CliError(f"--out {out}: the folder {out.parent} does not exist; create it first")
+    return out
+
+
+def _print_json(document: dict[str, Any]) -> None:
+    print(json.dumps(document, indent=1, default=str))
+
+
+def _stderr(text: str) -> None:
+    print(text, file=sys.stderr)
