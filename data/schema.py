@@ -346,3 +346,15 @@ EVENT_KINDS: tuple[str, ...] = ("imported", "reviewed", "disseminated", "confirm
 ANALYST_EVENT_KINDS: tuple[str, ...] = EVENT_KINDS[1:]
 EVENT_STATUS_OF: dict[str, str] = {"confirmed": "hit", "excluded": "excluded"}  # events that set status
 OPEN_LEAD_STATUSES: tuple[str, ...] = ("lead", "pending")  # a lead in the queue until disseminated
+# derived per lead by linking.leads (one row per NIBIN lead on one pair; see README "Lead desk")
+LINK_IDS = "link_ids"  # the link rows of one lead, "; "-joined
+LATER_INCIDENT = "later_incident_id"  # the later shooting of the pair: the shooting of the lead
+SHOOTING_DATE = "shooting_date"  # local calendar date of the later shooting
+ENTRY_DATE = "entry_date"  # local date its casing was entered into NIBIN
+DISSEMINATED_DATE = "disseminated_date"  # first disseminated event
+DISSEMINATED_TO = "disseminated_to"
+CONFIRMED_ON = "confirmed_on"  # confirmed_date, else the first confirmed event
+IS_OPEN = "is_open"  # lead or pending, not yet disseminated, not decided
+LEAD_AGE_DAYS = "lead_age_days"  # days from lead_date to the reference date
+SCORE = "score"  # triage score (linking.triage)
+SCORE_COMPONENTS = "score_components"

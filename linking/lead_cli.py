@@ -22,6 +22,7 @@ from linking.cli import EXIT_OK, EXIT_USAGE, CliError
 
 COMMANDS: tuple[str, ...] = ("lead", "leads", "kpis", "bulletin")
 _DB_HELP = "SQLAlchemy URL (default: $BRASSMAP_DB, else var/brassmap.sqlite)"
+_TODAY_HELP = "reference date (default: the newest shooting or lead date in the store)"
 
 
 def _date(text: str) -> date:
@@ -50,11 +51,39 @@ def add_commands(commands: Any, add_filters: Callable[[argparse.ArgumentParser],
     put.add_argument("--by", metavar="NAME", help="who: analyst, or the examiner for confirmed")
     put.add_argument("--db", metavar="URL", help=_DB_HELP)
 
+    queue = commands.add_parser("leads", help="the lead queue, ranked by the GETS triage score",
+                                description="Leads ranked by a triage score (Geography, Events, Time, "
+                                "Solvability) with its parts (weights: linking.triage).")  # fmt: skip
+    queue.add_argument("--city", action="extend", nargs="+", default=[], metavar="NAME",
+                       help="your cities: leads touching them, scored higher when inside them")
+    queue.add_argument("--open", action="store_true",
+                       help="only open leads (lead or pending, not disseminated)")
+    queue.add_argument("--json", action="store_true", help="print JSON")
+    queue.add_argument("--today", type=_date, metavar="YYYY-MM-DD", help=_TODAY_HELP)
+    queue.add_argument("--db", metavar="URL", help=_DB_HELP)
+
+    kpis = commands.add_parser("kpis", help="timeliness of leads: shooting -> entry -> lead -> dissemination",
+                               description="Medians and the share within 2 days, per city, agency and month "
+                               "(definitions in the README, 'Lead desk').")  # fmt: skip
+    kpis.add_argument("--city", action="extend", nargs="+", default=[], metavar="NAME",
+                      help="city of the later shooting")
+    kpis.add_argument("--agency", action="extend", nargs="+", default=[], metavar="ORI",
+                      help="agency of the later shooting")
+    kpis.add_argument("--since", type=_date, metavar="YYYY-MM-DD", help="first lead date (inclusive)")
+    kpis.add_argument("--until", type=_date, metavar="YYYY-MM-DD", help="last lead date (inclusive)")
+    kpis.add_argument("--json", action="store_true", help="print JSON")
+    kpis.add_argument("--today", type=_date, metavar="YYYY-MM-DD", help=_TODAY_HELP)
+    kpis.add_argument("--db", metavar="URL", help=_DB_HELP)
+
 
 def run(args: argparse.Namespace, *, frames_of: Callable[[argparse.Namespace], Any]) -> int:
     """Run one lead-desk command (``args.command`` in :data:`COMMANDS`)."""
     if args.command == "lead":
         return _show(args) if args.lead_command == "show" else _set(args)
+    if args.command == "leads":
+        return _leads(args, frames_of(args))
+    if args.command == "kpis":
+        return _kpis(args, frames_of(args))
     raise CliError(f"unknown command {args.command}", EXIT_USAGE)
 
 
@@ -149,6 +178,89 @@ def _set(args: argparse.Namespace) -> int:
         status = f" (status now {event[S.EVENT_STATUS]})" if event[S.EVENT_STATUS] else ""
         print(f"link {event[S.LINK_ID]}: {event[S.EVENT]} on {event[S.EVENT_DATE]} recorded as event "
               f"#{event[S.EVENT_ID]}{status}")  # fmt: skip
+    return EXIT_OK
+
+
+def desk_tables(frames: Any, db: str | None, today: date | None) -> tuple[pd.DataFrame, date]:
+    """The lead table of ``frames`` (events read from the same store) and the reference date used."""
+    from data.lead_events import read_events
+    from data.store import Store
+    from linking.leads import lead_table, reference_date
+
+    day = today or reference_date(frames)
+    return lead_table(frames, read_events(Store(db)), today=day), day
+
+
+def _check_cities(frames: Any, cities: list[str]) -> None:
+    known = set(frames.incidents[S.CITY].astype(str).unique())
+    unknown = [c for c in cities if c not in known]
+    if unknown:
+        raise CliError(f"--city {', '.join(unknown)}: no incidents for that city in the store; "
+                       f"known cities: {', '.join(sorted(known)) or '(none)'}", EXIT_USAGE)  # fmt: skip
+
+
+def _record(row: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for key, value in row.items():
+        if isinstance(value, pd.Timestamp):
+            out[key] = value.date().isoformat()
+        elif isinstance(value, dict):
+            out[key] = value
+        else:
+            out[key] = _cell(value)
+    return out
+
+
+QUEUE_COLUMNS: tuple[str, ...] = (
+    S.SCORE, S.LINK_ID, S.LEAD_NUMBER, S.STATUS, S.LEAD_DATE, S.LEAD_AGE_DAYS, S.INCIDENT_A, S.INCIDENT_B,
+    S.FIREARM_ID, S.CITY, S.SERIES_ID, "geography", "events", "time", "solvability",
+)  # fmt: skip
+
+
+def _leads(args: argparse.Namespace, frames: Any) -> int:
+    from linking.triage import lead_queue, weights_table
+
+    _check_cities(frames, args.city)
+    leads, today = desk_tables(frames, args.db, args.today)
+    queue = lead_queue(frames, leads, today=today, cities=tuple(args.city), open_only=args.open)
+    if args.json:
+        records = [_record(row) for row in queue.to_dict(orient="records")]
+        _print_json({"today": today.isoformat(), "caution": S.LEAD_DISCLAIMER, "open_only": args.open,
+                     "cities": args.city, "weights": weights_table(), "leads": records})  # fmt: skip
+        return EXIT_OK
+    print(f"# {S.LEAD_DISCLAIMER}")
+    print(f"# reference date {today}; score = geography + events + time + solvability (linking.triage)")
+    if queue.empty:
+        print("no leads" + (" open" if args.open else ""))
+        return EXIT_OK
+    shown = queue[list(QUEUE_COLUMNS)].copy()
+    shown[S.LEAD_DATE] = pd.to_datetime(shown[S.LEAD_DATE]).dt.strftime("%Y-%m-%d").fillna("-")
+    print(shown.to_string(index=False))
+    print(f"# {len(queue)} leads")
+    return EXIT_OK
+
+
+def _kpis(args: argparse.Namespace, frames: Any) -> int:
+    from linking.kpis import INTERVALS, TARGET_DAYS, timeliness
+
+    _check_cities(frames, args.city)
+    leads, today = desk_tables(frames, args.db, args.today)
+    document = timeliness(leads, today=today, cities=tuple(args.city), agencies=tuple(args.agency),
+                          since=args.since, until=args.until)  # fmt: skip
+    if args.json:
+        _print_json(document)
+        return EXIT_OK
+    print(f"# {document['leads']} leads; reference date {today}; target {TARGET_DAYS} days")
+    for name, _, _ in INTERVALS:
+        median = document[f"median_days_{name}"]
+        share = document[f"share_{name}_within_{TARGET_DAYS}_days"]
+        measured = document[f"measured_{name}"]
+        text = "-" if median is None else f"median {median:g} days, {share:.0%} within {TARGET_DAYS} days"
+        print(f"{name:<22} {text} ({measured} measured)")
+    print(f"# {len(document['overdue'])} open leads older than {TARGET_DAYS} days nobody has disseminated")
+    for lead in document["overdue"][:20]:
+        print(f"  {lead['lead_number'] or lead['link_id']}  {lead['lead_date']}  {lead['age_days']} days  "
+              f"{lead['city']}  {lead['series_id'] or '-'}")  # fmt: skip
     return EXIT_OK
 
 
