@@ -28,7 +28,7 @@ def _kpis(url: str, capsys: pytest.CaptureFixture[str], *extra: str) -> dict:
     return json.loads(capsys.readouterr().out)
 
 
-def test_overall_figures_equal_the_hand_computed_ones(desk_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_overall_figures_equal_the_hand_computed_ones(desk_url: str, capsys: pytest.CaptureFixture) -> None:
     document = _kpis(desk_url, capsys)
     for key, value in EXPECTED.items():
         assert document[key] == value, key
@@ -50,7 +50,7 @@ def test_per_city_and_month_breakdowns(desk_url: str, capsys: pytest.CaptureFixt
     assert agencies == {"MI8234900": 2, "MI8235000": 1, "TN0790100": 1}
 
 
-def test_overdue_lists_open_leads_older_than_two_days(desk_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_overdue_lists_open_leads_older_than_two_days(desk_url: str, capsys: pytest.CaptureFixture) -> None:
     overdue = _kpis(desk_url, capsys)["overdue"]
     assert [(lead["lead_number"], lead["age_days"]) for lead in overdue] == [("N-2", 8), ("N-5", 5)]
     assert main(["lead", "set", "N-2", "--event", "disseminated", "--to", "Detroit PD CGIC",

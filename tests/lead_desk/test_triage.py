@@ -64,7 +64,7 @@ def test_queue_reads_the_store_the_documented_way(desk: Store) -> None:
     n2 = queue["N-2"]["score_components"]
     assert n2["geography"]["cross_jurisdiction"] == W.cross_jurisdiction  # its series reaches Memphis
     assert n2["events"]["series_size"] == 2 * W.per_extra_shooting  # D1, D2, D3, M1
-    assert n2["events"]["killed_and_shot"] == W.per_killed + 3 * W.per_injured  # D1 killed; D2 two, M1 one shot
+    assert n2["events"]["killed_and_shot"] == W.per_killed + 3 * W.per_injured  # D1 killed; 3 shot
     assert queue["N-5"]["score_components"]["solvability"]["recovered_gun"] == W.recovered_gun  # test fire
     # excluding the Memphis lead shrinks N-2's joined series: one shooting and one person shot fewer
     add_event(desk, ["L3"], event="excluded", note="different firearm", day="2019-04-09")
