@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from data.errors import BrassmapError
 
-class BenchError(ValueError):
+
+class BenchError(BrassmapError, ValueError):
     """A benchmark could not be set up; the message says what is missing and what to do."""

@@ -1,8 +1,12 @@
-"""Exception types of the data layer.
+"""brassmap's error family: one base, :class:`BrassmapError`, whose text is written for users.
 
 Every message names the file, the 1-based row (as a spreadsheet shows it),
-the column, the value, what was expected and what to do. All subclass
-:class:`ValueError` so callers can catch one family.
+the column, the value, what was expected and what to do. The dashboard's
+error guard (``ui/errors.py``) shows the text of a :class:`BrassmapError`
+and nothing else: any other exception is an internal error, logged with a
+short reference and shown as a generic message. The data layer's errors also
+subclass :class:`ValueError`, so callers that catch ``ValueError`` keep
+working.
 """
 
 from __future__ import annotations
@@ -10,7 +14,24 @@ from __future__ import annotations
 from typing import Any
 
 
-class IngestError(ValueError):
+class BrassmapError(Exception):
+    """Base of brassmap's own errors: ``str(error)`` is a complete message for the user.
+
+    Examples
+    --------
+    >>> issubclass(IngestError, BrassmapError), issubclass(StoreError, BrassmapError)
+    (True, True)
+    >>> BrassmapError("file x.csv, row 3: latitude 142 is not between -90 and 90").user_text
+    'file x.csv, row 3: latitude 142 is not between -90 and 90'
+    """
+
+    @property
+    def user_text(self) -> str:
+        """The message shown to the user (the exception's text)."""
+        return str(self)
+
+
+class IngestError(BrassmapError, ValueError):
     """A file could not be read or imported; the store is left unchanged."""
 
 
@@ -38,7 +59,11 @@ class AllRowsRejectedError(IngestError):
         self.report = report
 
 
-class StoreError(ValueError):
+class DemoDataError(IngestError):
+    """Real records would be mixed with the synthetic demo data (or the other way round)."""
+
+
+class StoreError(BrassmapError, ValueError):
     """The database cannot be opened or written."""
 
 

@@ -16,9 +16,10 @@ import pandas as pd
 import shapely
 
 from data import schema as S
+from data.errors import BrassmapError
 
 
-class AreaCountError(ValueError):
+class AreaCountError(BrassmapError, ValueError):
     """Boundaries or incidents cannot be joined."""
 
 

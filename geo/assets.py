@@ -29,12 +29,14 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from data.errors import BrassmapError
+
 STATIC_URL_PREFIX = "/app/static/vendor/"
 VENDOR_DIR_NAME = "vendor"
 _WEB_DIR = Path(__file__).resolve().parent / "web"
 
 
-class AssetError(ValueError):
+class AssetError(BrassmapError, ValueError):
     """A map asset is missing from the installed packages."""
 
 

@@ -16,13 +16,15 @@ from dataclasses import dataclass
 import h3.api.basic_int as h3int
 import numpy as np
 
+from data.errors import BrassmapError
+
 FINEST_RESOLUTION = 10
 COARSEST_RESOLUTION = 2
 _KM_PER_DEGREE = 111.32
 VISIBLE_ACROSS = 40  # at most this many hexagons across the data's extent, so each is several pixels wide
 
 
-class HexbinError(ValueError):
+class HexbinError(BrassmapError, ValueError):
     """The inputs to hexagon binning are unusable."""
 
 

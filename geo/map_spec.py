@@ -21,12 +21,13 @@ from typing import Any
 import folium
 from folium.map import FitBounds
 
+from data.errors import BrassmapError
 from geo.elements import BUILDERS, DataLayer, MapControl
 
 CONTROL_KINDS: frozenset[str] = frozenset({"legend", "note"})
 
 
-class MapSpecError(ValueError):
+class MapSpecError(BrassmapError, ValueError):
     """The map holds something a live map view cannot draw."""
 
 

@@ -21,6 +21,7 @@ import shapely
 from branca.element import Figure
 
 from data import schema as S
+from data.errors import BrassmapError
 from geo import assets
 from geo.areas import incident_counts_by_area, repaired_polygons
 from geo.cities import DEFAULT_CITY_NAMES, City, city_from_points, known_city
@@ -64,7 +65,7 @@ BOUNDARY_LAYER_NAMES: dict[str, str] = {
 }
 
 
-class MapInputError(ValueError):
+class MapInputError(BrassmapError, ValueError):
     """A frame handed to :func:`build_map` lacks what the map needs."""
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from branca.element import Element
 
 from data import schema as S
+from data.errors import BrassmapError
 from geo.escape import escape_text
 from geo.maps import build_map, map_figure
 
@@ -28,7 +29,7 @@ body > .folium-map { flex: 1 1 auto; height: auto !important; min-height: 0; }
 </style>"""
 
 
-class StandaloneError(ValueError):
+class StandaloneError(BrassmapError, ValueError):
     """The object handed to :func:`render_standalone_html` is not a selection."""
 
 

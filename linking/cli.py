@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from data import schema as S
+from data.errors import BrassmapError
 from linking.filters import FilterError, Filters
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -38,7 +39,7 @@ SERIES_PRINT_COLUMNS: tuple[str, ...] = (
 )
 
 
-class CliError(Exception):
+class CliError(BrassmapError):
     """A user error: printed as one line, then the process exits with ``code``."""
 
     def __init__(self, message: str, code: int = EXIT_FAILED) -> None:

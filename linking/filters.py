@@ -12,9 +12,10 @@ from dataclasses import dataclass, fields
 from datetime import date
 
 from data import schema as S
+from data.errors import BrassmapError
 
 
-class FilterError(ValueError):
+class FilterError(BrassmapError, ValueError):
     """A filter value that cannot be used; the message names the key, the value and the fix."""
 
 

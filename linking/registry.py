@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from data import schema as S
+from data.errors import BrassmapError
 from data.series_registry import empty_registry, read_registry, write_registry
 from linking._reconcile import _blank, reconcile
 from linking.codes import positions
@@ -30,7 +31,7 @@ SERIES_STATUSES: tuple[str, ...] = S.DEFAULT_LINK_STATUSES
 """Link statuses that make series (an excluded or pending link joins nothing)."""
 
 
-class UnknownSeriesError(LookupError):
+class UnknownSeriesError(BrassmapError, LookupError):
     """A series id that was never given, or that no longer names a series (the message says which)."""
 
 

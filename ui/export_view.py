@@ -14,6 +14,7 @@ import streamlit as st
 from linking.counting import count_links
 from linking.exports import EXPORTERS
 from linking.selection import Selection
+from ui.errors import guarded_fragment
 from ui.text import md
 
 LOG = logging.getLogger("brassmap.ui")
@@ -58,7 +59,7 @@ def file_stem(selection: Selection) -> str:
     return f"brassmap-series-{safe}"
 
 
-@st.fragment
+@guarded_fragment("exports")
 def export_panel(filter_selection: Selection, series_selection: Selection | None) -> None:
     """Draw one download button per format in ``EXPORTERS`` (the standalone HTML map included)."""
     scopes = [SCOPE_FILTER] + ([SCOPE_SERIES] if series_selection is not None else [])

@@ -23,6 +23,7 @@ from data.errors import AllRowsRejectedError
 from data.importer import import_file, read_validated, sniff_format, summarise
 from data.mapping import Mapping, load_mapping, parse_mapping
 from data.readers import read_source
+from ui.errors import guarded_fragment
 from ui.loading import frames_for, store_for
 from ui.text import md
 
@@ -182,7 +183,7 @@ def _show_last_result() -> None:
     _rejects_ui(result["rejects"], key="last")
 
 
-@st.fragment
+@guarded_fragment("import")
 def import_panel(db_url: str) -> None:
     """Draw the import panel; a successful import reloads the page on the new data."""
     _show_last_result()

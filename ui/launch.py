@@ -19,11 +19,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from data.errors import BrassmapError
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DASHBOARD = REPO_ROOT / "dashboard.py"
 
 
-class LaunchError(RuntimeError):
+class LaunchError(BrassmapError, RuntimeError):
     """The Streamlit server exited or never became healthy."""
 
 

@@ -11,9 +11,10 @@ from data.demo.evidence import draw_calibers, draw_evidence, draw_firearms
 from data.demo.geography import boundaries_frame
 from data.demo.incidents import NS_PER_DAY, YEARS, generate_incidents, plan_counts
 from data.demo.series import cross_city, draw_casings, form_series, members_by_series
+from data.errors import BrassmapError
 
 
-class DemoError(ValueError):
+class DemoError(BrassmapError, ValueError):
     """A demo-data option is out of range (the message names the option, value and fix)."""
 
 

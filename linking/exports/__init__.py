@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from data.errors import BrassmapError
 from linking.exports.csv_zip import export_csv_zip
 from linking.exports.geojson import export_geojson
 from linking.exports.gexf import export_gexf
@@ -21,7 +22,7 @@ from linking.exports.json_nodelink import export_json
 from linking.exports.kml import export_kml
 
 
-class ExportError(ValueError):
+class ExportError(BrassmapError, ValueError):
     """An export that cannot be made; the message says which format and why."""
 
 
