@@ -189,7 +189,15 @@ def graph_ui(ctx: PageContext) -> None:
             ctx.db_url, ctx.dataset_version, selection.filters, ctx.reference_date, MAX_GRAPH_NODES, series_id
         )
     if not shown:
-        st.info("No linked incidents in this filter, so there is no link graph to draw.")
+        links = len(selection.links)
+        if links:  # e.g. one shooting linked only to a test-fired gun: a link, but no series
+            st.info(
+                f"{links:,} link{'s' if links != 1 else ''} in this filter but no series to draw: a series "
+                "needs two or more shootings tied together (one shooting linked only to a test-fired gun "
+                "is not a series)."
+            )
+        else:
+            st.info("No linked incidents in this filter, so there is no link graph to draw.")
         return
     linked = int(selection.incidents[S.SERIES_ID].notna().sum())
     st.vega_lite_chart(
