@@ -11,11 +11,12 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from data import schema as S
 from data.archives import DEFAULT_LIMITS, Limits, sniff_format
+from data.csv_out import write_csv
+from data.demo_guard import DEMO_REMOVED
 from data.errors import AllRowsRejectedError, IngestError
 from data.mapping import Mapping
 from data.parsing import utc_now
@@ -67,6 +68,7 @@ class ImportReport:
 
     batch: ValidatedBatch
     written: dict[str, int]
+    demo_removed: int = 0
 
     @property
     def read(self) -> int:
@@ -90,7 +92,10 @@ class ImportReport:
 
     def summary(self) -> str:
         """One paragraph for the terminal or the upload page."""
-        return summarise(self.batch, self.written)
+        text = summarise(self.batch, self.written)
+        if self.demo_removed:
+            text += f"\nreplaced the synthetic demo: {self.demo_removed:,} demo records removed"
+        return text
 
 
 def summarise(batch: ValidatedBatch, written: dict[str, int] | None = None) -> str:
@@ -196,11 +201,15 @@ def import_file(
     *,
     display_name: str | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    replace_demo: bool = False,
 ) -> ImportReport:
     """Read, validate and store a file in one transaction.
 
     Re-importing the same file changes nothing (upsert by id). If the file
     fails to read, or every row is rejected, the store is left as it was.
+    Real records are not mixed into a store holding the synthetic demo
+    (:class:`~data.errors.DemoDataError`) unless ``replace_demo`` asks to
+    delete the demo in the same transaction.
 
     Raises
     ------
@@ -231,20 +240,15 @@ def import_file(
         rows_rejected=batch.rows_rejected,
         warnings=batch.warnings,
     )
-    written = store.save(records, source=source)
-    return ImportReport(batch, written)
+    written = store.save(records, source=source, replace_demo=replace_demo)
+    removed = written.pop(DEMO_REMOVED, 0)
+    return ImportReport(batch, written, demo_removed=removed)
 
 
 def write_rejects(report: pd.DataFrame, path: str | Path) -> Path:
     """Write a rejects report as CSV (columns row, field, value, reason, severity).
 
-    Cells that a spreadsheet would run as formulas are prefixed with ``'``.
+    Written by :func:`data.csv_out.write_csv`, the one formula-safe CSV writer
+    (the Import tab's download uses the same rules).
     """
-    safe = report.copy()
-    for column in (S.REJECT_FIELD, S.REJECT_VALUE, S.REJECT_REASON):
-        text = safe[column].astype("string").fillna("")
-        risky = text.str.match(r"^[=+\-@\t\r\x00]").fillna(False).to_numpy(dtype=bool)
-        safe[column] = np.where(risky, "'" + text, text)
-    path = Path(path)
-    safe.to_csv(path, index=False)
-    return path
+    return write_csv(report, path)

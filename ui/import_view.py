@@ -19,6 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from data import schema as S
+from data.csv_out import csv_bytes
 from data.errors import AllRowsRejectedError
 from data.importer import import_file, read_validated, sniff_format, summarise
 from data.mapping import Mapping, load_mapping, parse_mapping
@@ -166,7 +167,7 @@ def _rejects_ui(rejects: pd.DataFrame, *, key: str) -> None:
     st.dataframe(rejects, hide_index=True, width="stretch", height=min(400, 40 + 35 * len(rejects)))
     st.download_button(
         "Download the rejects report (CSV)",
-        data=rejects.to_csv(index=False).encode("utf-8"),
+        data=csv_bytes(rejects),
         file_name="rejects.csv",
         mime="text/csv",
         key=f"rejects_{key}",

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from data import schema as S
+from data.csv_out import csv_bytes
 from ui.context import PageContext
 from ui.picking import K_PICK, K_TABLE, on_table_select, set_pick
 from ui.table_state import K_HOT_DAYS, K_HOT_ONLY, K_SORT, SORTS, sorted_series
@@ -56,14 +57,14 @@ def hot_series(series: pd.DataFrame, days: int) -> pd.DataFrame:
 
 
 def table_csv(table: pd.DataFrame) -> bytes:
-    """The series table as UTF-8 CSV (made only when the download is clicked).
+    """The series table as formula-safe UTF-8 CSV (made only when the download is clicked).
 
     Examples
     --------
     >>> table_csv(pd.DataFrame({S.SERIES_ID: ["S-1"], S.SERIES_SIZE: [3]})).decode().splitlines()[1]
-    'S-1,3'
+    '"S-1",3'
     """
-    return table.to_csv(index=False).encode("utf-8")
+    return csv_bytes(table)
 
 
 def series_table_ui(series: pd.DataFrame, *, reference_note: str) -> pd.DataFrame:

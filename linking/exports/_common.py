@@ -23,7 +23,6 @@ from linking.graph import build_incident_graph
 
 # XML 1.0 forbids these; spreadsheets and GIS tools choke on them.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\x00")
 LIST_SEPARATOR = "; "
 
 
@@ -66,21 +65,6 @@ def clean_value(value: Any) -> str | int | float | bool | None:
     if hasattr(value, "item"):  # numpy scalar
         return clean_value(value.item())
     return clean_text(value)
-
-
-def neutralise_cell(value: object) -> object:
-    """Prefix text that a spreadsheet would run as a formula with ``'`` (SECURITY.md).
-
-    Numbers are left alone; text starting with ``= + - @``, tab, CR or NUL is prefixed.
-
-    Examples
-    --------
-    >>> neutralise_cell("=HYPERLINK(1)"), neutralise_cell("-83.1"), neutralise_cell(-83.1)
-    ("'=HYPERLINK(1)", "'-83.1", -83.1)
-    """
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _generalised(selection: Any, generalise_addresses: bool) -> Any:

@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import zipfile
 from typing import Any
 
-import pandas as pd
-
-from linking.exports._common import edge_table, metadata_text, neutralise_cell, node_table, prepare
+from data.csv_out import csv_bytes
+from linking.exports._common import edge_table, metadata_text, node_table, prepare
 
 NODES_NAME = "nodes.csv"
 EDGES_NAME = "edges.csv"
 README_NAME = "README.txt"
-
-
-def _csv_bytes(frame: pd.DataFrame) -> bytes:
-    safe = frame.astype(object).where(frame.notna(), None)
-    safe = safe.map(neutralise_cell)
-    text = safe.to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\r\n")
-    return ("\ufeff" + text).encode("utf-8")  # BOM: Excel opens UTF-8 correctly
 
 
 def export_csv_zip(
@@ -28,9 +19,10 @@ def export_csv_zip(
 ) -> bytes:
     """Return a zip with ``nodes.csv``, ``edges.csv`` and ``README.txt`` (the metadata block).
 
-    Text cells that a spreadsheet would run as a formula (starting with
-    ``= + - @``, tab, CR or NUL) are prefixed with ``'``; every text cell is
-    quoted. Numbers are written as numbers.
+    Written by :mod:`data.csv_out`, the one CSV writer: text cells that a
+    spreadsheet would run as a formula (starting with ``= + - @``, tab, CR or
+    NUL) are prefixed with ``'``; every text cell is quoted. Numbers are
+    written as numbers.
     """
     graph, block = prepare(
         selection, export_format="csv",
@@ -38,12 +30,12 @@ def export_csv_zip(
     )
     readme = (
         metadata_text(block)
-        + "\n\nText cells starting with = + - @, tab or CR are prefixed with ' so spreadsheets do not run "
-        "them as formulas.\n"
+        + "\n\nText cells starting with = + - @, tab, CR or NUL are prefixed with ' so spreadsheets "
+        "do not run them as formulas; every text cell is quoted.\n"
     )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
         bundle.writestr(README_NAME, readme.encode("utf-8"))
-        bundle.writestr(NODES_NAME, _csv_bytes(node_table(graph)))
-        bundle.writestr(EDGES_NAME, _csv_bytes(edge_table(graph)))
+        bundle.writestr(NODES_NAME, csv_bytes(node_table(graph)))
+        bundle.writestr(EDGES_NAME, csv_bytes(edge_table(graph)))
     return buffer.getvalue()

@@ -40,7 +40,7 @@ def test_import_prints_summary_and_writes_rejects(tmp_path, mapping_file, capsys
     out = capsys.readouterr().out
     assert code == 0
     assert "incidents.csv: read 3 rows, stored 1, rejected 2, warnings 0" in out
-    with (tmp_path / "r.csv").open() as handle:
+    with (tmp_path / "r.csv").open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert list(rows[0]) == ["row", "field", "value", "reason", "severity"]
     assert [r["row"] for r in rows] == ["3", "4"]

@@ -5,8 +5,9 @@ import math
 import pandas as pd
 import pytest
 
+from data.csv_out import neutralise_cell
 from linking.addresses import generalise_address
-from linking.exports._common import clean_value, neutralise_cell
+from linking.exports._common import clean_value
 
 
 @pytest.mark.parametrize(
