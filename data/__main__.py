@@ -1,4 +1,4 @@
-"""Command line: ``python -m data import FILE --mapping MAP.toml`` and ``python -m data demo``.
+"""Command line: ``python -m data import FILE --mapping MAP.toml``, ``python -m data demo`` and ``reset``.
 
 Exit codes: 0 ok, 1 the import failed or every row was rejected, 2 usage
 errors. User errors print one message, never a traceback.
@@ -11,7 +11,8 @@ import sys
 import time
 from pathlib import Path
 
-from data.errors import AllRowsRejectedError, IngestError, StoreError
+from data import schema as S
+from data.errors import AllRowsRejectedError, BrassmapError
 from data.store import ENV_VAR, Store, default_db_url
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -40,6 +41,9 @@ def _parser() -> argparse.ArgumentParser:
     importing.add_argument("--rejects", type=Path, metavar="OUT.csv",
                            help="write the rejects report (row, field, value, reason, severity) here")
     importing.add_argument("--dry-run", action="store_true", help="validate and report, store nothing")
+    importing.add_argument("--replace-demo", action="store_true",
+                           help="the store holds the synthetic demo: delete it in the same transaction as "
+                           "this import (real records are never mixed into the demo)")
 
     demo = commands.add_parser("demo", help="fill the store with synthetic demo data (clearly labelled)",
                                description="Fill the store with synthetic demo incidents and NIBIN links.")
@@ -48,6 +52,16 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--incidents", type=int, default=None, metavar="N",
                       help="number of incidents (default: realistic yearly counts per city)")
     demo.add_argument("--if-empty", action="store_true", help="do nothing when the store already has data")
+
+    reset = commands.add_parser(
+        "reset",
+        help="empty the store (every record, the import history, series ids)",
+        description="Delete every record, the import history and the series registry of the store; the "
+        "tables stay. Refuses without --yes. The dashboard does not refill a store emptied this way with "
+        "the demo: it waits for your import.",
+    )
+    reset.add_argument("--db", metavar="URL", help=_DB_HELP)
+    reset.add_argument("--yes", action="store_true", help="really empty it (nothing is deleted without it)")
     return parser
 
 
@@ -65,7 +79,7 @@ def _import(args: argparse.Namespace) -> int:
             rejects = batch.rejects
             code = EXIT_OK if batch.rows_stored else EXIT_FAILED
         else:
-            report = import_file(args.file, mapping, store)
+            report = import_file(args.file, mapping, store, replace_demo=args.replace_demo)
             print(report.summary())
             store.warm_snapshot()
             rejects = report.rejects
@@ -99,6 +113,22 @@ def _demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _reset(args: argparse.Namespace) -> int:
+    store = Store(args.db)
+    held = {kind: store.count(kind) for kind in S.KINDS}
+    described = ", ".join(f"{n:,} {kind}" for kind, n in held.items())
+    if not args.yes:
+        print(
+            f"error: reset deletes every record of {store!r} ({described}), its import history and series "
+            "ids; nothing was deleted. Run again with --yes to empty it.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    store.clear()
+    print(f"emptied {store!r}: removed {described}. Import your files with python -m data import.")
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     parser = _parser()
@@ -106,8 +136,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "import":
             return _import(args)
+        if args.command == "reset":
+            return _reset(args)
         return _demo(args)
-    except (IngestError, StoreError) as exc:
+    except BrassmapError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except OSError as exc:

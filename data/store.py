@@ -28,6 +28,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from data import lead_events
 from data import schema as S
 from data._sql import IMPORTS, LINK_EVENTS, META, SERIES_REGISTRY, TABLES, metadata, tune, upsert_statement
+from data.demo_guard import DEMO_REMOVED, guard_demo_mixing
 from data.errors import StoreError
 
 if TYPE_CHECKING:
@@ -144,7 +145,9 @@ class Store:
         return f"Store({self._shown_url()!r})"
 
     # ------------------------------------------------------------ writing
-    def save(self, records: Mapping[str, pd.DataFrame], *, source: ImportSource) -> dict[str, int]:
+    def save(
+        self, records: Mapping[str, pd.DataFrame], *, source: ImportSource, replace_demo: bool = False
+    ) -> dict[str, int]:
         """Upsert validated frames by id, all kinds in one transaction, plus one provenance row.
 
         Parameters
@@ -154,11 +157,15 @@ class Store:
             carry ``far_from_city``).
         source : ImportSource
             Provenance; ``imported_at`` is added here (UTC).
+        replace_demo : bool, keyword-only
+            Real records for a store holding the synthetic demo: delete the
+            demo in the same transaction (else :class:`~data.errors.DemoDataError`;
+            see :mod:`data.demo_guard`).
 
         Returns
         -------
         dict
-            Rows written per kind.
+            Rows written per kind (plus ``demo_removed`` when the demo was replaced).
         """
         unknown = [kind for kind in records if kind not in TABLES]
         if unknown:
@@ -167,6 +174,12 @@ class Store:
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         try:
             with self.engine.begin() as connection:
+                removed = guard_demo_mixing(
+                    connection, records, file_name=source.file_name, where=self._shown_url(),
+                    replace_demo=replace_demo,
+                )
+                if removed:
+                    written[DEMO_REMOVED] = removed
                 result = connection.execute(
                     IMPORTS.insert().values(
                         file_name=source.file_name,

@@ -17,7 +17,7 @@ from typing import Any
 import streamlit as st
 
 from data.frames import Frames
-from data.store import Store, default_db_url
+from data.store import EMPTY_VERSION, Store, default_db_url
 from geo.areas import AreaMembership, area_membership
 from linking.filters import Filters
 from linking.graph import graph_for_selection
@@ -59,9 +59,13 @@ def store_for(url: str) -> Store:
 
 
 def ensure_data(url: str) -> None:
-    """Fill an empty store with the synthetic demo data, with a spinner."""
+    """Fill a new, never-used store with the synthetic demo data, with a spinner.
+
+    A store emptied on purpose (``python -m data reset`` or the Import tab)
+    has a dataset version and stays empty: it waits for the user's import.
+    """
     store = store_for(url)
-    if store.is_empty():
+    if store.dataset_version() == EMPTY_VERSION and store.is_empty():
         from data.demo import build_demo_store
 
         with st.spinner("First start: building the synthetic demo data (seven cities, 2019-2021)..."):
