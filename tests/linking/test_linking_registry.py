@@ -155,7 +155,10 @@ def test_same_gun_keeps_its_id_under_random_filters_and_an_unrelated_import(tmp_
             shown[S.INCIDENT_ID].astype(str), shown[S.SERIES_ID].astype(str), strict=True
         ):
             assert truth[incident] == series, (filters.describe(), incident)
-    _incidents(store, tmp_path, [("ZZ-1", "2018-01-01 10:00", -83.0, 42.3)], "unrelated.csv")
+    # an unrelated import, synthetic like the store (real records are not mixed into the demo)
+    row = "ZZ-1,Detroit,2018-01-01 10:00,42.3,-83.0,shots_fired,C,true\n"
+    unrelated = INCIDENT_HEADER.rstrip("\n") + ",is_synthetic\n" + row
+    _import(store, tmp_path, "incidents", "unrelated.csv", unrelated)
     assert store.dataset_version() != frames.dataset_version
     again = stable_series(store, store.load_frames())
     after = select(again, Filters(), today=TODAY).incidents
