@@ -25,7 +25,7 @@ from sqlalchemy import delete, false, func, or_, select, true
 from sqlalchemy.engine import Connection
 
 from data import schema as S
-from data._sql import IMPORTS, SERIES_REGISTRY, TABLES
+from data._sql import IMPORTS, LINK_EVENTS, SERIES_REGISTRY, TABLES
 from data.errors import DemoDataError
 
 if TYPE_CHECKING:
@@ -118,13 +118,17 @@ def store_mix(connection: Connection, *, exact: bool = True) -> StoreMix:
 
 
 def delete_demo(connection: Connection) -> int:
-    """Delete every synthetic row, the boundaries and import records of the demo, and the series registry.
+    """Delete every synthetic row (and the history of demo links), the demo's boundaries and import
+    records, and the series registry.
 
     The series registry is emptied because its ids were given to demo series;
     it is rebuilt from what the store holds on the next load. Returns the
     number of records deleted.
     """
     removed = 0
+    links = TABLES[S.LINKS]
+    demo_links = select(links.c[S.LINK_ID]).where(links.c[S.IS_SYNTHETIC] == true())
+    connection.execute(delete(LINK_EVENTS).where(LINK_EVENTS.c[S.LINK_ID].in_(demo_links)))  # their history
     for kind in FLAGGED_KINDS:
         table = TABLES[kind]
         removed += connection.execute(delete(table).where(table.c[S.IS_SYNTHETIC] == true())).rowcount or 0

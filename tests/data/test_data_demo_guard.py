@@ -6,9 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from data import schema as S
 from data.__main__ import main
+from data._sql import LINK_EVENTS
 from data.demo import build_demo_store
 from data.demo_guard import mix_of
 from data.errors import DemoDataError
@@ -65,6 +67,8 @@ def test_cli_refuses_then_replace_demo_swaps_in_one_import(tmp_path: Path, demo_
     assert not frames.is_synthetic and sorted(frames.incidents[S.INCIDENT_ID]) == ["R-1", "R-2"]
     assert _json_metadata(demo_url)["synthetic"] is False, "exports follow what the store holds"
     assert all(not name.startswith("synthetic-demo") for name in store.imports()["file_name"])
+    with store.engine.connect() as connection:
+        assert connection.execute(sa.select(sa.func.count()).select_from(LINK_EVENTS)).scalar() == 0
 
 
 def test_replace_demo_rolls_back_with_the_import(tmp_path: Path, demo_url: str, monkeypatch) -> None:
