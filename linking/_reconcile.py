@@ -53,6 +53,22 @@ def _previous_members(live: pd.DataFrame, ids: pd.Index) -> pd.DataFrame:
     return pd.DataFrame({"series_id": exploded["series_id"].to_numpy(), "row": rows.astype(np.int64)})
 
 
+def _same_series(live: pd.DataFrame, rows: pd.DataFrame) -> np.ndarray | None:
+    """The live ids, when the live registry rows hold exactly these series (members and links); else None."""
+    if len(live) != len(rows) or not len(rows):
+        return None
+    by_first = live.drop_duplicates("first_incident_id").set_index("first_incident_id")
+    if len(by_first) != len(live):
+        return None
+    found = by_first.reindex(rows["first_incident_id"].astype(str))
+    same = (
+        found["series_id"].notna().to_numpy()
+        & (found["incident_ids"].astype(object).to_numpy() == rows["incident_ids"].to_numpy())
+        & (found["link_ids"].fillna("").astype(object).to_numpy() == rows["link_ids"].to_numpy())
+    )
+    return found["series_id"].to_numpy(dtype=object) if same.all() else None
+
+
 def _new_id(first_id: str, taken: set[str]) -> str:
     candidate = SERIES_PREFIX + first_id
     number = 2
@@ -97,8 +113,13 @@ def reconcile(
     starts = np.r_[True, code[order][1:] != code[order][:-1]] if len(order) else np.zeros(0, dtype=bool)
     first_row[code[order][starts]] = order[starts]
     sizes = np.bincount(code[members], minlength=count)
+    unnamed = np.full(count, None, dtype=object)
+    live_rows = _live_rows(unnamed, first_row, sizes, id_text, times, order, code, link_code, link_ids)
 
     live = _live(previous)
+    unchanged = _same_series(live, live_rows)
+    if unchanged is not None:  # the usual load: the registry already describes these series
+        return unchanged, previous
     by_id = previous.set_index("series_id", drop=False) if len(previous) else previous
     index = pd.Index(id_text)
     pm = _previous_members(live, index)
@@ -143,7 +164,7 @@ def reconcile(
         if old not in merged_into:
             notes.setdefault(str(old), []).append(f"{new} split off on {day}")
 
-    live_rows = _live_rows(names, first_row, sizes, id_text, times, order, code, link_code, link_ids)
+    live_rows["series_id"] = names.astype(object)
     before = (
         previous.drop_duplicates("series_id").set_index("series_id").reindex(live_rows["series_id"])
         if len(previous)
