@@ -61,7 +61,7 @@ def link_units(left: np.ndarray, right: np.ndarray, rank: np.ndarray) -> tuple[n
     not links.
 
     >>> link_units(np.array([0, 1, 0]), np.array([1, 0, 2]), np.array([2, 3, 2]))
-    (array([0, 2]), array([3, 2]))
+    (array([1, 2]), array([3, 2]))
     """
     usable = np.flatnonzero((left >= 0) & (right >= 0) & (rank >= 0) & (left != right))
     if not len(usable):
