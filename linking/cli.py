@@ -288,7 +288,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command in ("lead", "leads", "kpis", "bulletin"):  # the lead desk: linking.lead_cli
             from linking import lead_cli
 
-            return lead_cli.run(args, frames_of=_frames)
+            return lead_cli.run(args, frames_of=_frames, selection_of=_selection)
         return _series(args)
     except CliError as exc:
         print(f"python -m linking {args.command}: error: {exc}", file=sys.stderr)

@@ -75,8 +75,23 @@ def add_commands(commands: Any, add_filters: Callable[[argparse.ArgumentParser],
     kpis.add_argument("--today", type=_date, metavar="YYYY-MM-DD", help=_TODAY_HELP)
     kpis.add_argument("--db", metavar="URL", help=_DB_HELP)
 
+    bulletin = commands.add_parser("bulletin", help="write a series bulletin (PDF) and print its SHA-256",
+                                   description="A one- or two-page PDF for investigators: marking, lead "
+                                   "caution, summary, offline map, link chart, timeline, incidents, leads "
+                                   "and hits, provenance. --series is required.")  # fmt: skip
+    bulletin.add_argument("--out", required=True, type=Path, metavar="FILE.pdf", help="file to write")
+    add_filters(bulletin)
+    bulletin.add_argument("--by", metavar="NAME", help="who makes it (default: the login name)")
+    bulletin.add_argument("--include-sensitive", action="store_true",
+                          help="print narratives, serial numbers and exact addresses")
 
-def run(args: argparse.Namespace, *, frames_of: Callable[[argparse.Namespace], Any]) -> int:
+
+def run(
+    args: argparse.Namespace,
+    *,
+    frames_of: Callable[[argparse.Namespace], Any],
+    selection_of: Callable[[argparse.Namespace], Any],
+) -> int:
     """Run one lead-desk command (``args.command`` in :data:`COMMANDS`)."""
     if args.command == "lead":
         return _show(args) if args.lead_command == "show" else _set(args)
@@ -84,6 +99,8 @@ def run(args: argparse.Namespace, *, frames_of: Callable[[argparse.Namespace], A
         return _leads(args, frames_of(args))
     if args.command == "kpis":
         return _kpis(args, frames_of(args))
+    if args.command == "bulletin":
+        return _bulletin(args, selection_of)
     raise CliError(f"unknown command {args.command}", EXIT_USAGE)
 
 
@@ -261,6 +278,32 @@ def _kpis(args: argparse.Namespace, frames: Any) -> int:
     for lead in document["overdue"][:20]:
         print(f"  {lead['lead_number'] or lead['link_id']}  {lead['lead_date']}  {lead['age_days']} days  "
               f"{lead['city']}  {lead['series_id'] or '-'}")  # fmt: skip
+    return EXIT_OK
+
+
+def _bulletin(args: argparse.Namespace, selection_of: Callable[[argparse.Namespace], Any]) -> int:
+    import getpass
+
+    from data.lead_events import read_events
+    from linking.bulletin import BulletinError, build_bulletin, sha256_hex
+
+    if not args.series_id:
+        raise CliError("--series is required: the series to put in the bulletin, e.g. --series "
+                       "S-DET-19-000123 (list them with `python -m linking series`)", EXIT_USAGE)  # fmt: skip
+    out = _out_path(args.out)
+    selection = selection_of(args)
+    try:
+        data = build_bulletin(selection, args.series_id, events=read_events(_store(args)),
+                              generated_by=args.by or getpass.getuser(),
+                              include_sensitive=args.include_sensitive)  # fmt: skip
+    except BulletinError as exc:
+        raise CliError(str(exc)) from None
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        raise CliError(f"cannot write {out}: {exc.strerror or exc}") from None
+    print(f"{sha256_hex(data)}  {out}")
+    _stderr(f"wrote {out} ({len(data):,} bytes): bulletin of series {args.series_id}")
     return EXIT_OK
 
 
