@@ -25,7 +25,8 @@ def _text(pdf: Path) -> str:
 def test_bulletin_text_holds_series_members_marking_and_caution(desk_url: str, tmp_path: Path,
                                                                 capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "bulletin.pdf"
-    assert main(["bulletin", "--series", "S-D1", "--out", str(out), "--db", desk_url, "--by", "A. Analyst"]) == 0
+    assert main(["bulletin", "--series", "S-D1", "--out", str(out), "--db", desk_url,
+                 "--by", "A. Analyst"]) == 0  # fmt: skip
     printed = capsys.readouterr().out.split()
     assert printed[0] == hashlib.sha256(out.read_bytes()).hexdigest() and printed[1] == str(out)
     text = _text(out)
@@ -55,7 +56,8 @@ def test_bulletin_renders_to_an_image(desk_url: str, tmp_path: Path) -> None:
 
 def test_sensitive_fields_only_when_asked(desk_url: str, tmp_path: Path) -> None:
     out = tmp_path / "bulletin.pdf"
-    assert main(["bulletin", "--series", "S-D1", "--out", str(out), "--db", desk_url, "--include-sensitive"]) == 0
+    assert main(["bulletin", "--series", "S-D1", "--out", str(out), "--db", desk_url,
+                 "--include-sensitive"]) == 0  # fmt: skip
     text = _text(out)
     assert "secret narrative one" in text and "1234 Main St" in text
 
