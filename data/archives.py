@@ -37,10 +37,12 @@ class Limits:
 DEFAULT_LIMITS = Limits()
 
 
-def sniff_format(path: str | Path) -> str:
+def sniff_format(path: str | Path, *, display_name: str | None = None) -> str:
     """Return the format of a file from its content, not its extension.
 
-    Returns one of ``FORMATS``: ``"csv"`` for any other text.
+    Returns one of ``FORMATS``: ``"csv"`` for any other text. Messages name
+    ``display_name`` (default: the file's own name; an upload's temp file
+    is named by what the user uploaded).
 
     Raises
     ------
@@ -56,6 +58,7 @@ def sniff_format(path: str | Path) -> str:
     'csv'
     """
     path = Path(path)
+    shown = display_name or path.name
     with path.open("rb") as handle:
         head = handle.read(4096)
     if head.startswith(b"\x1f\x8b"):
@@ -66,7 +69,7 @@ def sniff_format(path: str | Path) -> str:
                 names = archive.namelist()
         except zipfile.BadZipFile as exc:
             raise UnsupportedFormatError(
-                f"{path.name}: looks like a zip archive but cannot be opened ({exc})"
+                f"{shown}: looks like a zip archive but cannot be opened ({exc})"
             ) from exc
         if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
             return "xlsx"
@@ -81,7 +84,7 @@ def sniff_format(path: str | Path) -> str:
         return "xls"
     if b"\x00" in head.rstrip(b"\x00") or head.startswith((b"%PDF", b"\x89PNG", b"\xff\xd8")):
         raise UnsupportedFormatError(
-            f"{path.name}: binary content that is not a supported format; brassmap reads CSV (optionally "
+            f"{shown}: binary content that is not a supported format; brassmap reads CSV (optionally "
             "gzipped), Excel .xlsx, Parquet, GeoJSON, GeoPackage and shapefiles (zipped or not)"
         )
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")

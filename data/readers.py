@@ -88,10 +88,10 @@ def read_source(
         Empty folder for decompressed/extracted files.
     """
     check_size(path, display_name=display_name, limits=limits)
-    kind = sniff_format(path)
+    kind = sniff_format(path, display_name=display_name)
     if kind == "gzip":
         path = gunzip(path, workdir, display_name=display_name, limits=limits)
-        kind = sniff_format(path)
+        kind = sniff_format(path, display_name=display_name)
         if kind in ("gzip", "zip"):
             raise UnsupportedFormatError(f"{display_name}: nested archives are not read; unpack it first")
     if kind == "zip":
@@ -99,7 +99,7 @@ def read_source(
         files = extract_zip(path, root, display_name=display_name, limits=limits)
         path = pick_member(files, root, member=mapping.member, display_name=display_name)
         display_name = f"{display_name}!{path.relative_to(root).as_posix()}"
-        kind = sniff_format(path)
+        kind = sniff_format(path, display_name=display_name)
         if kind in ("gzip", "zip"):
             raise UnsupportedFormatError(f"{display_name}: nested archives are not read; unpack it first")
     if kind == "csv":

@@ -6,6 +6,7 @@ import streamlit as st
 
 from data import schema as S
 from ui.context import PageContext
+from ui.loading import store_is_empty
 from ui.url import show_url_notice
 
 
@@ -19,7 +20,14 @@ def banners_ui(ctx: PageContext) -> None:
     )
     if ctx.is_synthetic:
         st.warning(
-            f"**{S.SYNTHETIC_LABEL}.** Generated for demonstration; import your own data below.",
+            f"**{S.SYNTHETIC_LABEL}.** Generated for demonstration. To work on your own data, import it in "
+            "the *Import data* tab below: it replaces the demo (real records are never mixed into it).",
             icon=":material/science:",
+        )
+    elif store_is_empty(ctx.db_url, ctx.dataset_version):
+        st.info(
+            "**This database is empty.** Import your files in the *Import data* tab below "
+            "(or with `python -m data import`).",
+            icon=":material/upload_file:",
         )
     show_url_notice()

@@ -1,45 +1,53 @@
-"""Import in the browser: upload, mapping (preset, uploaded TOML or built here), preview, import.
+"""Import in the browser: upload, choose how to read it (ui.import_mapping), preview, import; start clean.
 
 The upload's name is only shown, never used as a path: the bytes go to a
 fresh temporary folder under a fixed name whose suffix comes from the
 sniffed content. The uploader's size limit is ``server.maxUploadSize`` in
 ``.streamlit/config.toml``; the data layer checks sizes and archives again.
+
+Every problem with a file is shown with the same text ``python -m data
+import`` prints (the data layer's :class:`~data.errors.BrassmapError`); the
+panel is a guarded fragment, so even its own reruns never end in Streamlit's
+"This app has encountered an error". Real records are not mixed into the
+synthetic demo: the panel offers to replace the demo in the import's
+transaction, and to empty the database.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from data import schema as S
 from data.csv_out import csv_bytes
-from data.errors import AllRowsRejectedError
-from data.importer import import_file, read_validated, sniff_format, summarise
-from data.mapping import Mapping, load_mapping, parse_mapping
-from data.readers import read_source
-from ui.errors import guarded_fragment
+from data.demo_guard import batch_mix, mix_of
+from data.errors import AllRowsRejectedError, BrassmapError, UnsupportedFormatError
+from data.importer import ValidatedBatch, import_file, read_validated, sniff_format, summarise
+from data.mapping import Mapping
+from data.store import Store
+from ui.errors import guarded_fragment, report_exception
+from ui.import_mapping import choose_mapping, file_columns, forget_choices
 from ui.loading import frames_for, store_for
 from ui.text import md
 
 LOG = logging.getLogger("brassmap.ui")
-PRESETS_DIR = Path(__file__).resolve().parent.parent / "data" / "presets"
 SAFE_SUFFIX = {
     "csv": ".csv", "gzip": ".gz", "zip": ".zip", "xlsx": ".xlsx", "xls": ".xls", "parquet": ".parquet",
     "geojson": ".geojson", "gpkg": ".gpkg", "shp": ".shp",
 }  # fmt: skip
-MAP_PRESET = "A preset"
-MAP_UPLOAD = "Upload a mapping (TOML)"
-MAP_BUILD = "Map the columns here"
-NOT_MAPPED = "(not in this file)"
 K_RESULT = "import_result"
 K_FILES = "import_files"
+K_CONFIRM_RESET = "reset_confirm"
+IMPORT_LABEL = "Import into the database"
+REPLACE_LABEL = "Replace the demo data and import"
+RESET_LABEL = "Empty the database"
 
 
 def store_upload(data: bytes, *, tmp_root: Path | None = None) -> Path:
@@ -50,115 +58,35 @@ def store_upload(data: bytes, *, tmp_root: Path | None = None) -> Path:
     folder = Path(tempfile.mkdtemp(prefix="brassmap-upload-", dir=tmp_root))
     raw = folder / "upload.bin"
     raw.write_bytes(data)
-    target = folder / f"upload{SAFE_SUFFIX.get(sniff_format(raw), '.bin')}"
+    try:
+        kind = sniff_format(raw)
+    except UnsupportedFormatError:  # reading it says so, naming the user's file
+        kind = "unsupported"
+    target = folder / f"upload{SAFE_SUFFIX.get(kind, '.bin')}"
     raw.rename(target)
     return target
 
 
-def _uploaded_path(upload: st.runtime.uploaded_file_manager.UploadedFile) -> Path:
-    """Return the temp file of an upload, written once per upload (not on every rerun).
+def _uploaded_path(upload: Any) -> tuple[Path, str]:
+    """Return the temp file of an upload and its digest, written once per upload (not on every rerun).
 
-    Only the latest upload's folder is kept; an earlier one is removed.
+    Only the latest upload's folder is kept; an earlier one is removed, and
+    the choices made for it are forgotten.
     """
     digest = hashlib.sha256(upload.getvalue()).hexdigest()
     kept: dict[str, str] = st.session_state.get(K_FILES, {})
     if digest in kept and Path(kept[digest]).exists():
-        return Path(kept[digest])
+        return Path(kept[digest]), digest
     for old in kept.values():
         shutil.rmtree(Path(old).parent, ignore_errors=True)
+    if kept:
+        forget_choices()
     path = store_upload(upload.getvalue())
     st.session_state[K_FILES] = {digest: str(path)}
-    return path
+    return path, digest
 
 
-def mapping_toml(kind: str, columns: dict[str, str], formats: dict[str, str]) -> str:
-    """Write a mapping file (TOML) for ``kind`` from field -> source column choices.
-
-    Examples
-    --------
-    >>> text = mapping_toml("incidents", {"incident_id": "Case #"}, {"occurred_at": "%m/%d/%Y %H:%M"})
-    >>> parse_mapping(text, name="built").columns["incident_id"]
-    ('Case #',)
-    """
-    lines = [f"kind = {json.dumps(kind)}", "", "[columns]"]
-    lines += [f"{json.dumps(name)} = {json.dumps(source)}" for name, source in columns.items()]
-    if formats:
-        lines += ["", "[formats]"]
-        lines += [f"{json.dumps(name)} = {json.dumps(fmt)}" for name, fmt in formats.items()]
-    return "\n".join(lines) + "\n"
-
-
-def _field_choices(kind: str) -> list[str]:
-    names = list(S.SCHEMAS[kind].names)
-    if kind in (S.INCIDENTS, S.FIREARMS):
-        names.append(S.LOCATION)
-    return [name for name in names if name != S.IS_SYNTHETIC]
-
-
-def _build_mapping(path: Path, kind: str, display_name: str) -> Mapping | None:
-    """Let the user pick a source column per schema field; offer the TOML for download."""
-    with tempfile.TemporaryDirectory(prefix="brassmap-columns-") as workdir:
-        raw = read_source(path, Mapping(kind=kind), display_name=display_name, workdir=Path(workdir))
-    source_columns = [str(c) for c in raw.frame.columns]
-    by_folded = {c.strip().casefold(): c for c in source_columns}
-    required = set(S.SCHEMAS[kind].required)
-    st.caption("Pick the column of your file for each field. Same-named columns are preselected.")
-    chosen: dict[str, str] = {}
-    grid = st.columns(3)
-    for index, name in enumerate(_field_choices(kind)):
-        options = [NOT_MAPPED, *source_columns]
-        guess = by_folded.get(name.casefold(), NOT_MAPPED)
-        label = f"{name} (required)" if name in required else name
-        pick = grid[index % 3].selectbox(
-            label,
-            options,
-            index=options.index(guess),
-            key=f"map_{kind}_{name}",
-        )
-        if pick != NOT_MAPPED:
-            chosen[name] = pick
-    date_format = st.text_input(
-        "Date/time format of the date columns (blank = ISO 8601, e.g. 2021-06-30 22:15)",
-        key=f"map_{kind}_format",
-        help="Python strptime codes, e.g. %m/%d/%Y %H:%M",
-    )
-    date_fields = [
-        f.name for f in S.SCHEMAS[kind].fields if f.dtype in ("datetime", "date") and f.name in chosen
-    ]
-    formats = {name: date_format for name in date_fields} if date_format.strip() else {}
-    text = mapping_toml(kind, chosen, formats)
-    mapping = parse_mapping(text, name="mapping built in the dashboard")
-    st.download_button(
-        "Save this mapping (TOML)",
-        data=text,
-        file_name=f"{kind}_mapping.toml",
-        mime="application/toml",
-        on_click="ignore",
-        icon=":material/save:",
-    )
-    return mapping
-
-
-def _choose_mapping(path: Path, display_name: str) -> Mapping | None:
-    how = st.radio("Mapping", (MAP_PRESET, MAP_UPLOAD, MAP_BUILD), horizontal=True, key="import_mapping_how")
-    if how == MAP_PRESET:
-        presets = sorted(PRESETS_DIR.glob("*.toml"))
-        if not presets:
-            st.info("No presets are installed; upload a mapping or map the columns here.")
-            return None
-        preset = st.selectbox("Preset", presets, format_func=lambda p: p.stem, key="import_preset")
-        return load_mapping(preset)
-    if how == MAP_UPLOAD:
-        mapping_file = st.file_uploader("Mapping file (TOML)", type=["toml"], key="import_mapping_file")
-        if mapping_file is None:
-            return None
-        text = mapping_file.getvalue().decode("utf-8", errors="strict")
-        return parse_mapping(text, name=mapping_file.name)
-    kind = st.selectbox("What the file holds", S.KINDS, key="import_kind")
-    return _build_mapping(path, kind, display_name)
-
-
-def _rejects_ui(rejects: pd.DataFrame, *, key: str) -> None:
+def _rejects_ui(rejects: pd.DataFrame | None, *, key: str) -> None:
     if rejects is None or rejects.empty:
         st.success("No rejected or warned rows.")
         return
@@ -167,7 +95,7 @@ def _rejects_ui(rejects: pd.DataFrame, *, key: str) -> None:
     st.dataframe(rejects, hide_index=True, width="stretch", height=min(400, 40 + 35 * len(rejects)))
     st.download_button(
         "Download the rejects report (CSV)",
-        data=csv_bytes(rejects),
+        data=csv_bytes(rejects),  # the one formula-safe writer (data.csv_out), as the command line
         file_name="rejects.csv",
         mime="text/csv",
         key=f"rejects_{key}",
@@ -181,43 +109,109 @@ def _show_last_result() -> None:
     if not result:
         return
     (st.success if result["ok"] else st.error)(md(result["summary"]))
-    _rejects_ui(result["rejects"], key="last")
+    if result.get("rejects") is not None:
+        _rejects_ui(result["rejects"], key="last")
+
+
+def _import(path: Path, mapping: Mapping, store: Store, display_name: str, *, replace_demo: bool) -> None:
+    """Import and keep the outcome for the next run; the page then reloads on the new data."""
+    try:
+        report = import_file(path, mapping, store, display_name=display_name, replace_demo=replace_demo)
+    except AllRowsRejectedError as exc:
+        rejects = getattr(exc.report, "rejects", None)
+        st.session_state[K_RESULT] = {"ok": False, "summary": exc.user_text, "rejects": rejects}
+    except BrassmapError as exc:  # the same text as `python -m data import`
+        LOG.warning("import of %s refused: %s", display_name, exc)
+        st.session_state[K_RESULT] = {"ok": False, "summary": exc.user_text, "rejects": None}
+    else:
+        LOG.info("imported %s: %s", display_name, report.summary())
+        st.session_state[K_RESULT] = {"ok": True, "summary": report.summary(), "rejects": report.rejects}
+    frames_for.clear()
+    st.rerun(scope="app")
+
+
+def _import_buttons(
+    path: Path, mapping: Mapping, store: Store, batch: ValidatedBatch, display_name: str
+) -> None:
+    held = mix_of(store)
+    incoming = batch_mix(batch.records)
+    if incoming.holds_real and held.holds_demo:
+        st.warning(
+            f"This database holds the **synthetic demo data** ({held.synthetic:,} demo records), and "
+            f"{md(display_name)} holds real records: they are not mixed (the demo banner and every "
+            "export's synthetic mark would cover them). Replace the demo with this file: the demo's "
+            "records are deleted in the same transaction as the import.",
+            icon=":material/science:",
+        )
+        if st.button(REPLACE_LABEL, type="primary", key="import_replace", icon=":material/swap_horiz:"):
+            with st.spinner("Replacing the demo data..."):
+                _import(path, mapping, store, display_name, replace_demo=True)
+        return
+    if st.button(IMPORT_LABEL, type="primary", key="import_go", icon=":material/upload:"):
+        with st.spinner("Importing..."):
+            _import(path, mapping, store, display_name, replace_demo=False)
+
+
+def _start_clean_ui(store: Store) -> None:
+    """Empty the database from the tab (as ``python -m data reset --yes``), after a confirmation."""
+    with st.expander("Start clean: empty this database"):
+        held = {kind: store.count(kind) for kind in S.KINDS}
+        described = ", ".join(f"{n:,} {kind}" for kind, n in held.items())
+        st.caption(
+            f"Deletes every record ({described}), the import history and the series ids. The dashboard then "
+            "stays empty until you import your files (it does not bring the demo back)."
+        )
+        confirmed = st.checkbox("Yes, delete everything in this database", key=K_CONFIRM_RESET)
+        if st.button(RESET_LABEL, disabled=not confirmed, key="reset_go", icon=":material/delete_forever:"):
+            store.clear()
+            LOG.info("database emptied from the Import tab: %s", described)
+            st.session_state.pop(K_CONFIRM_RESET, None)
+            st.session_state[K_RESULT] = {
+                "ok": True,
+                "summary": f"Emptied the database: removed {described}. Import your files above.",
+                "rejects": None,
+            }
+            frames_for.clear()
+            st.rerun(scope="app")
+
+
+def _preview_and_import(
+    path: Path, mapping: Mapping, store: Store, display_name: str, *, shown: str | None
+) -> None:
+    try:
+        with st.spinner("Reading and checking the file..."):
+            batch = read_validated(path, mapping, display_name=display_name, store=store)
+    except BrassmapError as exc:  # the same text as `python -m data import`
+        if exc.user_text != shown:  # not the problem already shown above
+            report_exception("import", exc)
+        return
+    st.markdown(f"**Preview** of {md(display_name)} as {mapping.kind}: {md(summarise(batch))}")
+    records = batch.records.get(mapping.kind)
+    if records is not None:
+        st.dataframe(records.head(20), hide_index=True, width="stretch")
+    _rejects_ui(batch.rejects, key="preview")
+    _import_buttons(path, mapping, store, batch, display_name)
 
 
 @guarded_fragment("import")
 def import_panel(db_url: str) -> None:
     """Draw the import panel; a successful import reloads the page on the new data."""
     _show_last_result()
+    store = store_for(db_url)
     upload = st.file_uploader(
         "Data file (CSV, Excel, Parquet, GeoJSON, GeoPackage, zipped shapefile; checked by content)",
         key="import_upload",
     )
-    if upload is None:
-        return
-    path = _uploaded_path(upload)
-    mapping = _choose_mapping(path, upload.name)
-    if mapping is None:
-        return
-    with st.spinner("Reading and checking the file..."):
-        batch = read_validated(path, mapping, display_name=upload.name)
-    st.markdown(f"**Preview** of {md(upload.name)} as {mapping.kind}: {md(summarise(batch))}")
-    records = batch.records.get(mapping.kind)
-    if records is not None:
-        st.dataframe(records.head(20), hide_index=True, width="stretch")
-    _rejects_ui(batch.rejects, key="preview")
-    if st.button("Import into the database", type="primary", key="import_go", icon=":material/upload:"):
-        with st.spinner("Importing..."):
-            try:
-                report = import_file(path, mapping, store_for(db_url), display_name=upload.name)
-            except AllRowsRejectedError as exc:
-                rejects = getattr(exc.report, "rejects", None)
-                st.session_state[K_RESULT] = {"ok": False, "summary": str(exc), "rejects": rejects}
-            else:
-                LOG.info("imported %s: %s", upload.name, report.summary())
-                st.session_state[K_RESULT] = {
-                    "ok": True,
-                    "summary": report.summary(),
-                    "rejects": report.rejects,
-                }
-        frames_for.clear()
-        st.rerun(scope="app")
+    if upload is not None:
+        path, digest = _uploaded_path(upload)
+        found = file_columns(path, upload.name, digest)
+        if found.problem:
+            st.error(md(found.problem))
+        try:
+            mapping = choose_mapping(upload.name, found)
+        except BrassmapError as exc:
+            report_exception("import", exc)
+            mapping = None
+        if mapping is not None:
+            _preview_and_import(path, mapping, store, upload.name, shown=found.problem)
+    _start_clean_ui(store)

@@ -123,6 +123,12 @@ def graph_payload_for(
     return _GRAPHS.start(key, _positioned_graph, selection, max_nodes)
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def store_is_empty(url: str, dataset_version: str) -> bool:
+    """Whether the store holds no records (per dataset version: a reset store waits for an import)."""
+    return store_for(url).is_empty()
+
+
 def current_version(url: str) -> str:
     """Return the store's dataset version (cheap; changes on every import)."""
     return store_for(url).dataset_version()

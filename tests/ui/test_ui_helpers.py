@@ -13,7 +13,8 @@ import pytest
 from data import schema as S
 from data.mapping import parse_mapping
 from linking.filters import Filters
-from ui.import_view import mapping_toml, store_upload
+from ui.import_mapping import mapping_toml
+from ui.import_view import store_upload
 from ui.overview import previous_period
 from ui.picking import series_at_point
 from ui.series_view import hot_series
@@ -22,7 +23,7 @@ from ui.url import filters_from_params
 
 UI_MODULES = (
     "ui.filters", "ui.overview", "ui.picking", "ui.series_view", "ui.text", "ui.url", "ui.export_view",
-    "ui.import_view",
+    "ui.import_view", "ui.import_mapping",
 )  # fmt: skip
 
 
