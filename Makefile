@@ -25,9 +25,10 @@ demo: $(VENV)/.installed
 	$(BIN)/python -m data demo --if-empty
 	$(BIN)/streamlit run dashboard.py
 
-## Install, then run the whole test suite (unit, app, browser).
+## Install, then lint, type-check (mypy over data, geo, linking, ui: pyproject) and run every test.
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from typing import Any
 
 import folium
@@ -43,20 +44,35 @@ def _camel(name: str) -> str:
     return head + "".join(part.title() for part in rest)
 
 
+def _int_option(options: Mapping[str, object], key: str, default: int) -> int:
+    """A whole-number Leaflet option (zoom levels) read from a folium element's options.
+
+    Examples
+    --------
+    >>> _int_option({"zoom": 11.0}, "zoom", 5), _int_option({}, "zoom", 5)
+    (11, 5)
+    """
+    value = options.get(key, default)
+    if not isinstance(value, (int, float, str)):
+        raise MapSpecError(f"map option {key} is {value!r}; expected a whole number")
+    return int(value)
+
+
 def _tiles(layer: folium.TileLayer) -> dict[str, Any]:
     return {
         "url": str(layer.tiles),
         "name": str(layer.layer_name),
         "attribution": str(layer.options.get("attribution", "")),
-        "maxZoom": int(layer.options.get("max_zoom", 19)),
+        "maxZoom": _int_option(layer.options, "max_zoom", 19),
         "show": bool(layer.show),
     }
 
 
 def _bounds(element: FitBounds) -> dict[str, Any]:
     options = {_camel(key): value for key, value in element.options.items() if value is not None}
-    if isinstance(options.get("padding"), tuple):
-        options["padding"] = list(options["padding"])
+    padding = options.get("padding")
+    if isinstance(padding, tuple):
+        options["padding"] = list(padding)
     return {"bounds": [[float(v) for v in corner] for corner in element.bounds], "options": options}
 
 
@@ -98,9 +114,9 @@ def map_spec(folium_map: folium.Map) -> dict[str, Any]:
     spec: dict[str, Any] = {
         "view": {
             "center": [float(v) for v in folium_map.location],
-            "zoom": int(folium_map.options.get("zoom", 5)),
-            "minZoom": int(folium_map.options.get("min_zoom", 3)),
-            "maxZoom": int(folium_map.options.get("max_zoom", 19)),
+            "zoom": _int_option(folium_map.options, "zoom", 5),
+            "minZoom": _int_option(folium_map.options, "min_zoom", 3),
+            "maxZoom": _int_option(folium_map.options, "max_zoom", 19),
         },
         "fit": None,
         "tiles": None,

@@ -131,6 +131,11 @@ def _date_range(options: FilterOptions) -> tuple[date | None, date | None]:
     return dates[0], dates[1]
 
 
+def _type_label(incident_type: str) -> str:
+    """How an incident type is shown in the filter (its schema value when it has no label)."""
+    return S.INCIDENT_TYPE_LABELS.get(incident_type, incident_type)
+
+
 def filters_ui(options: FilterOptions, *, series_id: str | None = None) -> Filters:
     """Draw the sidebar filters and return what they say.
 
@@ -154,7 +159,7 @@ def filters_ui(options: FilterOptions, *, series_id: str | None = None) -> Filte
             "Incident type",
             S.INCIDENT_TYPES,
             key=K_TYPES,
-            format_func=S.INCIDENT_TYPE_LABELS.get,
+            format_func=_type_label,
             placeholder="All types",
         )
         statuses = st.multiselect(

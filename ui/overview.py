@@ -5,6 +5,7 @@ from __future__ import annotations
 from concurrent.futures import Future
 from dataclasses import replace
 from datetime import timedelta
+from typing import Literal
 
 import streamlit as st
 
@@ -50,7 +51,8 @@ def _delta(now: float, before: float | None, *, percent: bool = False) -> str | 
 
 
 # (label, Headline attribute, help, delta colour); "Incidents" up is bad news, the rest are neutral
-_METRICS: tuple[tuple[str, str, str | None, str], ...] = (
+DeltaColour = Literal["normal", "inverse", "off"]
+_METRICS: tuple[tuple[str, str, str | None, DeltaColour], ...] = (
     ("Incidents", "incidents", None, "inverse"),
     ("Linked share", "linked_share", "Share of the incidents in the filter that belong to a series.", "off"),
     ("Series", "series", None, "off"),
