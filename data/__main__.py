@@ -13,7 +13,7 @@ from pathlib import Path
 
 from data import schema as S
 from data.errors import AllRowsRejectedError, BrassmapError
-from data.store import ENV_VAR, Store, default_db_url
+from data.store import EMPTY_VERSION, ENV_VAR, Store, default_db_url
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 _DB_HELP = f"SQLAlchemy URL (default: ${ENV_VAR}, else var/brassmap.sqlite in the repository)"
@@ -51,7 +51,8 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=2019, help="random seed (default 2019)")
     demo.add_argument("--incidents", type=int, default=None, metavar="N",
                       help="number of incidents (default: realistic yearly counts per city)")
-    demo.add_argument("--if-empty", action="store_true", help="do nothing when the store already has data")
+    demo.add_argument("--if-empty", action="store_true",
+                      help="do nothing unless the store is new (a store emptied with reset stays empty)")
 
     reset = commands.add_parser(
         "reset",
@@ -101,6 +102,9 @@ def _demo(args: argparse.Namespace) -> int:
     store = Store(args.db)
     if args.if_empty and not store.is_empty():
         print(f"{store!r} already holds data; nothing to do (--if-empty)")
+        return EXIT_OK
+    if args.if_empty and store.dataset_version() != EMPTY_VERSION:
+        print(f"{store!r} was emptied on purpose (reset); it waits for your import (--if-empty)")
         return EXIT_OK
     from data.demo import build_demo_store
 

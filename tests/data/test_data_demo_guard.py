@@ -102,3 +102,5 @@ def test_reset_refuses_without_yes_and_empties_with_it(demo_url: str, capsys) ->
     store = Store(demo_url)
     assert store.is_empty() and store.imports().empty
     assert store.dataset_version() != "empty", "a reset store is not mistaken for a new one (no demo refill)"
+    assert main(["demo", "--db", demo_url, "--if-empty", "--incidents", "50"]) == 0  # what `make demo` runs
+    assert "emptied on purpose" in capsys.readouterr().out and Store(demo_url).is_empty()
