@@ -145,6 +145,12 @@ def test_browser_unreadable_upload_says_what_the_command_line_says(browser, impo
         message.wait_for()
         assert message.inner_text().startswith("scan.csv: binary content that is not a supported format")
         assert page.get_by_text(APP_ERROR).count() == 0
+        # a corrupt Parquet file fails inside the reader: the panel's own guard (it is a fragment, so the
+        # page's guard does not see its reruns) shows a message, never Streamlit's redacted error
+        upload(page, "export.parquet", b"PAR1" + b"\x00not parquet\x01" * 200 + b"PAR1")
+        shown = re.compile(r"export\.parquet|internal error \(reference [0-9a-f]{8}")
+        page.get_by_text(shown).first.wait_for()
+        assert page.get_by_text(APP_ERROR).count() == 0
     finally:
         context.close()
     assert recorder.outside == []
