@@ -8,8 +8,12 @@ numbers stay numbers (``-83.1`` as a float is not touched, ``"-83.1"`` as
 text is). The file is UTF-8 with a byte-order mark (so Excel reads accents
 right) and CRLF line ends (RFC 4180).
 
-Used by the rejects report (command line and Import tab), the CSV export,
-the series table download and the benchmark's input file.
+Used by the rejects report (command line and Import tab), the CSV export
+and the series table download: every CSV meant for people. The one other
+CSV the project writes is the benchmark's *input* file (``bench/ingest.py``),
+a fixture in brassmap's import format that ``python -m data import`` reads
+back: prefixing its text would change the data it measures (a test lists
+every CSV writer, so a new one cannot slip past this module).
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from linking.filters import Filters
+from linking.filters import FilterError, Filters
 from ui.text import md
 
 LOG = logging.getLogger("brassmap.ui")
@@ -103,9 +103,12 @@ def filters_from_params(params: dict[str, list[str]]) -> tuple[Filters, str | No
     flat = {key: ",".join(values) for key, values in params.items()}
     try:
         return Filters.from_dict(flat), None
-    except ValueError as exc:
+    except FilterError as exc:  # written for users: says which parameter and why
         LOG.info("ignoring URL filter: %s", exc)
         return Filters(), f"The link's filter could not be used, so the default view is shown. {exc}"
+    except ValueError:  # not ours: its text is not for users (ui/errors.py)
+        LOG.warning("ignoring URL filter %r", flat, exc_info=True)
+        return Filters(), "The link's filter could not be used, so the default view is shown."
 
 
 def read_url_once() -> Filters | None:

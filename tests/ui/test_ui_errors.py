@@ -72,3 +72,18 @@ def test_an_own_error_shows_its_text(caplog) -> None:
     (shown,) = [e.value for e in at.error]
     assert "row 3" in shown and "142" in shown and "reference" not in shown
     assert [m.value for m in at.markdown] == ["after the import"]
+
+
+def test_a_url_filter_shows_only_our_own_reasons(monkeypatch: pytest.MonkeyPatch) -> None:
+    from linking.filters import Filters
+    from ui.url import filters_from_params
+
+    _, notice = filters_from_params({"date_from": ["yesterday"]})
+    assert notice and "date_from" in notice  # FilterError: its reason is shown
+
+    def broken(values: object) -> Filters:
+        raise ValueError("Cannot mix tz-aware with tz-naive values")  # a library's words
+
+    monkeypatch.setattr(Filters, "from_dict", staticmethod(broken))
+    filters, notice = filters_from_params({"date_from": ["2021-01-01"]})
+    assert filters == Filters() and notice is not None and "tz-naive" not in notice
