@@ -34,7 +34,7 @@ from data.mapping import Mapping
 from data.store import Store
 from ui.errors import guarded_fragment, report_exception
 from ui.import_mapping import choose_mapping, file_columns, forget_choices
-from ui.loading import frames_for, store_for
+from ui.loading import frames_for, record_counts, store_for
 from ui.text import md
 
 LOG = logging.getLogger("brassmap.ui")
@@ -155,7 +155,7 @@ def _import_buttons(
 def _start_clean_ui(store: Store) -> None:
     """Empty the database from the tab (as ``python -m data reset --yes``), after a confirmation."""
     with st.expander("Start clean: empty this database"):
-        held = {kind: store.count(kind) for kind in S.KINDS}
+        held = record_counts(store.url, store.dataset_version())
         described = ", ".join(f"{n:,} {kind}" for kind, n in held.items())
         st.caption(
             f"Deletes every record ({described}), the import history and the series ids. The dashboard then "

@@ -16,6 +16,7 @@ from typing import Any
 
 import streamlit as st
 
+from data import schema as S
 from data.frames import Frames
 from data.store import EMPTY_VERSION, Store, default_db_url
 from geo.areas import AreaMembership, area_membership
@@ -127,6 +128,13 @@ def graph_payload_for(
 def store_is_empty(url: str, dataset_version: str) -> bool:
     """Whether the store holds no records (per dataset version: a reset store waits for an import)."""
     return store_for(url).is_empty()
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def record_counts(url: str, dataset_version: str) -> dict[str, int]:
+    """Records stored per kind (counted once per dataset version, not on every run of the page)."""
+    store = store_for(url)
+    return {kind: store.count(kind) for kind in S.KINDS}
 
 
 def current_version(url: str) -> str:
