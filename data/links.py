@@ -29,9 +29,6 @@ from data.problems import WARNING, Problems
 from data.readers import RawTable
 from data.validation import StoreContext, parse_link_date
 
-# when merged rows disagree, the strongest status wins
-STATUS_PRIORITY: tuple[str, ...] = ("hit", "lead", "pending", "excluded")
-
 
 def _resolve(
     incident: pd.Series,
@@ -169,7 +166,7 @@ def merge_duplicate_pairs(links: pd.DataFrame, problems: Problems) -> pd.DataFra
     groups = links.assign(_key=key.to_numpy())
     first_row = groups.groupby("_key", sort=False)[S.REJECT_ROW].transform("first")
     totals = groups.groupby("_key", sort=False)[S.ASSOCIATION_COUNT].transform("sum")
-    rank = groups[S.STATUS].map({s: i for i, s in enumerate(STATUS_PRIORITY)})
+    rank = groups[S.STATUS].map({s: i for i, s in enumerate(S.STATUS_ORDER)})
     best = groups.assign(_rank=rank).groupby("_key", sort=False)["_rank"].transform("min")
     later = key.duplicated(keep="first").to_numpy()
     mask = np.zeros(len(problems.rows), dtype=bool)
@@ -193,5 +190,5 @@ def merge_duplicate_pairs(links: pd.DataFrame, problems: Problems) -> pd.DataFra
     by_key = groups.groupby("_key", sort=False)
     merged[S.LEAD_DATE] = by_key[S.LEAD_DATE].transform("min").loc[~later]
     merged[S.CONFIRMED_DATE] = by_key[S.CONFIRMED_DATE].transform("max").loc[~later]
-    merged[S.STATUS] = best.loc[~later].map(dict(enumerate(STATUS_PRIORITY))).astype("string")
+    merged[S.STATUS] = best.loc[~later].map(dict(enumerate(S.STATUS_ORDER))).astype("string")
     return merged.reset_index(drop=True)

@@ -53,6 +53,10 @@ LINK_STATUS_LABELS: dict[str, str] = {
     "excluded": "Excluded / not confirmed",
 }
 DEFAULT_LINK_STATUSES: tuple[str, ...] = ("lead", "hit")
+# strongest first: where link rows disagree (merged duplicates, a pair's edge), the earliest here wins
+STATUS_ORDER: tuple[str, ...] = ("hit", "lead", "pending", "excluded")
+# rank of each status, higher = stronger (excluded 0 ... hit 3)
+STATUS_RANK: dict[str, int] = {status: len(STATUS_ORDER) - 1 - i for i, status in enumerate(STATUS_ORDER)}
 EVIDENCE_KINDS: tuple[str, ...] = ("casing", "test_fire")
 BOUNDARY_LAYERS: tuple[str, ...] = ("city_limits", "police_districts", "neighbourhoods")
 UNKNOWN_CALIBER = "unknown/other"

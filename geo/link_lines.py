@@ -34,7 +34,7 @@ LINK_FIELDS: tuple[PopupField, ...] = (
     PopupField("Site", S.SITE, lookup=True),
     PopupField("Associations", S.ASSOCIATION_COUNT),
 )
-_STATUS_ORDER = {status: rank for rank, status in enumerate(("hit", "lead", "pending", "excluded"))}
+_STATUS_ORDER = {status: rank for rank, status in enumerate(S.STATUS_ORDER)}
 _OTHER_RANK = 9  # a status outside the schema is examined last
 _SERIES_RANK = -1  # the selected series' links are examined first
 

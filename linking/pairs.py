@@ -14,8 +14,8 @@ import pandas as pd
 
 from data import schema as S
 
-STATUS_RANK: dict[str, int] = {"excluded": 0, "pending": 1, "lead": 2, "hit": 3}
-RANKED_STATUSES: tuple[str, ...] = tuple(sorted(STATUS_RANK, key=STATUS_RANK.__getitem__))
+STATUS_RANK: dict[str, int] = S.STATUS_RANK
+RANKED_STATUSES: tuple[str, ...] = tuple(reversed(S.STATUS_ORDER))  # weakest first: index == rank
 
 
 def incident_links(links: pd.DataFrame, *, statuses: tuple[str, ...] | None = None) -> pd.DataFrame:
