@@ -1,8 +1,8 @@
-"""Map build time and HTML size: brassmap's build_map vs one folium marker per incident.
+"""Map build time and HTML size: brassmap's build_map_spec vs one folium marker per incident.
 
 Run ``.venv/bin/python -m bench.bench_maps`` (options: ``--sizes 10000 100000``,
 ``--runs 3``, ``--timeout 60``). For each size it prints the median time of
-``build_map`` + render over a few runs, the page size (static assets as used
+``build_map_spec`` + page render over a few runs, the page size (static assets as used
 by the dashboard, and inlined as in the standalone export), optionally
 (``--browser``) the time headless Chromium takes to draw it, and the naive
 baseline (``folium.CircleMarker`` with a ``Popup`` per incident, rendered),
@@ -72,12 +72,13 @@ def brassmap_build(
     incidents: pd.DataFrame, links: pd.DataFrame, *, asset_mode: str
 ) -> tuple[float, int, str]:
     """Seconds to build and render one map, its size in bytes, and its mode."""
-    from geo.maps import build_map
+    from geo.maps import MapData, build_map_spec
+    from geo.page import render_page
 
     start = time.perf_counter()
-    fmap = build_map(incidents, links, tiles=False, asset_mode=asset_mode)  # type: ignore[arg-type]
-    html = fmap.get_root().render()
-    return time.perf_counter() - start, len(html.encode("utf-8")), fmap.brassmap_summary.mode
+    spec = build_map_spec(MapData(incidents, links))
+    html = render_page(spec, asset_mode=asset_mode)  # type: ignore[arg-type]
+    return time.perf_counter() - start, len(html.encode("utf-8")), spec.summary.mode
 
 
 def _naive_child(n: int, queue: Any) -> None:
@@ -171,9 +172,10 @@ def main(argv: list[str] | None = None) -> None:
         print(f"{n:>10,} | {seconds:>16.2f} s | {runs[0][2]:>8} | {_mb(runs[0][1]):>11} | "
               f"{_mb(inline_size):>11} | {naive:>28}")  # fmt: skip
         if args.browser:
-            from geo.maps import build_map
+            from geo.maps import MapData, build_map_spec
+            from geo.page import render_page
 
-            html = build_map(incidents, links, tiles=False, asset_mode="inline").get_root().render()
+            html = render_page(build_map_spec(MapData(incidents, links)), asset_mode="inline")
             drawn = browser_draw_seconds(html)
             print(f"{'':>10}   Chromium opens the inline file and draws it in "
                   f"{'n/a (no /usr/bin/chromium)' if drawn is None else f'{drawn:.2f} s'}")  # fmt: skip

@@ -45,7 +45,8 @@ def _per_view(median_view: dict[str, Any], all_view: dict[str, Any], key: str) -
 
 def _our_map_at(selection: Any, size: int, repeats: int) -> dict[str, Any]:
     """Our map of the first ``size`` incidents of a selection (the naive baseline's points)."""
-    from geo.maps import build_map, map_html_size
+    from geo.maps import OSM_TILES, MapData, MapOptions, build_map_spec
+    from geo.page import page_size
 
     incidents = selection.incidents.head(size)
     ids = incidents[S.INCIDENT_ID]
@@ -53,11 +54,11 @@ def _our_map_at(selection: Any, size: int, repeats: int) -> dict[str, Any]:
     inside = links[S.INCIDENT_A].isin(ids) & (links[S.INCIDENT_B].isna() | links[S.INCIDENT_B].isin(ids))
     links = links[inside]
     runs = []
-    folium_map = None
+    spec = None
     for _ in range(max(1, repeats)):
-        folium_map, seconds = timed(lambda: build_map(incidents, links, tiles=True, asset_mode="static"))
+        spec, seconds = timed(lambda: build_map_spec(MapData(incidents, links), MapOptions(tiles=OSM_TILES)))
         runs.append(seconds)
-    return {"build_s": median(runs), "html_bytes": int(map_html_size(folium_map))}
+    return {"build_s": median(runs), "html_bytes": int(page_size(spec))}
 
 
 def run_benchmark(options: RunOptions, *, log: Any = print) -> dict[str, Any]:

@@ -105,22 +105,20 @@ def area_membership_of(frames: Any) -> tuple[Any, float]:
 
 
 def _map_step(selection: Any, membership: Any) -> Any:
-    from geo.maps import build_map
+    from geo.maps import OSM_TILES, MapData, MapOptions, build_map_spec
 
-    return build_map(
+    ends = selection.link_ends
+    data = MapData(
         selection.incidents,
         selection.links,
         series=selection.series,
         firearms=selection.firearms,
         boundaries=selection.boundaries,
-        cities=list(selection.filters.cities) or None,
-        selected_series_id=None,
-        tiles=True,
-        asset_mode="static",
         area_counts=membership.counts_for(selection.incidents.index),
-        link_ends=None if selection.link_ends is None else
-        (selection.link_ends.incident_a, selection.link_ends.incident_b),
+        link_ends=None if ends is None else (ends.incident_a, ends.incident_b),
     )
+    options = MapOptions(cities=list(selection.filters.cities) or None, tiles=OSM_TILES, points_on_zoom=True)
+    return build_map_spec(data, options)
 
 
 def measure_view(
@@ -152,13 +150,13 @@ def measure_view(
         ``graph_chart_bytes`` (the Vega-Lite spec the graph view sends),
         ``incidents``, ``links``, ``series``, ``graph_nodes``.
     """
-    from geo.maps import map_html_size
+    from geo.page import page_size
     from linking.selection import select
 
     cap = graph_cap()
     runs: dict[str, list[float]] = {"select_s": [], "series_s": [], "graph_s": [], "map_build_s": []}
     cpu: dict[str, list[float]] = {key: [] for key in runs}
-    selection = payload = folium_map = None
+    selection = payload = map_spec = None
     for _ in range(max(1, repeats)):
         selection, elapsed, used = timed_cpu(lambda: select(frames, filters, today=today))
         runs["select_s"].append(elapsed)
@@ -176,11 +174,11 @@ def measure_view(
             if key == "graph_s":
                 payload = result
             elif key == "map_build_s":
-                folium_map = result
+                map_spec = result
     figures: dict[str, Any] = {key: median(values) for key, values in runs.items()}
     figures["server_total_s"] = round(sum(figures[key] for key in runs), 4)
     figures["cpu_s"] = {key: median(values) for key, values in cpu.items()}
-    figures["map_html_bytes"] = int(map_html_size(folium_map))
+    figures["map_html_bytes"] = int(page_size(map_spec))
     figures["graph_payload_bytes"] = len(json.dumps(payload, default=str, separators=(",", ":")).encode())
     figures["graph_chart_bytes"] = _chart_bytes(payload)
     figures["incidents"] = len(selection.incidents)

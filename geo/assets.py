@@ -6,13 +6,13 @@ Leaflet 1.9.3 comes from the installed ``XStatic-Leaflet`` package (PyPI, pinned
 in ``requirements.txt``); the project's own ``brassmap.js``/``brassmap.css``
 live in ``geo/web/``. No third-party JavaScript is committed: the dashboard
 copies the files into ``static/vendor/`` at start (git-ignored) with
-:func:`install_static_assets`, and the standalone export inlines them with
-:func:`inline_assets_html`.
+:func:`install_static_assets`, and the standalone export inlines them
+(:func:`inline_texts`, :mod:`geo.page`).
 
 How the dashboard loads them
 ----------------------------
-Dashboard maps point ``default_js``/``default_css`` at ``/app/static/vendor/...``;
-:func:`geo.map_spec.map_spec` hands those URLs to the live map component
+Dashboard maps point at ``/app/static/vendor/...`` (:func:`static_links`);
+:meth:`geo.map_spec.MapSpec.to_live` hands those URLs to the live map component
 (``ui/map_component``), which loads them once as ``<script src>``/``<link>``
 when it opens. Streamlit 1.67 serves ``static/`` with a content
 type from :mod:`mimetypes` (``text/javascript``, ``text/css``, ``image/png``)
@@ -89,6 +89,7 @@ def map_assets() -> list[Asset]:
     for image in ("layers.png", "layers-2x.png", "marker-icon.png"):
         assets.append(Asset(image, leaflet / "images" / image, f"images/{image}", "image"))
     assets.append(Asset("brassmap", _WEB_DIR / "brassmap.js", "brassmap.js", "js"))
+    assets.append(Asset("brassmap_draw", _WEB_DIR / "brassmap_draw.js", "brassmap_draw.js", "js"))
     assets.append(Asset("brassmap_css", _WEB_DIR / "brassmap.css", "brassmap.css", "css"))
     missing = [str(asset.source) for asset in assets if not asset.source.is_file()]
     if missing:
@@ -183,22 +184,13 @@ def _style_text(path: Path) -> str:
     return text
 
 
-def inline_assets_html() -> str:
-    """Return ``<style>``/``<script>`` elements holding every map asset.
+def inline_texts() -> tuple[list[str], list[str]]:
+    """Return ``(scripts, styles)``: the text of every map script and style sheet, in load order.
 
     Leaflet's CSS images become ``data:`` URIs and source-map comments are
-    dropped, so a page with this in its ``<head>`` needs no other request.
-
-    Returns
-    -------
-    str
-        HTML for a document ``<head>`` (about 170 KB).
+    dropped; no text holds ``</script`` or ``</style``.
     """
-    parts: list[str] = []
-    for asset in map_assets():
-        if asset.kind == "css":
-            parts.append(f"<style>{_style_text(asset.source)}</style>")
-    for asset in map_assets():
-        if asset.kind == "js":
-            parts.append(f"<script>{_script_text(asset.source)}</script>")
-    return "\n".join(parts)
+    assets = map_assets()
+    scripts = [_script_text(asset.source) for asset in assets if asset.kind == "js"]
+    styles = [_style_text(asset.source) for asset in assets if asset.kind == "css"]
+    return scripts, styles

@@ -23,6 +23,8 @@ def legend_sections(
     firearm_count: int,
     area_items: list[dict[str, Any]],
     resolution: int,
+    *,
+    firearms_total: int | None = None,
 ) -> list[dict[str, Any]]:
     """Return the legend sections for ``brassmap.legend`` (all labels escaped).
 
@@ -96,7 +98,7 @@ def legend_sections(
                     {
                         "kind": "square",
                         "colour": "#222222",
-                        "label": escape_text(f"Recovered firearm ({firearm_count:,})"),
+                        "label": escape_text(_firearm_label(firearm_count, firearms_total)),
                     }
                 ],
             }
@@ -104,6 +106,13 @@ def legend_sections(
     if area_items:
         sections.append({"title": escape_text("Boundaries (hover: incidents per area)"), "items": area_items})
     return sections
+
+
+def _firearm_label(drawn: int, total: int | None) -> str:
+    """``Recovered firearm (12)``, or ``(1,000 of 1,234 shown)`` when the map's cap cut some."""
+    if total is not None and total > drawn:
+        return f"Recovered firearm ({drawn:,} of {total:,} shown)"
+    return f"Recovered firearm ({drawn:,})"
 
 
 def _top_series(placed: pd.DataFrame, series: pd.DataFrame | None) -> list[str]:

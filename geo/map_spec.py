@@ -1,160 +1,314 @@
-"""A built map as plain data, for a live map view that redraws its layers in place (pure).
+"""A map as plain data: view, basemap, layers with their payloads, legend and notes (pure).
 
-:func:`geo.maps.build_map` returns a folium map, which renders to one page
-(the standalone export). A dashboard that keeps one Leaflet map open and
-swaps its layers on every filter change needs the same map as data instead:
-the view, the basemap, each layer's builder, name, visibility and payload,
-the legend and note boxes, and the asset links. :func:`map_spec` reads them
-from the map's own elements, so both views draw exactly the same layers.
+:func:`geo.maps.build_map_spec` returns a :class:`MapSpec`; nothing in it is
+a folium or Leaflet object. Two writers read it:
 
-Payloads stay the escaped JSON text the elements hold
-(:func:`geo.escape.json_for_script`); the browser parses them with
-``JSON.parse`` and hands them to the same ``brassmap.<builder>`` functions.
+- :meth:`MapSpec.to_live` gives the JSON the dashboard's live map
+  (``ui/map_component/``) draws and redraws in place;
+- :func:`geo.page.render_page` writes the standalone HTML page.
+
+Both draw through ``brassmap.drawSpec`` in ``geo/web/brassmap.js``, so the
+dashboard and the export show the same layers. The names of the layer
+builders are written once, in ``brassmap.js`` (``var BUILDERS = [...]``);
+:data:`BUILDERS` reads them from there.
+
+Payloads are escaped JSON text (:func:`geo.escape.json_for_script`); the
+browser parses them with ``JSON.parse`` and never evaluates them.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+import re
+from dataclasses import dataclass, field, replace
+from functools import cache
+from pathlib import Path
 from typing import Any
 
-import folium
-from folium.map import FitBounds
-
 from data.errors import BrassmapError
-from geo.elements import BUILDERS, DataLayer, MapControl
+from geo.escape import escape_text, json_for_script
 
+_BRASSMAP_JS = Path(__file__).resolve().parent / "web" / "brassmap.js"
+_BUILDERS_LINE = re.compile(r"^\s*var BUILDERS = (\[[^\]]*\]);", re.MULTILINE)
 CONTROL_KINDS: frozenset[str] = frozenset({"legend", "note"})
+_KEY = re.compile(r"^[A-Za-z0-9_]{1,40}$")
 
 
 class MapSpecError(BrassmapError, ValueError):
-    """The map holds something a live map view cannot draw."""
+    """A layer or control the map's JavaScript cannot draw."""
 
 
-def _camel(name: str) -> str:
-    """``max_zoom`` -> ``maxZoom`` (Leaflet's option names).
-
-    Examples
-    --------
-    >>> _camel("padding_top_left")
-    'paddingTopLeft'
-    """
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
-
-
-def _int_option(options: Mapping[str, object], key: str, default: int) -> int:
-    """A whole-number Leaflet option (zoom levels) read from a folium element's options.
+@cache
+def builder_names() -> tuple[str, ...]:
+    """The layer builders ``brassmap.js`` offers, read from its one ``var BUILDERS = [...]`` line.
 
     Examples
     --------
-    >>> _int_option({"zoom": 11.0}, "zoom", 5), _int_option({}, "zoom", 5)
-    (11, 5)
+    >>> "incidents" in builder_names() and "areas" in builder_names()
+    True
     """
-    value = options.get(key, default)
-    if not isinstance(value, (int, float, str)):
-        raise MapSpecError(f"map option {key} is {value!r}; expected a whole number")
-    return int(value)
+    found = _BUILDERS_LINE.search(_BRASSMAP_JS.read_text(encoding="utf-8"))
+    if found is None:
+        raise MapSpecError(f"{_BRASSMAP_JS} has no 'var BUILDERS = [...];' line; restore it")
+    return tuple(json.loads(found.group(1)))
 
 
-def _tiles(layer: folium.TileLayer) -> dict[str, Any]:
-    return {
-        "url": str(layer.tiles),
-        "name": str(layer.layer_name),
-        "attribution": str(layer.options.get("attribution", "")),
-        "maxZoom": _int_option(layer.options, "max_zoom", 19),
-        "show": bool(layer.show),
-    }
+BUILDERS: frozenset[str] = frozenset(builder_names())
 
 
-def _bounds(element: FitBounds) -> dict[str, Any]:
-    options = {_camel(key): value for key, value in element.options.items() if value is not None}
-    padding = options.get("padding")
-    if isinstance(padding, tuple):
-        options["padding"] = list(padding)
-    return {"bounds": [[float(v) for v in corner] for corner in element.bounds], "options": options}
+def layer_key(text: str) -> str:
+    """``text`` when it is a short plain name (letters, digits, ``_``), else a digest of it.
+
+    Keys reach the page and the URL unescaped, so nothing else may pass.
+
+    Examples
+    --------
+    >>> layer_key("police_districts"), layer_key("<b>")
+    ('police_districts', 'k507ca5a274')
+    """
+    if _KEY.match(text):
+        return text
+    return "k" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
 
 
-def map_spec(folium_map: folium.Map) -> dict[str, Any]:
-    """Return what a live map view draws, as JSON-ready data.
+@dataclass(frozen=True)
+class LayerSpec:
+    """One switchable overlay drawn by ``brassmap.builders[builder](payload)``.
 
-    Parameters
+    Attributes
     ----------
-    folium_map : folium.Map
-        A map from :func:`geo.maps.build_map` built with ``asset_mode="static"``
-        (plus any ``fit_bounds`` added afterwards; the last one wins, as on the page).
-
-    Returns
-    -------
-    dict
-        ``view`` (centre, zoom, min/max zoom), ``fit`` (bounds and options, or
-        ``None``), ``tiles`` (basemap or ``None``), ``layers`` (builder, escaped
-        name, show, payload JSON text; drawing order), ``controls`` (kind and
-        spec JSON text), ``layerControl`` (whether there is one), ``assets``
-        (``js`` and ``css`` URLs) and ``version`` (a digest of all of it: equal
-        maps have equal versions).
-
-    Raises
-    ------
-    MapSpecError
-        For an element the view cannot draw (anything but our layers and
-        controls, a tile layer, fit-bounds and the layer control).
-
-    Examples
-    --------
-    >>> from geo.maps import build_map
-    >>> import pandas as pd
-    >>> incidents = pd.DataFrame({"incident_id": ["a"], "longitude": [-83.0], "latitude": [42.3]})
-    >>> links = pd.DataFrame({"incident_a": [], "incident_b": [], "status": []})
-    >>> spec = map_spec(build_map(incidents, links, tiles=False))
-    >>> [layer["builder"] for layer in spec["layers"]], spec["tiles"], len(spec["version"])
-    (['heat', 'hexagons', 'links', 'incidents'], None, 16)
+    builder : str
+        One of :data:`BUILDERS`.
+    name : str
+        Name in the layer control (escaped here: Leaflet shows it as HTML).
+    payload : str
+        Escaped JSON text for the builder.
+    show : bool
+        On when the map opens.
+    budget : int or None
+        The byte budget this layer was built to (``None``: bounded by a cell/row cap).
+    key : str
+        Short stable name (the builder, or the boundary kind): the browser keeps
+        the analyst's on/off choice per key, and the URL names layers by it.
     """
-    spec: dict[str, Any] = {
-        "view": {
-            "center": [float(v) for v in folium_map.location],
-            "zoom": _int_option(folium_map.options, "zoom", 5),
-            "minZoom": _int_option(folium_map.options, "min_zoom", 3),
-            "maxZoom": _int_option(folium_map.options, "max_zoom", 19),
-        },
-        "fit": None,
-        "tiles": None,
-        "layers": [],
-        "controls": [],
-        "layerControl": False,
-        "assets": {
-            "js": [url for _, url in folium_map.default_js],
-            "css": [url for _, url in folium_map.default_css],
-        },
-    }
-    for element in folium_map._children.values():
-        if isinstance(element, DataLayer):
-            if element.builder not in BUILDERS:
-                raise MapSpecError(f"layer builder {element.builder!r} is not one of {sorted(BUILDERS)}")
-            spec["layers"].append(
+
+    builder: str
+    name: str
+    payload: str
+    show: bool = True
+    budget: int | None = None
+    key: str = ""
+
+    @classmethod
+    def of(
+        cls,
+        builder: str,
+        data: dict[str, Any],
+        name: str,
+        *,
+        show: bool = True,
+        budget: int | None = None,
+        key: str | None = None,
+    ) -> LayerSpec:
+        """Build a layer from a payload dict (serialised and escaped here)."""
+        if builder not in BUILDERS:
+            raise MapSpecError(f"unknown map layer builder {builder!r}; expected one of {sorted(BUILDERS)}")
+        return cls(builder, escape_text(name), json_for_script(data), show, budget, layer_key(key or builder))
+
+    @property
+    def size(self) -> int:
+        """Bytes of the payload as written to the page."""
+        return len(self.payload.encode("utf-8"))
+
+    @property
+    def layer_name(self) -> str:
+        """Alias of :attr:`name` (the layer control's label)."""
+        return self.name
+
+
+@dataclass(frozen=True)
+class TileSource:
+    """A basemap: a tile URL template with ``{z}/{x}/{y}``.
+
+    Attributes
+    ----------
+    url : str
+        Template the browser fills in (an agency tile server, tiles the app
+        serves itself, or OpenStreetMap when opted in).
+    attribution : str
+        HTML shown in the corner (trusted: set by the operator, not by data).
+    name : str
+        Name in the layer control.
+    max_zoom : int
+        Deepest zoom level the source has.
+    """
+
+    url: str
+    attribution: str = ""
+    name: str = "Basemap tiles"
+    max_zoom: int = 19
+
+    @property
+    def origin(self) -> str | None:
+        """``scheme://host[:port]`` of an absolute URL, else ``None`` (same origin as the page)."""
+        found = re.match(r"^(https?://[^/]+)", self.url)
+        return found.group(1) if found else None
+
+
+@dataclass(frozen=True)
+class MapView:
+    """Where the map opens: centre (lat, lon) and zoom, with the zoom range."""
+
+    center: tuple[float, float]
+    zoom: int
+    min_zoom: int = 3
+    max_zoom: int = 19
+
+
+@dataclass(frozen=True)
+class Fit:
+    """Bounds the map fits on opening: ``((south, west), (north, east))``."""
+
+    bounds: tuple[tuple[float, float], tuple[float, float]]
+    padding: tuple[int, int] | None = None
+    max_zoom: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        options: dict[str, Any] = {}
+        if self.padding is not None:
+            options["padding"] = list(self.padding)
+        if self.max_zoom is not None:
+            options["maxZoom"] = self.max_zoom
+        return {"bounds": [list(corner) for corner in self.bounds], "options": options}
+
+
+@dataclass(frozen=True)
+class MapSummary:
+    """What a built map shows.
+
+    Attributes
+    ----------
+    mode : str
+        ``"points"`` or ``"hexagons"``.
+    incidents_total, incidents_placed, incidents_drawn : int
+        Incidents passed in, with usable coordinates, and drawn as points.
+    links_total, links_drawn : int
+        Links passed in and drawn as lines.
+    firearms_total, firearms_drawn : int
+        Recovered firearms with a recovery place, and drawn.
+    layers : tuple of str
+        Layer names in the layer control (escaped text).
+    notes : tuple of str
+        Notes shown with the map (escaped text).
+    """
+
+    mode: str
+    incidents_total: int
+    incidents_placed: int
+    incidents_drawn: int
+    links_total: int
+    links_drawn: int
+    layers: tuple[str, ...]
+    notes: tuple[str, ...]
+    firearms_total: int = 0
+    firearms_drawn: int = 0
+
+
+@dataclass(frozen=True)
+class MapSpec:
+    """A whole map as data (see the module docstring).
+
+    Attributes
+    ----------
+    view : MapView
+    fit : Fit or None
+        Bounds fitted on opening (wins over ``view``).
+    tiles : TileSource or None
+        Basemap; ``None`` draws the local geography only.
+    layers : tuple of LayerSpec
+        In drawing order (first at the bottom).
+    legend : dict
+        ``{"title", "sections"}`` for ``brassmap.legend`` (escaped strings).
+    notes : tuple of str
+        Escaped note lines, shown beside the map (never over it).
+    point_threshold : int
+        Incidents in view at or under which the live map asks for points.
+    summary : MapSummary
+    """
+
+    view: MapView
+    fit: Fit | None
+    tiles: TileSource | None
+    layers: tuple[LayerSpec, ...]
+    legend: dict[str, Any]
+    notes: tuple[str, ...]
+    point_threshold: int
+    summary: MapSummary
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def layer(self, name: str) -> LayerSpec | None:
+        """The layer called ``name`` (escaped form), if any."""
+        return next((layer for layer in self.layers if layer.name == escape_text(name)), None)
+
+    def with_fit(self, fit: Fit | None) -> MapSpec:
+        """The same map opening on ``fit``."""
+        return replace(self, fit=fit)
+
+    def skeleton(self) -> dict[str, Any]:
+        """Everything but the layer payloads, JSON-ready (the standalone page's spec block)."""
+        view = self.view
+        return {
+            "view": {
+                "center": list(view.center),
+                "zoom": view.zoom,
+                "minZoom": view.min_zoom,
+                "maxZoom": view.max_zoom,
+            },
+            "fit": self.fit.to_json() if self.fit else None,
+            "tiles": None
+            if self.tiles is None
+            else {
+                "url": self.tiles.url,
+                "name": escape_text(self.tiles.name),
+                "attribution": self.tiles.attribution,
+                "maxZoom": self.tiles.max_zoom,
+                "show": True,
+            },
+            "layers": [
                 {
-                    "builder": element.builder,
-                    "name": element.layer_name,
-                    "show": bool(element.show),
-                    "payload": element.payload_json,
+                    "builder": layer.builder,
+                    "name": layer.name,
+                    "show": layer.show,
+                    "key": layer.key or layer.builder,
                 }
-            )
-        elif isinstance(element, MapControl):
-            if element.kind not in CONTROL_KINDS:
-                raise MapSpecError(f"map control {element.kind!r} is not one of {sorted(CONTROL_KINDS)}")
-            spec["controls"].append({"kind": element.kind, "spec": element.spec_json})
-        elif isinstance(element, folium.TileLayer):
-            spec["tiles"] = _tiles(element)
-        elif isinstance(element, FitBounds):
-            spec["fit"] = _bounds(element)
-        elif isinstance(element, folium.LayerControl):
-            spec["layerControl"] = True
-        else:
-            raise MapSpecError(
-                f"the map holds a {type(element).__name__}, which the live map view cannot draw; "
-                "build maps with geo.maps.build_map"
-            )
-    digest = hashlib.sha256(json.dumps(spec, sort_keys=True).encode("utf-8")).hexdigest()
-    spec["version"] = digest[:16]
-    return spec
+                for layer in self.layers
+            ],
+            "controls": [{"kind": "legend", "spec": json_for_script(self.legend)}]
+            + (
+                [{"kind": "note", "spec": json_for_script({"lines": list(self.notes)})}] if self.notes else []
+            ),
+            "layerControl": True,
+            "pointThreshold": self.point_threshold,
+            "mode": self.summary.mode,
+            **self.extra,
+        }
+
+    def to_live(
+        self, *, assets: dict[str, list[str]], map_state: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """The live map's spec: :meth:`skeleton` with payloads, asset URLs and a ``version``.
+
+        ``map_state`` (layers on/off by key, view ``[lat, lon, zoom]``) is applied
+        when the browser first draws the map (a shared URL). Equal maps have
+        equal versions; any change gives a new one (the live map redraws only then).
+        """
+        spec = self.skeleton()
+        if map_state:
+            spec["mapState"] = map_state
+        for item, layer in zip(spec["layers"], self.layers, strict=True):
+            item["payload"] = layer.payload
+        spec["assets"] = {"js": list(assets.get("js", [])), "css": list(assets.get("css", []))}
+        digest = hashlib.sha256(json.dumps(spec, sort_keys=True).encode("utf-8")).hexdigest()
+        spec["version"] = digest[:16]
+        return spec

@@ -1,31 +1,31 @@
-"""Build the brassmap folium map: offline, injection-safe, small at any scale.
+"""Build the brassmap map as plain data: offline, injection-safe, small at any scale.
 
-:func:`build_map` returns a :class:`folium.Map` made of a handful of elements,
-one per layer (see :mod:`geo.elements`); the data travels as compact escaped
-JSON (see :mod:`geo.layers`) and ``geo/web/brassmap.js`` draws it. Up to
-``max_points`` incidents are drawn as points; above that, or when the points
-would not fit the size budget, incidents are shown as H3 hexagon counts with
-a note on the map. The rendered page stays under :data:`MAX_HTML_BYTES`.
+:func:`build_map_spec` returns a :class:`geo.map_spec.MapSpec`: the view,
+the basemap (if any), one :class:`~geo.map_spec.LayerSpec` per layer with
+its compact escaped JSON payload (see :mod:`geo.layers`), the legend and
+the notes. Each layer is built to its own byte budget. Up to ``max_points``
+incidents are drawn as points; above that, or when the points would not fit
+their budget, incidents are shown as H3 hexagon counts and a note says so.
+The page written from a spec stays under :data:`MAX_HTML_BYTES`
+(:func:`geo.page.render_page`).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
-import folium
 import numpy as np
 import pandas as pd
 import shapely
-from branca.element import Figure
 
 from data import schema as S
 from data.errors import BrassmapError
-from geo import assets
 from geo.areas import incident_counts_by_area, repaired_polygons
 from geo.cities import DEFAULT_CITY_NAMES, City, city_from_points, known_city
-from geo.elements import DataLayer, InlineHead, MapControl
 from geo.escape import escape_text
 from geo.hexbin import HexBins, hexagon_counts
 from geo.layers import (
@@ -38,6 +38,7 @@ from geo.layers import (
 )
 from geo.legend import legend_sections
 from geo.link_lines import LinkLines, link_payload, subset_ends
+from geo.map_spec import Fit, LayerSpec, MapSpec, MapSummary, MapView, TileSource
 from geo.palette import BOUNDARY_STYLES
 
 MAX_HTML_BYTES = 2_000_000
@@ -54,10 +55,13 @@ HEXAGON_CELLS = 600
 HEAT_CELLS = 1_500
 MAX_LINKS = 2_500
 MAX_FIREARMS = 1_000
-TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-TILE_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
-
-AssetMode = Literal["static", "inline"]
+MAX_POINTS = 10_000
+OSM_TILES = TileSource(
+    url="https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+    attribution='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+    name="OpenStreetMap basemap",
+)
+TILE_URL = OSM_TILES.url
 BOUNDARY_LAYER_NAMES: dict[str, str] = {
     "city_limits": "City limits",
     "police_districts": "Police districts",
@@ -66,35 +70,74 @@ BOUNDARY_LAYER_NAMES: dict[str, str] = {
 
 
 class MapInputError(BrassmapError, ValueError):
-    """A frame handed to :func:`build_map` lacks what the map needs."""
+    """A frame handed to :func:`build_map_spec` lacks what the map needs."""
 
 
 @dataclass(frozen=True)
-class MapSummary:
-    """What a built map shows; attached to the map as ``brassmap_summary``.
+class MapData:
+    """What the map draws (frames of a linking Selection).
 
     Attributes
     ----------
-    mode : str
-        ``"points"`` or ``"hexagons"``.
-    incidents_total, incidents_placed, incidents_drawn : int
-        Incidents passed in, with usable coordinates, and drawn as points.
-    links_total, links_drawn : int
-        Links passed in and drawn as lines.
-    layers : tuple of str
-        Layer names in the layer control (escaped text).
-    notes : tuple of str
-        Notes shown on the map (escaped text).
+    incidents : pandas.DataFrame
+        Schema incident columns plus ``series_id`` (``<NA>`` when unlinked).
+    links : pandas.DataFrame
+        ``incident_a``, ``incident_b``, ``status`` (+ provenance, ``firearm_id``).
+    series : pandas.DataFrame, optional
+        The series table; names the largest series in the legend.
+    firearms : pandas.DataFrame, optional
+        Recovered firearms; those with a recovery place are drawn.
+    boundaries : geopandas.GeoDataFrame, optional
+        Boundary polygons (``layer`` column: city_limits, police_districts, ...).
+    area_counts : pandas.Series, optional
+        Incidents per area by ``boundary_id`` when the caller has them
+        (:meth:`geo.areas.AreaMembership.counts_for`); else joined here.
+    link_ends : (ndarray, ndarray), optional
+        Rows in ``incidents`` of each link's ends (``Selection.link_ends``), so
+        link lines need no id matching; without them ids are matched as text.
     """
 
-    mode: str
-    incidents_total: int
-    incidents_placed: int
-    incidents_drawn: int
-    links_total: int
-    links_drawn: int
-    layers: tuple[str, ...]
-    notes: tuple[str, ...]
+    incidents: pd.DataFrame
+    links: pd.DataFrame
+    series: pd.DataFrame | None = None
+    firearms: pd.DataFrame | None = None
+    boundaries: Any = None
+    area_counts: pd.Series | None = None
+    link_ends: tuple[np.ndarray, np.ndarray] | None = None
+
+
+@dataclass(frozen=True)
+class MapOptions:
+    """How the map is drawn.
+
+    Attributes
+    ----------
+    cities : sequence of str, optional
+        Cities in the filter; the map opens on them.
+    selected_series_id : str, optional
+        Highlight this series with its time-ordered, numbered path.
+    tiles : TileSource, optional
+        Basemap; ``None`` (the default) makes no request to any other host.
+    max_points : int
+        Above this many placed incidents, show hexagon counts instead of points
+        (the live map then asks for points once a view holds no more than this).
+    max_links : int
+        Draw at most this many link lines (selected series first, then hits).
+    include_sensitive : bool
+        Show narratives and serial numbers in popups.
+    points_on_zoom : bool
+        The map is live and asks for the points of a view once it holds at
+        most ``max_points`` (:mod:`geo.view_points`); the note says so. A
+        standalone page cannot, and its note says to filter instead.
+    """
+
+    cities: Sequence[str] | None = None
+    selected_series_id: str | None = None
+    tiles: TileSource | None = None
+    max_points: int = MAX_POINTS
+    max_links: int = MAX_LINKS
+    include_sensitive: bool = False
+    points_on_zoom: bool = False
 
 
 def _require(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
@@ -132,49 +175,21 @@ def _map_cities(incidents: pd.DataFrame, cities: Sequence[str] | None) -> list[C
     return resolved
 
 
-def _new_map(cities: list[City], *, tiles: bool, asset_mode: AssetMode, static_url: str) -> folium.Map:
+def _view(cities: list[City]) -> tuple[MapView, Fit | None]:
+    """Open on one city at its zoom, or fit several cities in view."""
     if len(cities) == 1:
-        centre, zoom = [cities[0].latitude, cities[0].longitude], cities[0].zoom
-    elif cities:
-        centre = [
-            sum(c.latitude for c in cities) / len(cities),
-            sum(c.longitude for c in cities) / len(cities),
-        ]
-        zoom = 5
-    else:
-        centre, zoom = [39.5, -90.0], 5
-    fmap = folium.Map(location=centre, zoom_start=zoom, tiles=None, control_scale=True, max_zoom=19)
-    fmap.options["max_zoom"] = 19
-    fmap.options["min_zoom"] = 3
-    if asset_mode == "static":
-        js, css = assets.static_links(static_url)
-        fmap.default_js = js
-        fmap.default_css = css
-    elif asset_mode == "inline":
-        fmap.default_js = []
-        fmap.default_css = []
-        map_figure(fmap).header.add_child(InlineHead(assets.inline_assets_html()), name="brassmap_assets")
-    else:
-        raise MapInputError(f"asset_mode must be 'static' or 'inline', got {asset_mode!r}")
-    if tiles:
-        folium.TileLayer(
-            tiles=TILE_URL,
-            attr=TILE_ATTRIBUTION,
-            name="OpenStreetMap basemap",
-            overlay=True,
-            control=True,
-            show=True,
-            max_zoom=19,
-        ).add_to(fmap)
-    if len(cities) > 1:
-        pad = 0.12
-        fmap.fit_bounds(
-            [
-                [min(c.latitude for c in cities) - pad, min(c.longitude for c in cities) - pad],
-                [max(c.latitude for c in cities) + pad, max(c.longitude for c in cities) + pad],
-            ]
+        return MapView((cities[0].latitude, cities[0].longitude), cities[0].zoom), None
+    if not cities:
+        return MapView((39.5, -90.0), 5), None
+    centre = (sum(c.latitude for c in cities) / len(cities), sum(c.longitude for c in cities) / len(cities))
+    pad = 0.12
+    fit = Fit(
+        (
+            (min(c.latitude for c in cities) - pad, min(c.longitude for c in cities) - pad),
+            (max(c.latitude for c in cities) + pad, max(c.longitude for c in cities) + pad),
         )
-    return fmap
+    )
+    return MapView(centre, 5), fit
 
 
 def _boundary_layers(
@@ -183,11 +198,8 @@ def _boundary_layers(
     legend: list[dict[str, Any]],
     notes: list[str],
     area_counts: pd.Series | None = None,
-) -> list[DataLayer]:
+) -> list[LayerSpec]:
     """One outline layer per boundary kind, with incident counts per area.
-
-    ``area_counts`` (by ``boundary_id``) are used when given, else the
-    placed incidents are joined to the outlines here.
 
     Outlines are simplified until the layer fits its share of
     :data:`AREA_BUDGET`; if even the coarsest outlines with short names take
@@ -209,7 +221,7 @@ def _boundary_layers(
         if S.LAYER in boundaries.columns
         else pd.Series("areas", boundaries.index)
     )
-    layers: list[DataLayer] = []
+    layers: list[LayerSpec] = []
     per_layer_budget = AREA_BUDGET // max(1, kinds.nunique())
     for kind in pd.unique(kinds):
         part = boundaries.loc[kinds == kind]
@@ -221,193 +233,186 @@ def _boundary_layers(
         )
         while True:
             payload = area_payload(part, counts, outlines=outlines, colour=colour, weight=weight)
-            layer = DataLayer("areas", payload, name)
-            if layer.payload_size <= per_layer_budget or tolerance > 0.05:
+            layer = LayerSpec.of("areas", payload, name, budget=per_layer_budget, key=str(kind))
+            if layer.size <= per_layer_budget or tolerance > 0.05:
                 break
             tolerance *= 2.5  # simplify the simplified outlines further: cheap, error stays < 2 × tolerance
             outlines = shapely.simplify(outlines, tolerance, preserve_topology=True)
-        if layer.payload_size > per_layer_budget:
+        if layer.size > per_layer_budget:
             payload = area_payload(
                 part, counts, outlines=outlines, colour=colour, weight=weight, name_length=40
             )
-            layer = DataLayer("areas", payload, name)
-        if layer.payload_size > 2 * per_layer_budget:
+            layer = LayerSpec.of("areas", payload, name, budget=2 * per_layer_budget, key=str(kind))
+        if layer.size > 2 * per_layer_budget:
             notes.append(
-                f"{layer.layer_name}: {len(part):,} areas are too many to draw on one map "
+                f"{layer.name}: {len(part):,} areas are too many to draw on one map "
                 "and are left out; filter to fewer cities."
             )
             continue
         layers.append(layer)
-        legend.append({"kind": "line", "colour": colour, "label": layer.layer_name})
+        legend.append({"kind": "line", "colour": colour, "label": layer.name})
     return layers
 
 
-def _fit_to_series(fmap: folium.Map, placed: pd.DataFrame, series_id: str) -> None:
+def _series_fit(placed: pd.DataFrame, series_id: str) -> Fit | None:
     """Open the map on the selected series (instead of its cities) when it has placed incidents."""
     members = placed.loc[placed[S.SERIES_ID].astype("string") == series_id]
     if members.empty:
-        return
+        return None
     lats, lons = members[S.LATITUDE].astype(float), members[S.LONGITUDE].astype(float)
     pad = 0.005
-    fmap.fit_bounds(
-        [[lats.min() - pad, lons.min() - pad], [lats.max() + pad, lons.max() + pad]],
+    return Fit(
+        (
+            (float(lats.min()) - pad, float(lons.min()) - pad),
+            (float(lats.max()) + pad, float(lons.max()) + pad),
+        ),
         max_zoom=15,
     )
 
 
-def build_map(
-    incidents: pd.DataFrame,
-    links: pd.DataFrame,
-    *,
-    series: pd.DataFrame | None = None,
-    firearms: pd.DataFrame | None = None,
-    boundaries: Any = None,
-    cities: Sequence[str] | None = None,
-    selected_series_id: str | None = None,
-    tiles: bool = True,
-    asset_mode: AssetMode = "static",
-    max_points: int = 10_000,
-    max_links: int = MAX_LINKS,
-    include_sensitive: bool = False,
-    static_url: str = assets.STATIC_URL_PREFIX,
-    area_counts: pd.Series | None = None,
-    link_ends: tuple[np.ndarray, np.ndarray] | None = None,
-) -> folium.Map:
-    """Build the incident map.
+def build_map_spec(data: MapData, options: MapOptions | None = None) -> MapSpec:
+    """Build the incident map as data.
 
     Parameters
     ----------
-    incidents : pandas.DataFrame
-        Schema incident columns plus ``series_id`` (``<NA>`` when unlinked).
-    links : pandas.DataFrame
-        ``incident_a``, ``incident_b``, ``status`` (+ provenance, ``firearm_id``).
-    series : pandas.DataFrame, optional, keyword-only
-        The series table; names the largest series in the legend.
-    firearms : pandas.DataFrame, optional, keyword-only
-        Recovered firearms; those with a recovery place are drawn.
-    boundaries : geopandas.GeoDataFrame, optional, keyword-only
-        Boundary polygons (``layer`` column: city_limits, police_districts, ...).
-    cities : sequence of str, optional, keyword-only
-        Cities in the filter; the map opens on them.
-    selected_series_id : str, optional, keyword-only
-        Highlight this series with its time-ordered, numbered path.
-    tiles : bool, keyword-only
-        Add the OpenStreetMap basemap (switchable). With ``False`` the page
-        makes no request to any other host.
-    asset_mode : {"static", "inline"}, keyword-only
-        ``"static"``: Leaflet and brassmap.js load from ``/app/static/vendor/``
-        (the dashboard). ``"inline"``: embedded in the page (standalone file).
-    max_points : int, keyword-only
-        Above this many placed incidents, show hexagon counts instead of points.
-    max_links : int, keyword-only
-        Draw at most this many link lines (selected series first, then hits).
-    include_sensitive : bool, keyword-only
-        Show narratives and serial numbers in popups.
-    static_url : str, keyword-only
-        Where the browser finds ``static/vendor/`` in ``"static"`` mode; change
-        it when Streamlit runs under ``server.baseUrlPath`` (e.g.
-        ``"/brassmap/app/static/vendor/"``). Must end with ``/``.
-    area_counts : pandas.Series, optional, keyword-only
-        Incidents per area by ``boundary_id``, when the caller already has
-        them (e.g. from :meth:`geo.areas.AreaMembership.counts_for`, which the
-        dashboard keeps per dataset); otherwise they are computed from
-        ``incidents`` and ``boundaries``.
-    link_ends : (ndarray, ndarray), optional, keyword-only
-        Rows in ``incidents`` of each link's ends (``Selection.link_ends``), so
-        link lines need no id matching; without them ids are matched as text.
+    data : MapData
+        The frames to draw.
+    options : MapOptions, optional
+        Cities, selected series, basemap, caps, sensitive fields.
 
     Returns
     -------
-    folium.Map
-        With a ``brassmap_summary`` attribute (:class:`MapSummary`).
+    MapSpec
+        Layers in drawing order: boundary outlines at the bottom, incidents,
+        then the density layers (heat, hexagons) over them but translucent
+        and click-through, links, the selected series' path and firearms on top.
+
+    Examples
+    --------
+    >>> incidents = pd.DataFrame({"incident_id": ["a"], "longitude": [-83.0], "latitude": [42.3]})
+    >>> links = pd.DataFrame({"incident_a": [], "incident_b": [], "status": []})
+    >>> spec = build_map_spec(MapData(incidents, links))
+    >>> [layer.builder for layer in spec.layers], spec.tiles
+    (['incidents', 'heat', 'hexagons', 'links'], None)
     """
+    options = options or MapOptions()
+    incidents, links = data.incidents, data.links
     _require(incidents, [S.INCIDENT_ID, S.LONGITUDE, S.LATITUDE], "incidents")
     _require(links, [S.INCIDENT_A, S.STATUS], "links")
     placed = finite_points(incidents)
-    fmap = _new_map(_map_cities(placed, cities), tiles=tiles, asset_mode=asset_mode, static_url=static_url)
+    view, fit = _view(_map_cities(placed, options.cities))
     notes: list[str] = []
+    selected = options.selected_series_id
 
     area_items: list[dict[str, Any]] = []
-    area_layers = _boundary_layers(boundaries, placed, area_items, notes, area_counts)
+    area_layers = _boundary_layers(data.boundaries, placed, area_items, notes, data.area_counts)
     lons = placed[S.LONGITUDE].astype(float).to_numpy()
     lats = placed[S.LATITUDE].astype(float).to_numpy()
     hex_bins = hexagon_counts(lons, lats, max_cells=HEXAGON_CELLS)
-    heat = DataLayer(
+    heat = LayerSpec.of(
         "heat",
         hexagon_payload(heat_cells(lons, lats, hex_bins.resolution)),
         "Heat map (incident density)",
         show=False,
     )
-    placed_ends = subset_ends(incidents, placed, link_ends)
-    link_layer, lines = _link_layer(links, placed, firearms, selected_series_id, max_links, placed_ends)
+    placed_ends = subset_ends(incidents, placed, data.link_ends)
+    link_layer, lines = _link_layer(links, placed, data.firearms, selected, options.max_links, placed_ends)
     notes += _link_notes(lines)
     path = None
-    if selected_series_id is not None and S.SERIES_ID in placed.columns:
-        path_payload = series_path_payload(placed, str(selected_series_id))
-        path = DataLayer("seriesPath", path_payload, f"Selected series {selected_series_id}")
-    gun_layer, firearm_count = _firearm_layer(firearms, include_sensitive=include_sensitive)
+    if selected is not None and S.SERIES_ID in placed.columns:
+        path = LayerSpec.of(
+            "seriesPath",
+            series_path_payload(placed, str(selected)),
+            f"Selected series {selected}",
+            key="path",
+        )
+        fit = _series_fit(placed, str(selected)) or fit
+    gun_layer, guns_drawn, guns_total = _firearm_layer(
+        data.firearms, include_sensitive=options.include_sensitive
+    )
+    if guns_drawn < guns_total:
+        notes.append(
+            escape_text(
+                f"Showing {guns_drawn:,} of {guns_total:,} recovered firearms (the map draws at most "
+                f"{MAX_FIREARMS:,}); filter to see the rest."
+            )
+        )
 
     # the points get what the other layers leave of the page budget (never more than POINT_BUDGET)
     others = [*area_layers, heat, link_layer, path, gun_layer]
-    used = sum(layer.payload_size for layer in others if layer is not None) + HEXAGON_ALLOWANCE
+    used = sum(layer.size for layer in others if layer is not None) + HEXAGON_ALLOWANCE
     point_budget = min(POINT_BUDGET, MAX_HTML_BYTES - PAGE_ALLOWANCE - used)
-    points_layer: DataLayer | None = None
-    if 0 < len(placed) <= max_points:
-        points = incident_payload(placed, include_sensitive=include_sensitive)
-        points_layer = DataLayer("incidents", points, "Incidents")
-        if points_layer.payload_size > point_budget:
-            points_layer = DataLayer("incidents", shorten_incident_payload(points), "Incidents")
-            notes.append(escape_text("Popups shortened to keep the map small; see the table for all fields."))
-        if points_layer.payload_size > point_budget:
-            points_layer = None
+    points_layer = _points_layer(placed, options, point_budget, notes)
     mode = "points" if points_layer is not None or len(placed) == 0 else "hexagons"
     if mode == "hexagons":
-        notes.insert(
-            0,
-            escape_text(
-                f"Showing {len(placed):,} incidents as hexagons; zoom/filter to see points "
-                f"(points are drawn up to {max_points:,})."
-            ),
-        )
-    hexagons = DataLayer(
-        "hexagons", hexagon_payload(hex_bins), "Hexagon counts (H3)", show=mode == "hexagons"
-    )
+        if options.points_on_zoom:
+            how = f"zoom in to a view holding at most {options.max_points:,} incidents to see them as points."
+        else:
+            how = f"points are drawn up to {options.max_points:,}; filter to fewer to see them."
+        notes.insert(0, escape_text(f"Showing {len(placed):,} incidents as hexagon counts; {how}"))
+    hex_payload = hexagon_payload(hex_bins) | {"interactive": mode == "hexagons"}
+    hexagons = LayerSpec.of("hexagons", hex_payload, "Hexagon counts (H3)", show=mode == "hexagons")
 
-    # z-order: outlines at the bottom, then density, links, incidents, the selected path, firearms on top
-    drawn = [*area_layers, heat, hexagons, link_layer, points_layer, path, gun_layer]
-    layer_names: list[str] = []
-    for layer in drawn:
-        if layer is not None:
-            layer.add_to(fmap)
-            layer_names.append(layer.layer_name)
-    if path is not None:
-        _fit_to_series(fmap, placed, str(selected_series_id))
-
+    drawn = [*area_layers, points_layer, heat, hexagons, link_layer, path, gun_layer]
+    layers = tuple(layer for layer in drawn if layer is not None)
     sections = legend_sections(
         placed,
-        series,
+        data.series,
         lines.statuses,
-        selected_series_id,
+        selected,
         mode,
-        firearm_count,
+        guns_drawn,
         area_items,
         hex_bins.resolution,
+        firearms_total=guns_total,
     )
-    MapControl("legend", {"title": escape_text("Legend"), "sections": sections}).add_to(fmap)
-    if notes:
-        MapControl("note", {"lines": notes}).add_to(fmap)
-    folium.LayerControl(collapsed=False).add_to(fmap)
-    fmap.brassmap_summary = MapSummary(  # type: ignore[attr-defined]
+    summary = MapSummary(
         mode=mode,
         incidents_total=len(incidents),
         incidents_placed=len(placed),
         incidents_drawn=len(placed) if points_layer is not None else 0,
         links_total=lines.total,
         links_drawn=lines.drawn,
-        layers=tuple(layer_names),
+        layers=tuple(layer.name for layer in layers),
         notes=tuple(notes),
+        firearms_total=guns_total,
+        firearms_drawn=guns_drawn,
     )
-    return fmap
+    return MapSpec(
+        view=view,
+        fit=fit,
+        tiles=options.tiles,
+        layers=layers,
+        legend={"title": escape_text("Legend"), "sections": sections},
+        notes=tuple(notes),
+        point_threshold=options.max_points,
+        summary=summary,
+        # the view is kept across redraws while this stays the same (same cities, same pick)
+        extra={"area": _area_key(options.cities, selected)},
+    )
+
+
+def _area_key(cities: Sequence[str] | None, selected: str | None) -> str:
+    """A digest of what the map opens on (cities, picked series): the browser keeps its view while it holds.
+
+    A digest, not the names: nothing from data reaches the page unescaped.
+    """
+    text = json.dumps([sorted(map(str, cities or ())), selected])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _points_layer(
+    placed: pd.DataFrame, options: MapOptions, budget: int, notes: list[str]
+) -> LayerSpec | None:
+    """Incidents as points when there are at most ``max_points`` and they fit ``budget`` bytes."""
+    if not 0 < len(placed) <= options.max_points:
+        return None
+    points = incident_payload(placed, include_sensitive=options.include_sensitive)
+    layer = LayerSpec.of("incidents", points, "Incidents", budget=budget)
+    if layer.size > budget:
+        layer = LayerSpec.of("incidents", shorten_incident_payload(points), "Incidents", budget=budget)
+        notes.append(escape_text("Popups shortened to keep the map small; see the table for all fields."))
+    return layer if layer.size <= budget else None
 
 
 def _link_layer(
@@ -417,20 +422,21 @@ def _link_layer(
     selected_series_id: str | None,
     max_links: int,
     link_ends: tuple[np.ndarray, np.ndarray] | None = None,
-) -> tuple[DataLayer, LinkLines]:
+) -> tuple[LayerSpec, LinkLines]:
     """The link lines, capped at ``max_links`` and then at :data:`LINK_BUDGET` bytes."""
+    name = "Links (lead dashed, hit solid)"
     lines = link_payload(
         links, placed, firearms=firearms, selected_series_id=selected_series_id, max_links=max_links,
         link_ends=link_ends,
     )  # fmt: skip
-    layer = DataLayer("links", lines.payload, "Links (lead dashed, hit solid)")
-    while layer.payload_size > LINK_BUDGET and lines.drawn > 0:
-        fewer = int(lines.drawn * LINK_BUDGET / layer.payload_size * 0.95)
+    layer = LayerSpec.of("links", lines.payload, name, budget=LINK_BUDGET)
+    while layer.size > LINK_BUDGET and lines.drawn > 0:
+        fewer = int(lines.drawn * LINK_BUDGET / layer.size * 0.95)
         lines = link_payload(
             links, placed, firearms=firearms, selected_series_id=selected_series_id, max_links=fewer,
             link_ends=link_ends,
         )  # fmt: skip
-        layer = DataLayer("links", lines.payload, "Links (lead dashed, hit solid)")
+        layer = LayerSpec.of("links", lines.payload, name, budget=LINK_BUDGET)
     return layer, lines
 
 
@@ -450,20 +456,27 @@ def _link_notes(lines: LinkLines) -> list[str]:
     return notes
 
 
-def _firearm_layer(firearms: pd.DataFrame | None, *, include_sensitive: bool) -> tuple[DataLayer | None, int]:
-    """Recovered firearms with a recovery place, capped at :data:`FIREARM_BUDGET` bytes."""
+def _firearm_layer(
+    firearms: pd.DataFrame | None, *, include_sensitive: bool
+) -> tuple[LayerSpec | None, int, int]:
+    """Recovered firearms with a recovery place: at most :data:`MAX_FIREARMS`, :data:`FIREARM_BUDGET` bytes.
+
+    Returns the layer, how many firearms it draws and how many have a recovery place.
+    """
     if firearms is None or not len(firearms) or not {S.LONGITUDE, S.LATITUDE} <= set(firearms.columns):
-        return None, 0
-    guns = finite_points(firearms).head(MAX_FIREARMS)
+        return None, 0, 0
+    placed = finite_points(firearms)
+    guns = placed.head(MAX_FIREARMS)
     if not len(guns):
-        return None, 0
-    layer = DataLayer(
-        "firearms", firearm_payload(guns, include_sensitive=include_sensitive), "Recovered firearms"
+        return None, 0, 0
+    name = "Recovered firearms"
+    layer = LayerSpec.of(
+        "firearms", firearm_payload(guns, include_sensitive=include_sensitive), name, budget=FIREARM_BUDGET
     )
-    if layer.payload_size > FIREARM_BUDGET:
-        guns = guns.head(max(1, int(len(guns) * FIREARM_BUDGET / layer.payload_size * 0.9)))
-        layer = DataLayer("firearms", firearm_payload(guns), "Recovered firearms")
-    return layer, len(guns)
+    if layer.size > FIREARM_BUDGET:
+        guns = guns.head(max(1, int(len(guns) * FIREARM_BUDGET / layer.size * 0.9)))
+        layer = LayerSpec.of("firearms", firearm_payload(guns), name, budget=FIREARM_BUDGET)
+    return layer, len(guns), len(placed)
 
 
 def heat_cells(lons: Any, lats: Any, hexagon_resolution: int) -> HexBins:
@@ -476,19 +489,3 @@ def heat_cells(lons: Any, lats: Any, hexagon_resolution: int) -> HexBins:
         return hexagon_counts(lons, lats)
     bins = hexagon_counts(lons, lats, resolution=min(15, hexagon_resolution + 1), snap=4)
     return HexBins(bins.resolution, bins.cells[:HEAT_CELLS], bins.counts[:HEAT_CELLS])
-
-
-def map_figure(fmap: folium.Map) -> Figure:
-    """Return the branca Figure (the HTML document) holding ``fmap``."""
-    figure = fmap.get_root()
-    if not isinstance(figure, Figure):
-        raise MapInputError(
-            f"map {fmap.get_name()} is not inside an HTML figure (its root is {type(figure).__name__}); "
-            "build it with geo.maps.build_map"
-        )
-    return figure
-
-
-def map_html_size(fmap: folium.Map) -> int:
-    """Return the size in bytes of the map rendered as one HTML page."""
-    return len(fmap.get_root().render().encode("utf-8"))

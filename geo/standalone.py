@@ -3,9 +3,11 @@
 The file holds Leaflet, the map helpers and the data inline, so it opens from
 a USB stick on a machine with no network. A header banner says what filter
 produced it, which dataset version, that a lead is not an identification and,
-when so, that the data is synthetic. A Content-Security-Policy in the file
-forbids every network request except (when asked for) OpenStreetMap tiles:
-even a value that somehow escaped escaping could not send data anywhere.
+when so, that the data is synthetic. Its Content-Security-Policy
+(:func:`geo.page.content_security_policy`) allows only the page's own
+scripts, by hash, and forbids every network request except (when asked for)
+the basemap's tiles: even a value that somehow escaped escaping could
+neither run nor send data anywhere.
 """
 
 from __future__ import annotations
@@ -13,32 +15,18 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from branca.element import Element
-
 from data import schema as S
 from data.errors import BrassmapError
 from geo.escape import escape_text
-from geo.maps import build_map, map_figure
+from geo.map_spec import TileSource
+from geo.maps import OSM_TILES, MapData, MapOptions, build_map_spec
+from geo.page import render_page
 
 TILE_HOST = "https://tile.openstreetmap.org"
-_LAYOUT_CSS = """<style>
-html, body { height: 100%; margin: 0; }
-body { display: flex; flex-direction: column; }
-.brassmap-banner { flex: 0 0 auto; }
-body > .folium-map { flex: 1 1 auto; height: auto !important; min-height: 0; }
-</style>"""
 
 
 class StandaloneError(BrassmapError, ValueError):
     """The object handed to :func:`render_standalone_html` is not a selection."""
-
-
-def _content_security_policy(*, tiles: bool) -> str:
-    images = "data:" + (f" {TILE_HOST}" if tiles else "")
-    return (
-        "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
-        f"img-src {images}; font-src 'none'; connect-src 'none'; form-action 'none'; base-uri 'none'"
-    )
 
 
 def _is_synthetic(selection: Any) -> bool:
@@ -82,7 +70,9 @@ def banner_html(selection: Any, *, generated_at: datetime | None = None) -> str:
     return f'<div class="brassmap-banner" role="banner">{html}</div>'
 
 
-def render_standalone_html(selection: Any, *, tiles: bool = False, include_sensitive: bool = False) -> bytes:
+def render_standalone_html(
+    selection: Any, *, tiles: bool | TileSource = False, include_sensitive: bool = False
+) -> bytes:
     """Render a selection as one self-contained, offline HTML map.
 
     Parameters
@@ -90,8 +80,9 @@ def render_standalone_html(selection: Any, *, tiles: bool = False, include_sensi
     selection : linking.selection.Selection
         Filtered incidents (with ``series_id``), links, series, firearms,
         boundaries, filters and dataset version (duck-typed).
-    tiles : bool, keyword-only
-        Include the OpenStreetMap basemap (the only host the file may contact).
+    tiles : bool or TileSource, keyword-only
+        ``True``: the OpenStreetMap basemap; a :class:`~geo.map_spec.TileSource`
+        with an absolute URL: that tile server (the only host the file may contact).
     include_sensitive : bool, keyword-only
         Show narratives and serial numbers in popups.
 
@@ -107,26 +98,19 @@ def render_standalone_html(selection: Any, *, tiles: bool = False, include_sensi
             f"{', '.join(missing)}. Build one with linking.selection.select(frames, filters)."
         )
     filters = getattr(selection, "filters", None)
-    cities = list(getattr(filters, "cities", ()) or ()) or None
-    selected = getattr(filters, "series_id", None)
-    fmap = build_map(
+    source = OSM_TILES if tiles is True else tiles if isinstance(tiles, TileSource) else None
+    data = MapData(
         selection.incidents,
         selection.links,
         series=getattr(selection, "series", None),
         firearms=getattr(selection, "firearms", None),
         boundaries=getattr(selection, "boundaries", None),
-        cities=cities,
-        selected_series_id=selected,
-        tiles=tiles,
-        asset_mode="inline",
+    )
+    options = MapOptions(
+        cities=list(getattr(filters, "cities", ()) or ()) or None,
+        selected_series_id=getattr(filters, "series_id", None),
+        tiles=source,
         include_sensitive=include_sensitive,
     )
-    figure = map_figure(fmap)
-    figure.title = "brassmap map"
-    csp = f'<meta http-equiv="Content-Security-Policy" content="{_content_security_policy(tiles=tiles)}">'
-    figure.header.add_child(Element(csp), name="brassmap_csp")
-    figure.header._children.move_to_end("brassmap_csp", last=False)
-    figure.header.add_child(Element(_LAYOUT_CSS), name="brassmap_layout")
-    figure.html.add_child(Element(banner_html(selection)), name="brassmap_banner")
-    figure.html._children.move_to_end("brassmap_banner", last=False)
-    return figure.render().encode("utf-8")
+    page = render_page(build_map_spec(data, options), asset_mode="inline", banner_html=banner_html(selection))
+    return page.encode("utf-8")

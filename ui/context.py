@@ -10,10 +10,12 @@ import streamlit as st
 
 from data import schema as S
 from data.frames import Frames
+from geo.map_spec import TileSource
 from linking.filters import Filters
 from linking.registry import UnknownSeriesError, series_index_of
 from linking.selection import Selection
-from ui import loading, url
+from ui import loading, map_state, url
+from ui import tiles as tile_choice
 from ui.filters import PERIOD_KEYS, filters_ui, relative_period, seed_widgets
 from ui.options import FilterOptions, filter_options
 from ui.picking import picked_incident, picked_series, set_pick
@@ -46,8 +48,8 @@ class PageContext:
         The incident clicked on the map or found by the search (its series, if any, is ``series_id``).
     reference_date : date
         "Today" for days-since-last and hot guns: the newest incident's local date.
-    tiles : bool
-        Whether the OpenStreetMap basemap is on.
+    tiles : geo.map_spec.TileSource or None
+        The basemap, when switched on (:mod:`ui.tiles`).
     is_synthetic : bool
         The store holds generated demo data.
     """
@@ -59,7 +61,7 @@ class PageContext:
     selection: Selection
     series_id: str | None
     reference_date: date
-    tiles: bool
+    tiles: TileSource | None
     is_synthetic: bool
     incident_id: str | None = None
 
@@ -78,22 +80,27 @@ def build_context() -> PageContext:
     version = loading.current_version(db_url)
     frames = loading.frames_for(db_url, version)
     options = filter_options(db_url, version)
+    tiles_default = tile_choice.default_on()
     from_url = url.read_url_once()
     if from_url is not None:
         view = url.view_from_url()
         period = next((label for label, key in PERIOD_KEYS.items() if key == view.period), None)
         seed_widgets(from_url, options, period=period)
         set_pick(from_url.series_id)
-        st.session_state[K_TILES] = url.tiles_on()
+        st.session_state[K_TILES] = url.tiles_on(tiles_default)
+        map_state.read_url_state_once({key: st.query_params.get_all(key) for key in st.query_params})
         st.session_state[K_HOT_ONLY] = view.hot
         st.session_state[K_HOT_DAYS] = view.hot_days
         st.session_state[K_SORT] = view.sort if view.sort in SORTS else DEFAULT_SORT
     search_ui(frames)
     filters = filters_ui(options, series_id=picked_series())
+    if K_TILES not in st.session_state:
+        st.session_state[K_TILES] = tiles_default
     tiles = st.sidebar.toggle(
-        "Basemap (OpenStreetMap tiles)",
+        tile_choice.toggle_label(),
         key=K_TILES,
-        help="Tiles are the only thing fetched from the internet; switch them off to work fully offline.",
+        help="Street tiles under the local geography. Without a local tile source (BRASSMAP_TILES) they come "
+        "from OpenStreetMap over the internet; the map works fully offline with them off.",
     )
     view_filters = replace(filters, series_id=None)
     with st.spinner("Applying the filter..."):
@@ -106,7 +113,13 @@ def build_context() -> PageContext:
             f"Series {md(series_id)} has no shooting in the current filter; "
             "it is shown whole in the drill-down."
         )
-    url.write_url(filters, tiles=tiles, view=_view_params())
+    url.write_url(
+        filters,
+        tiles=tiles,
+        view=_view_params(),
+        tiles_default=tiles_default,
+        map_state=map_state.url_params(),
+    )
     return PageContext(
         db_url=db_url,
         dataset_version=version,
@@ -115,7 +128,7 @@ def build_context() -> PageContext:
         selection=selection,
         series_id=series_id,
         reference_date=options.last_date,
-        tiles=bool(tiles),
+        tiles=tile_choice.tile_source(bool(tiles)),
         is_synthetic=bool(frames.is_synthetic),
         incident_id=incident_id,
     )

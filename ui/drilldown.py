@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from data import schema as S
+from geo.map_spec import TileSource
 from geo.palette import LINK_STYLES, series_colour
 from linking.counting import LinkCounts, count_links
 from linking.graph import build_incident_graph
@@ -89,7 +90,7 @@ def drilldown_ui(
     selection: Selection,
     series_id: str,
     *,
-    tiles: bool,
+    tiles: TileSource | None,
     db_url: str,
     matching: frozenset[str] | None = None,
     incident_id: str | None = None,

@@ -10,10 +10,13 @@ import pandas as pd
 import streamlit as st
 
 from data import schema as S
-from geo.map_spec import map_spec
-from geo.maps import build_map
+from geo import assets
+from geo.map_spec import Fit, MapSpec, TileSource
+from geo.maps import MapData, MapOptions, build_map_spec
+from geo.view_points import with_points_in_view
 from linking.filters import Filters
 from linking.selection import Selection
+from ui import map_state
 from ui.live_map import live_map
 from ui.loading import area_membership_for
 from ui.picking import K_MAP, on_map_click
@@ -28,14 +31,14 @@ def built_map(
     filters: Filters,
     today: date | None,
     series_id: str | None,
-    tiles: bool,
+    tiles: TileSource | None,
     fit_to_points: bool,
     _selection: Selection,
-) -> dict[str, Any]:
+) -> MapSpec:
     """Build the map of ``_selection`` once per (store, dataset version, filter, pick, basemap, fit).
 
     ``_selection`` is what (store, dataset version, filters, today) select, so it is
-    left out of the key. Returns the live map's spec (:func:`geo.map_spec.map_spec`);
+    left out of the key. Returns the map as data (:class:`geo.map_spec.MapSpec`);
     going back to a filter seen before does not build its map again.
     """
     shown: pd.DataFrame = _selection.incidents
@@ -43,25 +46,33 @@ def built_map(
     if S.IN_FILTER in shown.columns:
         matching = shown.index[shown[S.IN_FILTER].to_numpy(dtype=bool)]
     counts = area_membership_for(db_url, dataset_version).counts_for(matching)  # areas count the filter's
-    folium_map = build_map(
+    data = MapData(
         _selection.incidents,
         _selection.links,
         series=_selection.series,
         firearms=_selection.firearms,
         boundaries=_selection.boundaries,
-        cities=list(filters.cities) or None,
-        selected_series_id=series_id,
-        tiles=tiles,
-        asset_mode="static",
         area_counts=counts,
         link_ends=_link_ends(_selection),
     )
+    options = MapOptions(
+        cities=list(filters.cities) or None, selected_series_id=series_id, tiles=tiles, points_on_zoom=True
+    )
+    spec = build_map_spec(data, options)
     incidents: pd.DataFrame = _selection.incidents
     if fit_to_points and len(incidents):
         south, north = float(incidents[S.LATITUDE].min()), float(incidents[S.LATITUDE].max())
         west, east = float(incidents[S.LONGITUDE].min()), float(incidents[S.LONGITUDE].max())
-        folium_map.fit_bounds([[south, west], [north, east]], padding=(40, 40), max_zoom=15)
-    return map_spec(folium_map)
+        spec = spec.with_fit(Fit(((south, west), (north, east)), padding=(40, 40), max_zoom=15))
+    return spec
+
+
+def live_spec(spec: MapSpec, *, map_state: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The live map's JSON for ``spec`` (assets from the app's ``static/vendor/``)."""
+    js, css = assets.static_links()
+    return spec.to_live(
+        assets={"js": [url for _, url in js], "css": [url for _, url in css]}, map_state=map_state
+    )
 
 
 def _link_ends(selection: Selection) -> tuple[Any, Any] | None:
@@ -75,7 +86,7 @@ def map_ui(
     *,
     db_url: str,
     series_id: str | None,
-    tiles: bool,
+    tiles: TileSource | None,
     key: str = K_MAP,
     height: int = MAP_HEIGHT,
     pickable: bool = True,
@@ -96,11 +107,15 @@ def map_ui(
             selection.filters,
             selection.today,
             series_id,
-            bool(tiles),
+            tiles,
             fit_to_points,
             selection,
         )
     on_click = partial(on_map_click, selection.incidents) if pickable else None
-    live_map(spec, key=key, height=height, on_click=on_click)
-    if not tiles:
-        st.caption("Basemap tiles are off (`?tiles=off`): city limits give the shape.")
+    opening = None
+    if key == K_MAP:  # the main map: points in view, and the layers and view of a shared URL
+        state = map_state.current_state()
+        if state.get("area") == spec.extra.get("area"):
+            spec = with_points_in_view(spec, selection.incidents, map_state.current_bounds())
+        opening = map_state.initial_state()
+    live_map(live_spec(spec, map_state=opening), key=key, height=height, on_click=on_click)

@@ -4,7 +4,8 @@ The query parameters are ``Filters.to_dict()`` (non-default values only, the
 picked series as ``series_id``), plus the rest of the view (:class:`ViewParams`):
 ``period=last_28_days`` (a relative period instead of its dates, so a
 bookmark rolls forward), ``hot=1`` and ``hot_days=N``, ``sort=…`` for the
-series table, and ``tiles=off`` when the basemap is switched off. A URL that
+series table, ``tiles=on``/``off`` when the basemap differs from its default, and the
+map's layers and view (``ui.map_state``). A URL that
 cannot be read gives the default filter and a notice saying what was wrong.
 """
 
@@ -80,6 +81,7 @@ class ViewParams:
             sort=first(SORT_PARAM) or None,
         )
 TILES_OFF = "off"
+TILES_ON = "on"
 K_STARTED = "url_read"
 K_NOTICE = "url_notice"
 
@@ -139,15 +141,26 @@ def show_url_notice() -> None:
         st.warning(md(notice), icon=":material/link_off:")
 
 
-def tiles_on() -> bool:
-    """Whether the OpenStreetMap basemap is wanted (``?tiles=off`` switches it off)."""
-    return st.query_params.get(TILES_PARAM, "") != TILES_OFF
+def tiles_on(default: bool = False) -> bool:
+    """Whether the basemap is wanted: ``?tiles=on`` / ``?tiles=off``, else ``default``."""
+    value = st.query_params.get(TILES_PARAM, "")
+    return default if value not in (TILES_ON, TILES_OFF) else value == TILES_ON
 
 
-def write_url(filters: Filters, *, tiles: bool, view: ViewParams | None = None) -> None:
-    """Replace the URL's query parameters with ``filters`` and ``view`` (``tiles=off`` without basemap).
+def write_url(
+    filters: Filters,
+    *,
+    tiles: bool,
+    view: ViewParams | None = None,
+    tiles_default: bool = False,
+    map_state: dict[str, str] | None = None,
+) -> None:
+    """Replace the URL's query parameters with ``filters``, ``view`` and the map's state.
 
-    With a relative period the dates are left out: the period's name stands for them.
+    ``tiles=on``/``tiles=off`` is written when the basemap differs from
+    ``tiles_default``; ``map_state`` holds the map's layer and view keys
+    (:func:`ui.map_state.url_params`). With a relative period the dates are
+    left out: the period's name stands for them.
     """
     target = filters.to_dict()
     if view is not None:
@@ -155,8 +168,9 @@ def write_url(filters: Filters, *, tiles: bool, view: ViewParams | None = None) 
             target.pop("date_from", None)
             target.pop("date_to", None)
         target.update(view.to_dict())
-    if not tiles:
-        target[TILES_PARAM] = TILES_OFF
+    if tiles != tiles_default:
+        target[TILES_PARAM] = TILES_ON if tiles else TILES_OFF
+    target.update(map_state or {})
     current = {key: st.query_params.get(key) for key in st.query_params}
     if target != current:
         st.query_params.from_dict(target)

@@ -15,6 +15,8 @@
 (function (global) {
   "use strict";
   var L = global.L;
+  // The one list of layer builders: geo.map_spec reads this line, brassmap_draw.js calls only these.
+  var BUILDERS = ["incidents", "links", "seriesPath", "firearms", "hexagons", "heat", "areas"];
   var COLOUR = /^#[0-9a-fA-F]{3,8}$/;
 
   function colour(value, fallback) {
@@ -67,7 +69,12 @@
     return [num(data.lat0) + num(data.y[i]) / 1e5, num(data.lon0) + num(data.x[i]) / 1e5];
   }
 
-  function incidents(data) {
+  /* The Leaflet pane a builder draws into (drawSpec stacks them; default: the overlay pane). */
+  function paneOf(opts) {
+    return (opts && opts.pane) || "overlayPane";
+  }
+
+  function incidents(data, opts) {
     var group = L.featureGroup();
     var n = data.x.length;
     var faded = {};
@@ -88,6 +95,7 @@
         fillColor: colour(s >= 0 ? data.seriesColours[s] : data.unlinkedColour, "#9e9e9e"),
         fillOpacity: outside ? 0.25 : 0.85,
         className: outside ? "brassmap-incident brassmap-outside" : "brassmap-incident",
+        pane: paneOf(opts),
       });
       marker.brassmapId = ids ? ids[i] : null; // escaped id text: the click names the incident
       marker.bindPopup(incidentPopup(data, i));
@@ -119,7 +127,7 @@
     };
   }
 
-  function links(data) {
+  function links(data, opts) {
     var group = L.featureGroup();
     var n = data.status.length;
     for (var i = 0; i < n; i++) {
@@ -136,6 +144,7 @@
           weight: num(style[2]) || 2,
           opacity: 0.9,
           className: "brassmap-link brassmap-link-" + (style[1] ? "dashed" : "solid"),
+          pane: paneOf(opts),
         }
       );
       line.bindPopup(linkPopup(data, i));
@@ -151,7 +160,7 @@
     };
   }
 
-  function seriesPath(data) {
+  function seriesPath(data, opts) {
     var group = L.featureGroup();
     var latlngs = [];
     for (var i = 0; i < data.x.length; i++) {
@@ -162,6 +171,7 @@
       weight: 4,
       opacity: 0.8,
       className: "brassmap-series-path",
+      pane: paneOf(opts),
     });
     group.addLayer(line);
     for (var k = 0; k < latlngs.length; k++) {
@@ -174,6 +184,7 @@
         }),
         keyboard: false,
       });
+      stop.brassmapStop = true; // brassmap_draw.js moves overlapping stops apart
       stop.bindPopup(incidentPopup(data, k));
       group.addLayer(stop);
       if (k > 0) {
@@ -232,8 +243,9 @@
     return out;
   }
 
-  function hexagons(data) {
+  function hexagons(data, opts) {
     var group = L.featureGroup();
+    var interactive = data.interactive !== false; // over points they let clicks through to the incidents
     for (var i = 0; i < data.cells.length; i++) {
       var count = num(data.counts[i]);
       var shade = ramp(data, count);
@@ -241,17 +253,21 @@
         color: "#555555",
         weight: 1,
         fillColor: shade.fill,
-        fillOpacity: 0.35 + 0.45 * shade.share,
+        fillOpacity: interactive ? 0.35 + 0.45 * shade.share : 0.2 + 0.35 * shade.share,
         className: "brassmap-hexagon",
+        interactive: interactive,
+        pane: paneOf(opts),
       });
-      poly.bindTooltip(count + " " + data.unit);
+      if (interactive) {
+        poly.bindTooltip(count + " " + data.unit);
+      }
       group.addLayer(poly);
     }
     group.brassmapCount = data.cells.length;
     return group;
   }
 
-  function heat(data) {
+  function heat(data, opts) {
     var group = L.featureGroup();
     for (var i = 0; i < data.cells.length; i++) {
       var shade = ramp(data, data.counts[i]);
@@ -260,8 +276,9 @@
           stroke: false,
           interactive: false,
           fillColor: shade.fill,
-          fillOpacity: 0.15 + 0.6 * shade.share,
+          fillOpacity: 0.12 + 0.5 * shade.share,
           className: "brassmap-heat",
+          pane: paneOf(opts),
         })
       );
     }
@@ -269,8 +286,9 @@
     return group;
   }
 
-  function areas(data) {
+  function areas(data, opts) {
     var layer = L.geoJSON(data.features, {
+      pane: paneOf(opts),
       style: function () {
         return {
           color: colour(data.colour, "#3b3b3b"),
@@ -312,12 +330,14 @@
     );
   }
 
-  function legend(map, spec) {
+  /* The legend control; options.open (default: open on a map at least 560 px tall). */
+  function legend(map, spec, options) {
     var control = L.control({ position: "bottomright" });
     control.onAdd = function () {
       var div = L.DomUtil.create("div", "brassmap-legend");
       // Open on a tall map (standalone page); folded on a short one (dashboard panel) so it hides no markers.
-      var open = map.getSize().y >= 560 ? " open" : "";
+      var wanted = options && options.open !== undefined ? options.open : map.getSize().y >= 560;
+      var open = wanted ? " open" : "";
       var html = "<details" + open + '><summary class="brassmap-legend-title">' + spec.title + "</summary>";
       for (var s = 0; s < spec.sections.length; s++) {
         var section = spec.sections[s];
@@ -350,24 +370,36 @@
   /* Every layer built on this page, by builder name (for the dashboard and tests). */
   var drawn = {};
   function registered(name, build) {
-    return function (data) {
-      var layer = build(data);
+    return function (data, opts) {
+      var layer = build(data, opts);
       (drawn[name] = drawn[name] || []).push(layer);
       return layer;
     };
   }
 
+  var impl = {
+    incidents: incidents,
+    links: links,
+    seriesPath: seriesPath,
+    firearms: firearms,
+    hexagons: hexagons,
+    heat: heat,
+    areas: areas,
+  };
+  var builders = {};
+  BUILDERS.forEach(function (name) {
+    builders[name] = registered(name, impl[name]);
+  });
+
   global.brassmap = {
+    BUILDERS: BUILDERS,
+    builders: builders,
     drawn: drawn,
     popupHtml: popupHtml,
-    incidents: registered("incidents", incidents),
-    links: registered("links", links),
-    seriesPath: registered("seriesPath", seriesPath),
-    firearms: registered("firearms", firearms),
-    hexagons: registered("hexagons", hexagons),
-    heat: registered("heat", heat),
-    areas: registered("areas", areas),
     legend: legend,
     note: note,
   };
+  BUILDERS.forEach(function (name) {
+    global.brassmap[name] = builders[name]; // brassmap.incidents(payload) etc., as before
+  });
 })(window);

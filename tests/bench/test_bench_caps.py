@@ -2,7 +2,7 @@
 
 Map HTML stays within 2 MB and the graph view's payload within 1 MB whatever
 the size: a national-scale frame (1M incidents, 500k links, built with numpy)
-goes through the same ``geo.maps.build_map`` the dashboard calls, and a graph
+goes through the same ``geo.maps.build_map_spec`` the dashboard calls, and a graph
 far above the view's cap goes through ``linking.payload.graph_payload``.
 """
 
@@ -17,8 +17,9 @@ import pytest
 
 from data import schema as S
 from geo.cities import DEFAULT_CITIES
-from geo.maps import build_map, map_html_size
+from geo.page import page_size
 from linking.payload import graph_payload
+from tests.geo._geo_frames import build_map
 
 MAP_CAP = 2_000_000
 GRAPH_CAP = 1_000_000
@@ -65,25 +66,25 @@ def national_frames(
 def test_map_of_a_million_incidents_and_half_a_million_links_stays_under_2_mb() -> None:
     incidents, links = national_frames(1_000_000, 500_000)
 
-    folium_map = build_map(incidents, links, tiles=True, asset_mode="static")
+    spec = build_map(incidents, links, tiles=True)
 
-    size = map_html_size(folium_map)
+    size = page_size(spec, asset_mode="static")
     assert size <= MAP_CAP, f"map HTML is {size:,} bytes for 1M incidents; the cap is {MAP_CAP:,}"
-    summary = folium_map.brassmap_summary
+    summary = spec.summary
     assert summary.mode == "hexagons"
     assert summary.incidents_total == 1_000_000
     assert summary.links_drawn < summary.links_total == 500_000
-    assert any("as hexagons" in note for note in summary.notes)
+    assert any("as hexagon counts" in note for note in summary.notes)
 
 
 def test_map_at_the_point_limit_with_very_long_fields_stays_under_2_mb() -> None:
     incidents, links = national_frames(10_000, 20_000, text_bytes=4_000)
 
-    folium_map = build_map(incidents, links, tiles=False, asset_mode="inline", include_sensitive=True)
+    spec = build_map(incidents, links, tiles=False, include_sensitive=True)
 
-    size = map_html_size(folium_map)
+    size = page_size(spec, asset_mode="inline")
     assert size <= MAP_CAP, f"map HTML is {size:,} bytes for 10k incidents with 4 kB fields; cap {MAP_CAP:,}"
-    assert folium_map.brassmap_summary.incidents_total == 10_000
+    assert spec.summary.incidents_total == 10_000
 
 
 def test_graph_payload_far_above_the_view_cap_stays_under_1_mb() -> None:

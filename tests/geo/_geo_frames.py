@@ -8,6 +8,8 @@ import pandas as pd
 import shapely
 
 from data import schema as S
+from geo.map_spec import MapSpec
+from geo.maps import OSM_TILES, MapData, MapOptions, build_map_spec
 
 PAYLOADS: tuple[str, ...] = (
     '<img src=x onerror="window.__pwned=1">',
@@ -102,3 +104,20 @@ def boundary_frame() -> gpd.GeoDataFrame:
         ],
         crs="EPSG:4326",
     )
+
+
+def build_map(
+    incidents: pd.DataFrame,
+    links: pd.DataFrame,
+    *,
+    series: pd.DataFrame | None = None,
+    firearms: pd.DataFrame | None = None,
+    boundaries: object = None,
+    area_counts: pd.Series | None = None,
+    tiles: bool = False,
+    **options: object,
+) -> MapSpec:
+    """``geo.maps.build_map_spec`` with the frames and options as keywords (``tiles=True``: OpenStreetMap)."""
+    data = MapData(incidents, links, series=series, firearms=firearms, boundaries=boundaries,
+                   area_counts=area_counts)
+    return build_map_spec(data, MapOptions(tiles=OSM_TILES if tiles else None, **options))  # type: ignore[arg-type]

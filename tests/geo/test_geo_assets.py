@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from geo.assets import STATIC_URL_PREFIX, inline_assets_html, install_static_assets, map_assets, static_links
+from geo.assets import STATIC_URL_PREFIX, inline_texts, install_static_assets, map_assets, static_links
 
 
 def test_install_copies_leaflet_and_helpers_into_vendor(tmp_path: Path) -> None:
@@ -14,6 +14,7 @@ def test_install_copies_leaflet_and_helpers_into_vendor(tmp_path: Path) -> None:
     assert names == [
         "brassmap.css",
         "brassmap.js",
+        "brassmap_draw.js",
         "images/layers-2x.png",
         "images/layers.png",
         "images/marker-icon.png",
@@ -30,15 +31,16 @@ def test_install_copies_leaflet_and_helpers_into_vendor(tmp_path: Path) -> None:
 
 def test_static_links_point_every_script_and_style_at_the_app() -> None:
     js, css = static_links()
-    assert [name for name, _ in js] == ["leaflet", "brassmap"]
+    assert [name for name, _ in js] == ["leaflet", "brassmap", "brassmap_draw"]
     assert all(url.startswith(STATIC_URL_PREFIX) for _, url in js + css)
 
 
 def test_inline_assets_need_no_request() -> None:
-    html = inline_assets_html()
-    assert html.count("<script>") == 2 and html.count("<style>") == 2
+    scripts, styles = inline_texts()
+    assert len(scripts) == 3 and len(styles) == 2
+    html = "".join(scripts + styles)
     assert "sourceMappingURL" not in html
     assert not re.search(r"url\((?!data:|#default#VML)", html)
-    assert "<script src" not in html and "<link" not in html
+    assert "</script" not in html and "</style" not in html
     assert len(html.encode("utf-8")) < 200_000
     assert all(asset.source.is_file() for asset in map_assets())

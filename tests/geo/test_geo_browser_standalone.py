@@ -16,10 +16,17 @@ import pandas as pd
 import pytest
 
 from data import schema as S
-from geo.maps import build_map
+from geo.page import render_page
 from geo.standalone import render_standalone_html
 from tests.browser_support import RequestRecorder
-from tests.geo._geo_frames import PAYLOADS, boundary_frame, firearm_frame, incident_frame, link_frame
+from tests.geo._geo_frames import (
+    PAYLOADS,
+    boundary_frame,
+    build_map,
+    firearm_frame,
+    incident_frame,
+    link_frame,
+)
 
 pytestmark = pytest.mark.browser
 TIMEOUT_MS = 15_000
@@ -126,17 +133,17 @@ def test_standalone_map_draws_offline_and_runs_no_injected_script(chromium, tmp_
 
 def test_hexagon_view_draws_counts_and_says_so(chromium, tmp_path: Path) -> None:
     incidents = incident_frame(400)
-    fmap = build_map(incidents, link_frame(), max_points=100, tiles=False, asset_mode="inline")
-    cells = fmap.brassmap_summary
+    spec = build_map(incidents, link_frame(), max_points=100, tiles=False)
+    cells = spec.summary
     path = tmp_path / "hex.html"
-    path.write_text(fmap.get_root().render(), encoding="utf-8")
+    path.write_text(render_page(spec), encoding="utf-8")
     context, page, recorder, errors = _open(chromium, path)
     try:
         drawn = page.locator("path.brassmap-hexagon").count()
         assert drawn > 0
         assert page.locator("path.brassmap-incident").count() == 0
         note = page.locator(".brassmap-note").inner_text()
-        assert "Showing 400 incidents as hexagons; zoom/filter to see points" in note
+        assert "Showing 400 incidents as hexagon counts; points are drawn up to 100" in note
         total = page.evaluate(
             "() => { let t = 0; brassmap.drawn.hexagons[0].eachLayer((l) => {"
             " t += parseInt(l.getTooltip().getContent(), 10); }); return t; }"

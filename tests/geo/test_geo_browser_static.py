@@ -1,6 +1,6 @@
 """The dashboard's way of showing the map: the live map component + Streamlit static serving.
 
-A minimal Streamlit app (not the dashboard) shows a ``build_map`` map in
+A minimal Streamlit app (not the dashboard) shows a ``build_map_spec`` map in
 ``ui.live_map``. Streamlit must serve ``static/vendor/*.js`` with a script
 MIME type, the map must draw in the component iframe with no request
 leaving 127.0.0.1, and a new map must be drawn in the same, still open
@@ -28,17 +28,16 @@ sys.path.insert(0, {repo!r})
 import streamlit as st
 
 from geo.assets import install_static_assets
-from geo.map_spec import map_spec
-from geo.maps import build_map
-from tests.geo._geo_frames import PAYLOADS, incident_frame, link_frame
+from tests.geo._geo_frames import PAYLOADS, build_map, incident_frame, link_frame
 from ui.live_map import live_map
+from ui.map_view import live_spec
 
 install_static_assets(Path(__file__).parent / "static")
 incidents = incident_frame(12)
 incidents["address"] = [PAYLOADS[i % len(PAYLOADS)] for i in range(12)]
 st.title("map probe")
 shown = st.radio("Incidents", [12, 5], horizontal=True)
-live_map(map_spec(build_map(incidents.head(shown), link_frame(), tiles=False)), key="probe", height=500)
+live_map(live_spec(build_map(incidents.head(shown), link_frame(), tiles=False)), key="probe", height=500)
 """
 
 

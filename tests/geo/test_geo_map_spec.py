@@ -1,69 +1,86 @@
-"""A built map as data for the live map view: same layers, order, view and escaping as the page."""
+"""The map as plain data: layers in drawing order, escaped payloads, one builder list, stable versions."""
 
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
-import folium
 import pytest
 
-from geo.map_spec import MapSpecError, map_spec
-from geo.maps import build_map
-from tests.geo._geo_frames import PAYLOADS, boundary_frame, firearm_frame, incident_frame, link_frame
+from geo.map_spec import BUILDERS, LayerSpec, MapSpecError, builder_names
+from tests.geo._geo_frames import (
+    PAYLOADS,
+    boundary_frame,
+    build_map,
+    firearm_frame,
+    incident_frame,
+    link_frame,
+)
+
+WEB = Path(__file__).resolve().parents[2] / "geo" / "web"
+LIVE_ASSETS = {"js": ["/app/static/vendor/leaflet.js?v=1"], "css": []}
 
 
 def _map(**options):
     incidents = incident_frame(12)
     incidents["address"] = [PAYLOADS[i % len(PAYLOADS)] for i in range(12)]
-    firearms, boundaries = firearm_frame(), boundary_frame()
     return build_map(
-        incidents, link_frame(), firearms=firearms, boundaries=boundaries, cities=["Detroit"], **options
-    )
+        incidents, link_frame(), firearms=firearm_frame(), boundaries=boundary_frame(), cities=["Detroit"],
+        **options,
+    )  # fmt: skip
 
 
-def test_spec_holds_every_layer_of_the_page_in_drawing_order() -> None:
-    folium_map = _map(tiles=True, selected_series_id="S-2")
-    spec = map_spec(folium_map)
-    page = folium_map.get_root().render()
-    builders = [layer["builder"] for layer in spec["layers"]]
-    assert builders == ["areas", "areas", "heat", "hexagons", "links", "incidents", "seriesPath", "firearms"]
-    positions = [page.index(f"brassmap.{layer['builder']}({layer['payload']})") for layer in spec["layers"]]
-    assert positions == sorted(positions)  # the page draws them in the same order, from the same payloads
-    assert [layer["name"] for layer in spec["layers"]] == list(folium_map.brassmap_summary.layers)
-    assert {layer["builder"]: layer["show"] for layer in spec["layers"]}["heat"] is False
-    assert spec["tiles"]["url"].startswith("https://tile.openstreetmap.org/")
-    assert [control["kind"] for control in spec["controls"]] == ["legend"]
-    assert spec["layerControl"] is True
-    assert spec["fit"]["options"] == {"maxZoom": 15}  # the picked series' bounds (the last fit wins)
-    assert spec["assets"]["js"][0].startswith("/app/static/vendor/leaflet.js?v=")
+def test_live_spec_holds_every_layer_in_drawing_order() -> None:
+    spec = _map(tiles=True, selected_series_id="S-2")
+    live = spec.to_live(assets=LIVE_ASSETS)
+    builders = [layer["builder"] for layer in live["layers"]]
+    assert builders == ["areas", "areas", "incidents", "heat", "hexagons", "links", "seriesPath", "firearms"]
+    assert [layer["key"] for layer in live["layers"]] == [
+        "city_limits", "police_districts", "incidents", "heat", "hexagons", "links", "path", "firearms",
+    ]
+    assert [layer["payload"] for layer in live["layers"]] == [layer.payload for layer in spec.layers]
+    assert {layer["builder"]: layer["show"] for layer in live["layers"]}["heat"] is False
+    assert live["tiles"]["url"].startswith("https://tile.openstreetmap.org/")
+    assert [control["kind"] for control in live["controls"]] == ["legend"]
+    assert live["fit"]["options"] == {"maxZoom": 15}  # the picked series' bounds
+    assert live["assets"] == LIVE_ASSETS
+    assert live["pointThreshold"] == 10_000
 
 
 def test_payload_text_stays_escaped_and_parses_back() -> None:
-    spec = map_spec(_map(tiles=False))
-    assert spec["tiles"] is None
-    text = json.dumps(spec)
+    live = _map(tiles=False).to_live(assets=LIVE_ASSETS)
+    assert live["tiles"] is None
+    text = json.dumps(live)
     assert "<img" not in text and "</script" not in text.lower()
-    layers = {layer["builder"]: layer for layer in spec["layers"]}
+    layers = {layer["builder"]: layer for layer in live["layers"]}
     incidents = json.loads(layers["incidents"]["payload"])
     addresses = next(field[1] for field in incidents["fields"] if field[0].startswith("Address"))
     assert addresses[0] == "&lt;img src=x onerror=&quot;window.__pwned=1&quot;&gt;"
 
 
 def test_equal_maps_have_equal_versions_and_a_change_gives_a_new_one() -> None:
-    first, again = map_spec(_map(tiles=False)), map_spec(_map(tiles=False))
+    first, again = _map().to_live(assets=LIVE_ASSETS), _map().to_live(assets=LIVE_ASSETS)
     assert first["version"] == again["version"]
-    picked = map_spec(_map(tiles=False, selected_series_id="S-1"))
+    picked = _map(selected_series_id="S-1").to_live(assets=LIVE_ASSETS)
     assert picked["version"] != first["version"]
-    padded = _map(tiles=False)
-    padded.fit_bounds([[42.3, -83.2], [42.4, -83.0]], padding=(40, 40))
-    assert map_spec(padded)["fit"] == {
-        "bounds": [[42.3, -83.2], [42.4, -83.0]],
-        "options": {"padding": [40, 40]},
-    }
+    assert picked["area"] != first["area"]  # a new pick may move the view; the same one keeps it
+    with_state = _map().to_live(assets=LIVE_ASSETS, map_state={"layers": {"heat": True}})
+    assert with_state["mapState"] == {"layers": {"heat": True}} and with_state["version"] != first["version"]
 
 
-def test_a_foreign_element_is_refused_with_the_fix() -> None:
-    folium_map = _map(tiles=False)
-    folium.Marker([42.3, -83.0]).add_to(folium_map)
-    with pytest.raises(MapSpecError, match=r"holds a Marker.*build maps with geo\.maps\.build_map"):
-        map_spec(folium_map)
+def test_one_builder_list_read_from_brassmap_js_and_used_by_the_frame() -> None:
+    script = (WEB / "brassmap.js").read_text(encoding="utf-8")
+    assert builder_names() == ("incidents", "links", "seriesPath", "firearms", "hexagons", "heat", "areas")
+    assert frozenset(builder_names()) == BUILDERS
+    assert len(re.findall(r'\["incidents", "links"', script)) == 1  # written once
+    frame = (Path(__file__).resolve().parents[2] / "ui" / "map_component" / "map_frame.js").read_text()
+    draw = (WEB / "brassmap_draw.js").read_text(encoding="utf-8")
+    assert '"incidents"' not in frame and "bm.BUILDERS.indexOf" in draw
+
+
+def test_an_unknown_builder_is_refused_and_data_cannot_make_a_layer_key() -> None:
+    with pytest.raises(MapSpecError, match=r"unknown map layer builder 'marker'.*expected one of"):
+        LayerSpec.of("marker", {}, "x")
+    hostile = LayerSpec.of("areas", {}, "x", key=PAYLOADS[0])
+    assert re.fullmatch(r"k[0-9a-f]{10}", hostile.key)

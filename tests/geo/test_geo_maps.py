@@ -1,45 +1,46 @@
-"""Rendering tests for build_map: layers, legend, colours, element count, size, escaping."""
+"""Rendering tests for the map spec: layers, legend, colours, layer count, size, escaping."""
 
 from __future__ import annotations
 
 import json
 import re
 
-import folium
 import numpy as np
 import pandas as pd
 import pytest
 
 from data import schema as S
-from geo.elements import DataLayer, MapControl
-from geo.maps import MAX_HTML_BYTES, MapInputError, build_map, map_html_size
+from geo.map_spec import LayerSpec, MapSpec
+from geo.maps import MAX_FIREARMS, MAX_HTML_BYTES, MapInputError
+from geo.page import page_size, render_page
 from geo.palette import LINK_STYLES, UNLINKED_COLOUR, series_colour
-from tests.geo._geo_frames import PAYLOADS, boundary_frame, firearm_frame, incident_frame, link_frame
+from tests.geo._geo_frames import (
+    PAYLOADS,
+    boundary_frame,
+    build_map,
+    firearm_frame,
+    incident_frame,
+    link_frame,
+)
 
 
-def _descendants(element) -> list:
-    found = []
-    for child in element._children.values():
-        found.append(child)
-        found.extend(_descendants(child))
-    return found
+def _layers(spec: MapSpec) -> dict[str, LayerSpec]:
+    return {layer.name: layer for layer in spec.layers}
 
 
-def _layers(fmap: folium.Map) -> dict[str, DataLayer]:
-    return {child.layer_name: child for child in fmap._children.values() if isinstance(child, DataLayer)}
+def _payload(layer: LayerSpec) -> dict:
+    return json.loads(layer.payload)
 
 
-def _payload(layer: DataLayer) -> dict:
-    return json.loads(layer.payload_json)
+def _legend(spec: MapSpec) -> dict:
+    return spec.legend
 
 
-def _legend(fmap: folium.Map) -> dict:
-    controls = [c for c in fmap._children.values() if isinstance(c, MapControl) and c.kind == "legend"]
-    assert len(controls) == 1
-    return json.loads(controls[0].spec_json)
+def map_html_size(spec: MapSpec) -> int:
+    return page_size(spec, asset_mode="inline")
 
 
-def _full_map(**options) -> folium.Map:
+def _full_map(**options) -> MapSpec:
     return build_map(
         incident_frame(12),
         link_frame(),
@@ -50,22 +51,21 @@ def _full_map(**options) -> folium.Map:
 
 
 def test_every_layer_is_named_in_the_layer_control() -> None:
-    fmap = _full_map(selected_series_id="S-1")
-    html = fmap.get_root().render()
-    control = re.search(r"overlays :\s*\{(.*?)\}", html, flags=re.DOTALL)
-    assert control is not None
-    names = re.findall(r'"([^"]+)" :', control.group(1))
+    fmap = _full_map(selected_series_id="S-1", tiles=True)
+    names = [item["name"] for item in fmap.skeleton()["layers"]]
+    assert fmap.skeleton()["tiles"]["name"] == "OpenStreetMap basemap"
+    # outlines at the bottom, incidents under the translucent density layers, then links, path, firearms
     assert names == [
-        "OpenStreetMap basemap",
         "City limits",
         "Police districts",
+        "Incidents",
         "Heat map (incident density)",
         "Hexagon counts (H3)",
         "Links (lead dashed, hit solid)",
-        "Incidents",
         "Selected series S-1",
         "Recovered firearms",
     ]
+    assert fmap.skeleton()["layerControl"] is True
 
 
 def test_incidents_are_coloured_by_series_and_sized_by_type() -> None:
@@ -117,17 +117,15 @@ def test_boundary_tooltips_carry_incident_counts() -> None:
     assert counts == {"West": west, "East": 12 - west}
 
 
-def test_no_folium_object_per_incident() -> None:
-    small = len(_descendants(build_map(incident_frame(10), link_frame(), tiles=False)))
-    big_frame = incident_frame(5_000)
-    big = build_map(big_frame, link_frame(), tiles=False)
-    assert len(_descendants(big)) == small
-    assert small < 20
+def test_one_layer_per_kind_never_one_per_incident() -> None:
+    small = len(build_map(incident_frame(10), link_frame(), tiles=False).layers)
+    big = build_map(incident_frame(5_000), link_frame(), tiles=False)
+    assert len(big.layers) == small < 10
 
 
 def test_static_assets_point_at_the_app_and_nothing_at_a_cdn() -> None:
     fmap = _full_map(tiles=False)
-    html = fmap.get_root().render()
+    html = render_page(fmap, asset_mode="static")
     sources = re.findall(r'<script src="([^"]+)"', html) + re.findall(
         r'<link rel="stylesheet" href="([^"]+)"', html
     )
@@ -136,8 +134,8 @@ def test_static_assets_point_at_the_app_and_nothing_at_a_cdn() -> None:
 
 
 def test_tiles_can_be_switched_off_and_on() -> None:
-    with_tiles = _full_map(tiles=True).get_root().render()
-    without = _full_map(tiles=False).get_root().render()
+    with_tiles = render_page(_full_map(tiles=True))
+    without = render_page(_full_map(tiles=False))
     assert "tile.openstreetmap.org" in with_tiles
     assert "tile.openstreetmap.org" not in without
 
@@ -149,8 +147,15 @@ def test_above_max_points_incidents_become_hexagons_with_a_note() -> None:
     hexagons = layers["Hexagon counts (H3)"]
     assert hexagons.show is True
     assert sum(_payload(hexagons)["counts"]) == 300
-    assert fmap.brassmap_summary.mode == "hexagons"
-    assert "Showing 300 incidents as hexagons; zoom/filter to see points" in fmap.get_root().render()
+    assert fmap.summary.mode == "hexagons"
+    assert fmap.notes[0] == (
+        "Showing 300 incidents as hexagon counts; points are drawn up to 100; filter to fewer to see them."
+    )
+    live = build_map(incident_frame(300), link_frame(), max_points=100, points_on_zoom=True)
+    assert live.notes[0] == (
+        "Showing 300 incidents as hexagon counts; zoom in to a view holding at most 100 incidents "
+        "to see them as points."
+    )
 
 
 def test_links_above_the_cap_are_capped_with_a_note_keeping_hits_first() -> None:
@@ -169,7 +174,7 @@ def test_links_above_the_cap_are_capped_with_a_note_keeping_hits_first() -> None
     assert len(links["status"]) == 60
     hit_code = list(LINK_STYLES).index("hit")
     assert links["status"][:50] == [hit_code] * 50
-    assert "Showing 60 of 300 links" in " ".join(fmap.brassmap_summary.notes)
+    assert "Showing 60 of 300 links" in " ".join(fmap.summary.notes)
 
 
 def test_a_million_incidents_render_under_two_megabytes() -> None:
@@ -191,17 +196,17 @@ def test_a_million_incidents_render_under_two_megabytes() -> None:
             S.STATUS: "lead",
         }
     )
-    fmap = build_map(incidents, links, tiles=False, asset_mode="inline")
+    fmap = build_map(incidents, links, tiles=False)
     assert map_html_size(fmap) < MAX_HTML_BYTES
-    assert fmap.brassmap_summary.mode == "hexagons"
-    assert fmap.brassmap_summary.incidents_placed == n
+    assert fmap.summary.mode == "hexagons"
+    assert fmap.summary.incidents_placed == n
 
 
 def test_ten_thousand_incidents_with_long_fields_stay_points_under_two_megabytes() -> None:
     incidents = incident_frame(10_000, text="x" * 500)
-    fmap = build_map(incidents, link_frame(), tiles=False, asset_mode="inline")
-    assert fmap.brassmap_summary.mode == "points"
-    assert fmap.brassmap_summary.incidents_drawn == 10_000
+    fmap = build_map(incidents, link_frame(), tiles=False)
+    assert fmap.summary.mode == "points"
+    assert fmap.summary.incidents_drawn == 10_000
     assert map_html_size(fmap) < MAX_HTML_BYTES
 
 
@@ -213,7 +218,7 @@ def test_values_from_data_reach_the_page_only_escaped(payload: str) -> None:
     incidents[S.SERIES_ID] = pd.array([payload] * 3 + [pd.NA] * 5, dtype="string")
     boundaries = boundary_frame().assign(**{S.NAME: payload, S.LAYER: payload})
     fmap = build_map(incidents, link_frame(), boundaries=boundaries, selected_series_id=payload, tiles=False)
-    html = fmap.get_root().render()
+    html = render_page(fmap)
     assert payload not in html
     marker = "__pwned" if "__pwned" in payload else "users"
     assert marker in html  # the value is there, as inert text
@@ -238,16 +243,14 @@ def test_inputs_are_not_modified() -> None:
 
 def test_map_opens_on_the_filtered_city() -> None:
     fmap = build_map(incident_frame(6, city="Memphis"), link_frame(), cities=["Memphis"], tiles=False)
-    assert fmap.location == [35.12, -89.97]
-    assert fmap.options["zoom"] == 11
+    assert fmap.view.center == (35.12, -89.97)
+    assert fmap.view.zoom == 11
 
 
 def test_several_cities_are_fitted_in_view() -> None:
     fmap = build_map(incident_frame(6), link_frame(), cities=["Detroit", "Baltimore"], tiles=False)
-    html = fmap.get_root().render()
-    bounds = re.search(r"fitBounds\(\s*(\[\[.*?\]\])", html, flags=re.DOTALL)
-    assert bounds is not None
-    (south, west), (north, east) = json.loads(bounds.group(1))
+    assert fmap.fit is not None
+    (south, west), (north, east) = fmap.fit.bounds
     assert south < 39.30 < north and south < 42.36 < north
     assert west < -83.10 < east and west < -76.61 < east
 
@@ -257,7 +260,7 @@ def test_a_city_outside_the_registry_is_placed_from_its_own_points() -> None:
     incidents[S.LATITUDE] = [41.58, 41.59, 41.60, 41.60, 41.61, 41.60, 41.59, 41.60, 41.62]
     incidents[S.LONGITUDE] = [-87.35] * 9
     fmap = build_map(incidents, link_frame(), tiles=False)
-    assert fmap.location == [41.60, -87.35]
+    assert fmap.view.center == (41.60, -87.35)
 
 
 def test_real_boundaries_with_invalid_polygons_draw_simplified_under_the_cap(realdata) -> None:
@@ -285,7 +288,7 @@ def test_real_boundaries_with_invalid_polygons_draw_simplified_under_the_cap(rea
     incidents = incident_frame(2_000, city="Baltimore")
     incidents[S.LATITUDE] = 39.30 + (incidents[S.LATITUDE] - 42.36) / 2
     incidents[S.LONGITUDE] = -76.61 + (incidents[S.LONGITUDE] + 83.10) / 2
-    fmap = build_map(incidents, link_frame(), boundaries=boundaries, tiles=False, asset_mode="inline")
+    fmap = build_map(incidents, link_frame(), boundaries=boundaries, tiles=False)
     layers = _layers(fmap)
     neighbourhoods = _payload(layers["Neighbourhoods"])
     districts = _payload(layers["Police districts"])
@@ -299,13 +302,12 @@ def test_real_boundaries_with_invalid_polygons_draw_simplified_under_the_cap(rea
 def test_a_selected_series_opens_the_map_on_its_incidents() -> None:
     incidents = incident_frame(12)
     fmap = build_map(incidents, link_frame(), selected_series_id="S-2", cities=["Detroit", "Memphis"])
-    html = fmap.get_root().render()
-    last = re.findall(r"fitBounds\(\s*(\[\[.*?\]\]),\s*(\{.*?\})", html, flags=re.DOTALL)[-1]
-    (south, west), (north, east) = json.loads(last[0])
+    assert fmap.fit is not None
+    (south, west), (north, east) = fmap.fit.bounds
     members = incidents.iloc[3:6]
     assert south < members[S.LATITUDE].min() and members[S.LATITUDE].max() < north
     assert west < members[S.LONGITUDE].min() and members[S.LONGITUDE].max() < east
-    assert json.loads(last[1]) == {"maxZoom": 15}
+    assert fmap.fit.to_json()["options"] == {"maxZoom": 15}
 
 
 def test_every_layer_at_its_limit_together_stays_under_two_megabytes() -> None:
@@ -358,25 +360,21 @@ def test_every_layer_at_its_limit_together_stays_under_two_megabytes() -> None:
         firearms=guns,
         boundaries=boundaries,
         selected_series_id="S-BIG",
-        asset_mode="inline",
         include_sensitive=True,
     )
     assert map_html_size(fmap) < MAX_HTML_BYTES
-    summary = fmap.brassmap_summary
+    summary = fmap.summary
     assert summary.mode == "points" and summary.incidents_drawn == n
     assert 0 < summary.links_drawn < 20_000
     assert any(note.startswith(f"Showing {summary.links_drawn:,} of 20,000 links") for note in summary.notes)
 
 
 def test_static_url_can_follow_a_base_url_path() -> None:
-    html = (
-        build_map(incident_frame(3), link_frame(), static_url="/brassmap/app/static/vendor/")
-        .get_root()
-        .render()
-    )
+    spec = build_map(incident_frame(3), link_frame())
+    html = render_page(spec, asset_mode="static", static_url="/brassmap/app/static/vendor/")
     assert '<script src="/brassmap/app/static/vendor/leaflet.js?v=' in html
     with pytest.raises(ValueError, match="must end with '/'"):
-        build_map(incident_frame(3), link_frame(), static_url="/app/static/vendor")
+        render_page(spec, asset_mode="static", static_url="/app/static/vendor")
 
 
 def test_counts_read_as_floats_show_as_whole_numbers() -> None:
@@ -420,9 +418,47 @@ def test_a_boundary_layer_too_big_for_the_page_is_left_out_with_a_note() -> None
         geometry=[shapely.box(*_cell(i), *_cell(i, 0.003)) for i in range(n)],
         crs=S.STORAGE_CRS,
     )
-    fmap = build_map(
-        incident_frame(20), link_frame(), boundaries=boundaries, tiles=False, asset_mode="inline"
-    )
+    fmap = build_map(incident_frame(20), link_frame(), boundaries=boundaries, tiles=False)
     assert "Neighbourhoods" not in _layers(fmap)
-    assert any("6,000 areas are too many to draw" in note for note in fmap.brassmap_summary.notes)
+    assert any("6,000 areas are too many to draw" in note for note in fmap.summary.notes)
     assert map_html_size(fmap) < MAX_HTML_BYTES
+
+
+def test_firearms_above_the_cap_are_cut_with_a_note_and_the_legend_gives_both_counts() -> None:
+    rng = np.random.default_rng(3)
+    n = MAX_FIREARMS + 234
+    guns = pd.DataFrame(
+        {
+            S.FIREARM_ID: [f"F{i}" for i in range(n)],
+            S.LATITUDE: 42.36 + rng.uniform(-0.1, 0.1, n),
+            S.LONGITUDE: -83.1 + rng.uniform(-0.1, 0.1, n),
+        }
+    )
+    spec = build_map(incident_frame(12), link_frame(), firearms=guns)
+    assert len(_payload(_layers(spec)["Recovered firearms"])["x"]) == MAX_FIREARMS
+    assert spec.summary.firearms_total == n and spec.summary.firearms_drawn == MAX_FIREARMS
+    note = "Showing 1,000 of 1,234 recovered firearms (the map draws at most 1,000); filter to see the rest."
+    assert note in spec.notes
+    section = next(s for s in _legend(spec)["sections"] if s["title"] == "Firearms")
+    assert section["items"][0]["label"] == "Recovered firearm (1,000 of 1,234 shown)"
+
+
+def test_few_firearms_get_no_cap_note() -> None:
+    spec = build_map(incident_frame(12), link_frame(), firearms=firearm_frame())
+    assert not any("recovered firearms" in note for note in spec.notes)
+    section = next(s for s in _legend(spec)["sections"] if s["title"] == "Firearms")
+    assert section["items"][0]["label"] == "Recovered firearm (1)"
+
+
+def test_every_budgeted_layer_fits_its_own_budget() -> None:
+    spec = _full_map(selected_series_id="S-1")
+    budgeted = [layer for layer in spec.layers if layer.budget is not None]
+    assert {layer.builder for layer in budgeted} >= {"incidents", "links", "areas", "firearms"}
+    assert all(layer.size <= layer.budget for layer in budgeted)
+
+
+def test_hexagons_over_points_let_clicks_through_to_the_incidents() -> None:
+    points = build_map(incident_frame(50), link_frame())
+    assert _payload(_layers(points)["Hexagon counts (H3)"])["interactive"] is False
+    hexagons = build_map(incident_frame(50), link_frame(), max_points=10)
+    assert _payload(_layers(hexagons)["Hexagon counts (H3)"])["interactive"] is True

@@ -85,7 +85,7 @@ def test_a_large_selection_stays_under_two_megabytes() -> None:
     big = incident_frame(60_000)
     html = render_standalone_html(_selection(incidents=big, boundaries=None))
     assert len(html) < MAX_HTML_BYTES
-    assert b"Showing 60,000 incidents as hexagons" in html
+    assert b"Showing 60,000 incidents as hexagon counts; points are drawn up to 10,000; filter to" in html
 
 
 def test_something_that_is_not_a_selection_is_refused_with_the_fix() -> None:
@@ -106,6 +106,27 @@ def test_real_selection_from_the_demo_store(tmp_path) -> None:
     html = render_standalone_html(selection).decode("utf-8")
     assert escape_text(selection.filters.describe()) in html
     assert escape_text(S.SYNTHETIC_LABEL) in html
-    payloads = re.findall(r"brassmap\.incidents\((\{.*?\})\);", html)
-    assert len(payloads) == 1
-    assert len(json.loads(payloads[0])["x"]) == len(selection.incidents) > 0
+    spec = json.loads(re.search(r'id="brassmap-spec">(.*?)</script>', html).group(1))
+    at = [layer["builder"] for layer in spec["layers"]].index("incidents")
+    payload = re.search(rf'id="brassmap-layer-{at}">(.*?)</script>', html).group(1)
+    assert len(json.loads(payload)["x"]) == len(selection.incidents) > 0
+
+
+def test_scripts_run_only_by_hash_and_data_travels_as_json_blocks() -> None:
+    import base64
+    import hashlib
+
+    html = render_standalone_html(_selection(incidents=incident_frame(12).assign(**{S.ADDRESS: PAYLOADS[1]})))
+    text = html.decode("utf-8")
+    policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', text).group(1)
+    script_src = re.search(r"script-src ([^;]+);", policy).group(1)
+    assert "'unsafe-inline'" not in script_src and "'unsafe-eval'" not in script_src
+    runnable = re.findall(r"<script>(.*?)</script>", text, flags=re.DOTALL)
+    digests = (hashlib.sha256(body.encode("utf-8")).digest() for body in runnable)
+    hashes = {f"'sha256-{base64.b64encode(digest).decode()}'" for digest in digests}
+    assert hashes == set(script_src.split())  # every script that runs is allowed by hash, and nothing else
+    blocks = re.findall(r'<script type="application/json" id="([^"]+)">(.*?)</script>', text, flags=re.DOTALL)
+    assert blocks[0][0] == "brassmap-spec" and len(blocks) == 1 + len(json.loads(blocks[0][1])["layers"])
+    for _, body in blocks:
+        json.loads(body)  # data only
+    assert "</script><script>" not in text.replace("</script>\n<script", "")

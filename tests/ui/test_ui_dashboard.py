@@ -144,6 +144,7 @@ def test_ui_map_draws_the_filtered_incidents_and_links(app, demo_frames):
     assert len(layer_payload(specs[0], "links")["status"]) == pairs.sum() + to_guns > 0
     assert specs[0]["tiles"] is None and "tile.openstreetmap.org" not in json.dumps(specs[0])
     assert map_specs(app(cities="Albuquerque", tiles="on"))[0]["tiles"]["name"] == "OpenStreetMap basemap"
+    assert map_specs(app(cities="Albuquerque"))[0]["tiles"] is None  # OpenStreetMap only by choice
 
 
 def test_ui_picking_a_series_shows_its_drilldown(app, demo_frames):

@@ -99,26 +99,25 @@ def test_ui_graph_spec_draws_big_graphs_on_a_canvas_and_small_ones_as_svg():
     assert renderer(graph_view.CANVAS_FROM_NODES) == "canvas"
 
 
-def _area_payloads(spec: dict) -> list[str]:
-    return [layer["payload"] for layer in spec["layers"] if layer["builder"] == "areas"]
+def _area_payloads(spec) -> list[str]:
+    return [layer.payload for layer in spec.layers if layer.builder == "areas"]
 
 
 def test_ui_map_counts_areas_from_the_membership_kept_per_dataset(demo_db, demo_frames):
     from datetime import date
 
-    from geo.map_spec import map_spec
-    from geo.maps import build_map
     from linking.filters import Filters
+    from tests.geo._geo_frames import build_map
     from ui import loading, map_view
 
     version = loading.current_version(demo_db)
     filters = Filters(cities=("Detroit", "Memphis"), date_from=date(2020, 1, 1), date_to=date(2020, 12, 31))
     selection = loading.selection_for(demo_db, version, filters, None)
-    shown = map_view.built_map(demo_db, version, filters, None, None, False, False, selection)
-    joined_here = map_spec(build_map(
+    shown = map_view.built_map(demo_db, version, filters, None, None, None, False, selection)
+    joined_here = build_map(
         selection.incidents, selection.links, series=selection.series, firearms=selection.firearms,
-        boundaries=selection.boundaries, cities=list(filters.cities), tiles=False, asset_mode="static",
-    ))  # fmt: skip
+        boundaries=selection.boundaries, cities=list(filters.cities), tiles=False,
+    )  # fmt: skip
     payloads = _area_payloads(shown)
     assert payloads and payloads == _area_payloads(joined_here)
     counts = [feature["properties"]["c"] for text in payloads for feature in json.loads(text)["features"]]

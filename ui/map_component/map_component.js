@@ -43,7 +43,9 @@
 
   /* The sandboxed page: Leaflet, brassmap.js and map_frame.js from this app (absolute URLs). */
   function framePage(assets) {
-    var head = '<meta charset="utf-8"><style>html,body{margin:0;padding:0}#map{width:100%}</style>';
+    var head =
+      '<meta charset="utf-8"><style>html,body{margin:0;padding:0;height:100%}' +
+      "body{display:flex;flex-direction:column}#map{flex:1 1 auto;min-height:0;width:100%}</style>";
     (assets.css || []).forEach(function (href) {
       head += '<link rel="stylesheet" href="' + attribute(absolute(href)) + '">';
     });
@@ -104,6 +106,12 @@
           incident: typeof data.incident === "string" ? data.incident : null,
           clicks: clicks,
         },
+        dataType: "json",
+      });
+    } else if (data.brassmap === "state") {
+      // layers switched and the view (no click): the URL keeps them, the server draws the points in view
+      send("streamlit:setComponentValue", {
+        value: { map_state: data.state || null, clicks: clicks },
         dataType: "json",
       });
     } else if (data.brassmap === "problem") {

@@ -6,16 +6,15 @@
  * right: even a payload that got past the escaping could not reach the
  * dashboard, its cookies or its storage. It keeps one Leaflet map and
  * swaps its layers whenever the component frame (its parent) posts a new
- * spec from geo.map_spec.map_spec. Layers are drawn by the same
- * brassmap.<builder>(payload) functions as the standalone map; payloads are
- * parsed with JSON.parse (never evaluated) and only the builders listed
- * below may be called. Clicks on objects are posted back to the parent.
+ * spec (geo.map_spec.MapSpec.to_live). Layers are drawn by the same
+ * brassmap.drawSpec as the standalone map; payloads are parsed with
+ * JSON.parse (never evaluated) and only the builders listed in
+ * brassmap.BUILDERS may be called. Clicks on objects, and the layers and view
+ * the analyst chose, are posted back to the parent.
  */
 (function () {
   "use strict";
-  var BUILDERS = ["incidents", "links", "seriesPath", "firearms", "hexagons", "heat", "areas"];
-  var CONTROLS = ["legend", "note"];
-  var state = { map: null, drawn: [], controls: [], layerControl: null, version: null, open: null, clearing: false };
+  var state = { map: null, drawn: [], version: null, open: null, clearing: false, stateTimer: null, sentState: null };
 
   function tell(message) {
     window.parent.postMessage(message, "*");
@@ -49,32 +48,10 @@
     });
   }
 
-  function clear() {
-    state.clearing = true;
-    state.drawn.forEach(function (layer) {
-      layer.off("click", clicked);
-      state.map.removeLayer(layer);
-    });
-    state.controls.forEach(function (control) {
-      control.remove();
-    });
-    if (state.layerControl) {
-      state.layerControl.remove();
-    }
-    state.drawn = [];
-    state.controls = [];
-    state.layerControl = null;
-    state.clearing = false;
-    var registry = window.brassmap.drawn;
-    for (var name in registry) {
-      delete registry[name];
-    }
-  }
-
   function draw(spec, height) {
     var L = window.L;
     var container = document.getElementById("map");
-    container.style.height = height + "px";
+    document.body.style.height = height + "px";
     if (!state.map) {
       state.map = L.map(container, {
         center: spec.view.center,
@@ -88,51 +65,45 @@
           state.open = null; // closed by the analyst: not opened again
         }
       });
-      window.brassmapMap = state.map; // the open map, for tests and analysts' tools (the standalone page has map_<id>)
+      window.brassmap.onState(state.map, reportState);
+      window.brassmapMap = state.map; // the open map, for tests and analysts' tools (the standalone page too)
     } else {
       state.map.invalidateSize();
     }
-    clear();
-    var overlays = {};
-    if (spec.tiles) {
-      var tiles = L.tileLayer(spec.tiles.url, { attribution: spec.tiles.attribution, maxZoom: spec.tiles.maxZoom });
-      if (spec.tiles.show) {
-        tiles.addTo(state.map);
-      }
-      overlays[spec.tiles.name] = tiles;
-      state.drawn.push(tiles);
-    }
-    spec.layers.forEach(function (item) {
-      if (BUILDERS.indexOf(item.builder) < 0) {
-        return;
-      }
-      var layer = window.brassmap[item.builder](JSON.parse(item.payload));
-      layer.on("click", clicked);
-      if (item.show) {
-        layer.addTo(state.map);
-      }
-      overlays[item.name] = layer;
-      state.drawn.push(layer);
+    state.clearing = true;
+    state.drawn.forEach(function (layer) {
+      layer.off("click", clicked);
     });
-    if (spec.fit) {
-      state.map.fitBounds(spec.fit.bounds, spec.fit.options);
-    } else {
-      state.map.setView(spec.view.center, spec.view.zoom);
-    }
-    spec.controls.forEach(function (item) {
-      if (CONTROLS.indexOf(item.kind) >= 0) {
-        state.controls.push(window.brassmap[item.kind](state.map, JSON.parse(item.spec)));
-      }
-    });
-    if (spec.layerControl) {
-      // Folded to its button on a short map (as the legend is), so it hides no markers of a small series.
-      var folded = height < 560;
-      state.layerControl = L.control.layers({}, overlays, { collapsed: folded }).addTo(state.map);
+    state.drawn = [];
+    try {
+      // Legend and layer control fold to a button on a short map, so they hide no markers of a small series.
+      window.brassmap.drawSpec(state.map, spec, {
+        folded: height < 560,
+        onLayer: function (layer) {
+          layer.on("click", clicked);
+          state.drawn.push(layer);
+        },
+      });
+    } finally {
+      state.clearing = false;
     }
     reopen();
     state.version = spec.version;
     container.setAttribute("data-brassmap-version", spec.version);
     tell({ brassmap: "drawn", version: spec.version });
+    reportState(window.brassmap.mapState(state.map));
+  }
+
+  /* Layers the analyst switched and the view, sent up (debounced) for the URL and the points in view. */
+  function reportState(mapState) {
+    clearTimeout(state.stateTimer);
+    state.stateTimer = setTimeout(function () {
+      var text = JSON.stringify(mapState);
+      if (text !== state.sentState) {
+        state.sentState = text;
+        tell({ brassmap: "state", state: mapState });
+      }
+    }, 400);
   }
 
   window.addEventListener("message", function (event) {
