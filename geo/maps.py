@@ -283,9 +283,10 @@ def build_map_spec(data: MapData, options: MapOptions | None = None) -> MapSpec:
     Returns
     -------
     MapSpec
-        Layers in drawing order: boundary outlines at the bottom, incidents,
+        Layers in drawing order: boundary outlines at the bottom, links (under
+        the incidents, so a line never takes an incident's click), incidents,
         then the density layers (heat, hexagons) over them but translucent
-        and click-through, links, the selected series' path and firearms on top.
+        and click-through, the selected series' path and firearms on top.
 
     Examples
     --------
@@ -293,7 +294,7 @@ def build_map_spec(data: MapData, options: MapOptions | None = None) -> MapSpec:
     >>> links = pd.DataFrame({"incident_a": [], "incident_b": [], "status": []})
     >>> spec = build_map_spec(MapData(incidents, links))
     >>> [layer.builder for layer in spec.layers], spec.tiles
-    (['incidents', 'heat', 'hexagons', 'links'], None)
+    (['links', 'incidents', 'heat', 'hexagons'], None)
     """
     options = options or MapOptions()
     incidents, links = data.incidents, data.links
@@ -353,7 +354,7 @@ def build_map_spec(data: MapData, options: MapOptions | None = None) -> MapSpec:
     hex_payload = hexagon_payload(hex_bins) | {"interactive": mode == "hexagons"}
     hexagons = LayerSpec.of("hexagons", hex_payload, "Hexagon counts (H3)", show=mode == "hexagons")
 
-    drawn = [*area_layers, points_layer, heat, hexagons, link_layer, path, gun_layer]
+    drawn = [*area_layers, link_layer, points_layer, heat, hexagons, path, gun_layer]
     layers = tuple(layer for layer in drawn if layer is not None)
     sections = legend_sections(
         placed,

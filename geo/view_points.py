@@ -79,4 +79,6 @@ def with_points_in_view(
     summary = replace(
         spec.summary, incidents_drawn=len(inside), notes=notes, layers=tuple(item.name for item in layers)
     )
-    return replace(spec, layers=tuple(layers), notes=notes, summary=summary)
+    return replace(
+        spec, layers=tuple(layers), notes=notes, summary=summary, extra={**spec.extra, "inView": True}
+    )

@@ -118,7 +118,7 @@ def build_context() -> PageContext:
         tiles=tiles,
         view=_view_params(),
         tiles_default=tiles_default,
-        map_state=map_state.url_params(),
+        keep=map_state.PARAMS,  # the map writes its own keys (ui.map_state)
     )
     return PageContext(
         db_url=db_url,

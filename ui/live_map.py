@@ -22,7 +22,12 @@ _component = components.declare_component(COMPONENT_NAME, path=str(COMPONENT_DIR
 
 
 def live_map(
-    spec: dict[str, Any], *, key: str, height: int, on_click: Callable[[], None] | None = None
+    spec: dict[str, Any],
+    *,
+    key: str,
+    height: int,
+    on_click: Callable[[], None] | None = None,
+    keep_in_url: bool = False,
 ) -> dict[str, Any] | None:
     """Show ``spec`` in the live map; return the last click (``None`` before any).
 
@@ -37,5 +42,9 @@ def live_map(
     on_click : callable, optional, keyword-only
         Called (before the rerun) when an object on the map is clicked; the
         click is in ``st.session_state[key]``.
+    keep_in_url : bool, keyword-only
+        Write the layers switched and the view into the page URL (the main map only).
     """
-    return _component(spec=spec, height=int(height), key=key, default=None, on_change=on_click)
+    return _component(
+        spec=spec, height=int(height), keepInUrl=bool(keep_in_url), key=key, default=None, on_change=on_click
+    )

@@ -1,12 +1,13 @@
 """The map's own state: layers switched on or off, and the view; kept in the session and the URL.
 
-The live map reports its state after the analyst toggles a layer or moves
-the map (``{"map_state": {"layers": {key: on}, "view": [lat, lon, zoom],
-"bounds": [s, w, n, e]}}`` as the component's value). It goes into the URL
-as ``map_on=heat,neighbourhoods``, ``map_off=incidents`` and
-``map_view=42.33,-83.05,13``; a shared URL is read once per session and
-handed to the map for its first drawing. The browser itself keeps the
-layers and the view across filter changes (see ``geo/web/brassmap_draw.js``).
+The browser keeps the layers the analyst switched and the view across filter
+changes (``geo/web/brassmap_draw.js``) and writes them into the page URL
+itself, without a rerun (``ui/map_component/map_component.js``):
+``map_on=heat,neighbourhoods``, ``map_off=incidents``,
+``map_view=42.33,-83.05,13``. A shared URL is read here once per session and
+handed to the map for its first drawing. Only a zoomed-in hexagon map
+reports its view to the server (``{"map_view": {"bounds", "area"}}`` as the
+component's value), which answers with the points of that view.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from ui.picking import K_MAP
 ON_PARAM = "map_on"
 OFF_PARAM = "map_off"
 VIEW_PARAM = "map_view"
-K_STATE = "map_state_now"
+PARAMS: tuple[str, ...] = (ON_PARAM, OFF_PARAM, VIEW_PARAM)
 K_FROM_URL = "map_state_from_url"
 _KEY = re.compile(r"^[A-Za-z0-9_]{1,40}$")
 
@@ -83,9 +84,7 @@ def params_from_state(state: dict[str, Any] | None) -> dict[str, str]:
 
 def read_url_state_once(params: dict[str, list[str]]) -> None:
     """Keep a shared URL's map state for the map's first drawing in this session."""
-    state = state_from_params(params)
-    st.session_state[K_FROM_URL] = state
-    st.session_state[K_STATE] = state
+    st.session_state[K_FROM_URL] = state_from_params(params)
 
 
 def initial_state() -> dict[str, Any] | None:
@@ -93,28 +92,24 @@ def initial_state() -> dict[str, Any] | None:
     return st.session_state.get(K_FROM_URL) or None
 
 
-def current_state() -> dict[str, Any]:
-    """The latest state the map reported (or the URL's, before it reported any)."""
+def current_view() -> tuple[tuple[float, float, float, float], str] | None:
+    """``(bounds, area)`` of the main map's view, when a zoomed-in hexagon map has reported it.
+
+    ``bounds`` are ``(south, west, north, east)``; ``area`` names what the map
+    was opened on (:meth:`geo.map_spec.MapSpec.skeleton`'s ``area``), so a view
+    of an earlier filter is not used for a new one.
+    """
     value = st.session_state.get(K_MAP)
-    reported = value.get("map_state") if hasattr(value, "get") else None
-    if isinstance(reported, dict):
-        st.session_state[K_STATE] = reported
-    state = st.session_state.get(K_STATE)
-    return state if isinstance(state, dict) else {}
-
-
-def current_bounds() -> tuple[float, float, float, float] | None:
-    """The bounds ``(south, west, north, east)`` of the map's view, when it has reported them."""
-    bounds = current_state().get("bounds")
+    view = value.get("map_view") if hasattr(value, "get") else None
+    if not isinstance(view, dict):
+        return None
+    bounds = view.get("bounds")
     if not isinstance(bounds, list | tuple) or len(bounds) != 4:
         return None
     try:
-        south, west, north, east = (float(value) for value in bounds)
+        south, west, north, east = (float(item) for item in bounds)
     except (TypeError, ValueError):
         return None
-    return south, west, north, east
-
-
-def url_params() -> dict[str, str]:
-    """The map's query parameters for :func:`ui.url.write_url`."""
-    return params_from_state(current_state())
+    if not all(math.isfinite(item) for item in (south, west, north, east)):
+        return None
+    return (south, west, north, east), str(view.get("area"))

@@ -114,8 +114,14 @@ def map_ui(
     on_click = partial(on_map_click, selection.incidents) if pickable else None
     opening = None
     if key == K_MAP:  # the main map: points in view, and the layers and view of a shared URL
-        state = map_state.current_state()
-        if state.get("area") == spec.extra.get("area"):
-            spec = with_points_in_view(spec, selection.incidents, map_state.current_bounds())
+        view = map_state.current_view()
+        if view is not None and view[1] == spec.extra.get("area"):
+            spec = with_points_in_view(spec, selection.incidents, view[0])
         opening = map_state.initial_state()
-    live_map(live_spec(spec, map_state=opening), key=key, height=height, on_click=on_click)
+    live_map(
+        live_spec(spec, map_state=opening),
+        key=key,
+        height=height,
+        on_click=on_click,
+        keep_in_url=key == K_MAP,
+    )

@@ -153,14 +153,15 @@ def write_url(
     tiles: bool,
     view: ViewParams | None = None,
     tiles_default: bool = False,
-    map_state: dict[str, str] | None = None,
+    keep: tuple[str, ...] = (),
 ) -> None:
     """Replace the URL's query parameters with ``filters``, ``view`` and the map's state.
 
     ``tiles=on``/``tiles=off`` is written when the basemap differs from
-    ``tiles_default``; ``map_state`` holds the map's layer and view keys
-    (:func:`ui.map_state.url_params`). With a relative period the dates are
-    left out: the period's name stands for them.
+    ``tiles_default``; parameters named in ``keep`` (the map's layers and
+    view, which the browser writes: :mod:`ui.map_state`) are left as they
+    are. With a relative period the dates are left out: the period's name
+    stands for them.
     """
     target = filters.to_dict()
     if view is not None:
@@ -170,7 +171,8 @@ def write_url(
         target.update(view.to_dict())
     if tiles != tiles_default:
         target[TILES_PARAM] = TILES_ON if tiles else TILES_OFF
-    target.update(map_state or {})
+    current_keys = set(st.query_params)
+    target.update({key: st.query_params[key] for key in keep if key in current_keys})
     current = {key: st.query_params.get(key) for key in st.query_params}
     if target != current:
         st.query_params.from_dict(target)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from data import schema as S
 from data.demo.generate import generate_demo
+from data.demo.real_boundaries import import_demo_boundaries, real_boundary_files
 
 if TYPE_CHECKING:
     from data.store import Store
@@ -46,7 +48,12 @@ def demo_file_name(frames: dict[str, pd.DataFrame], *, seed: int) -> str:
 
 
 def build_demo_store(
-    store: Store, *, seed: int = 2019, incidents: int | None = None, links: int | None = None
+    store: Store,
+    *,
+    seed: int = 2019,
+    incidents: int | None = None,
+    links: int | None = None,
+    boundaries_from: Path | None = None,
 ) -> dict[str, int]:
     """Generate the synthetic demo data set and save it into ``store`` as one import.
 
@@ -56,6 +63,11 @@ def build_demo_store(
         Where to write; existing rows with the same ids are replaced.
     seed, incidents, links : keyword-only
         As for :func:`data.demo.generate_demo`.
+    boundaries_from : Path, optional, keyword-only
+        A folder of real boundary files (``../shared/realdata/boundaries``):
+        when it holds any, they are imported through their presets (city
+        limits, neighbourhoods, police districts; :mod:`data.demo.real_boundaries`)
+        instead of the generated city outlines.
 
     Returns
     -------
@@ -65,6 +77,9 @@ def build_demo_store(
     from data.store import ImportSource
 
     frames = generate_demo(seed=seed, incidents=incidents, links=links)
+    real = boundaries_from is not None and bool(real_boundary_files(boundaries_from))
+    if real:
+        frames = {kind: frame for kind, frame in frames.items() if kind != S.BOUNDARIES}
     rows = sum(len(frame) for frame in frames.values())
     description = demo_description(seed=seed, incidents=incidents, links=links)
     source = ImportSource(
@@ -76,4 +91,7 @@ def build_demo_store(
         warnings=0,
     )
     written = store.save(frames, source=source)
+    if real and boundaries_from is not None:
+        import_demo_boundaries(store, boundaries_from)
+        written = {**written, S.BOUNDARIES: store.count(S.BOUNDARIES)}  # areas of one name are merged
     return {kind: int(written.get(kind, 0)) for kind in S.KINDS}

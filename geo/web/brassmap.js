@@ -261,6 +261,7 @@
       if (interactive) {
         poly.bindTooltip(count + " " + data.unit);
       }
+      poly.brassmapCount = count; // the live map estimates how many incidents a view holds
       group.addLayer(poly);
     }
     group.brassmapCount = data.cells.length;

@@ -7,8 +7,9 @@
  * itself below from the JSON blocks the page holds, read with textContent).
  *
  * - Layers go into panes stacked in a fixed order, so switching one off and
- *   on keeps its place: outlines, incidents, heat, hexagons, links, path.
- *   Heat and hexagons lie over the incidents, translucent and click-through.
+ *   on keeps its place: outlines, links, incidents, heat, hexagons, path.
+ *   Heat and hexagons lie over the incidents, translucent and click-through;
+ *   links lie under the incidents, so a line never takes an incident's click.
  * - Notes are written in a strip above the map, never over it; the legend
  *   and the layer control fold to a button on a short map.
  * - Layers switched on or off by the analyst stay so across redraws, and the
@@ -21,7 +22,7 @@
   "use strict";
   var L = global.L;
   var bm = global.brassmap;
-  var PANES = { areas: 405, incidents: 420, heat: 430, hexagons: 435, links: 440, seriesPath: 450 };
+  var PANES = { areas: 405, links: 415, incidents: 420, heat: 430, hexagons: 435, seriesPath: 450 };
   var CONTROLS = ["legend", "note"];
   var STOP_SIZE = 22;
 

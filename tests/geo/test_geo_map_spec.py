@@ -35,9 +35,9 @@ def test_live_spec_holds_every_layer_in_drawing_order() -> None:
     spec = _map(tiles=True, selected_series_id="S-2")
     live = spec.to_live(assets=LIVE_ASSETS)
     builders = [layer["builder"] for layer in live["layers"]]
-    assert builders == ["areas", "areas", "incidents", "heat", "hexagons", "links", "seriesPath", "firearms"]
+    assert builders == ["areas", "areas", "links", "incidents", "heat", "hexagons", "seriesPath", "firearms"]
     assert [layer["key"] for layer in live["layers"]] == [
-        "city_limits", "police_districts", "incidents", "heat", "hexagons", "links", "path", "firearms",
+        "city_limits", "police_districts", "links", "incidents", "heat", "hexagons", "path", "firearms",
     ]
     assert [layer["payload"] for layer in live["layers"]] == [layer.payload for layer in spec.layers]
     assert {layer["builder"]: layer["show"] for layer in live["layers"]}["heat"] is False

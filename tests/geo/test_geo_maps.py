@@ -54,14 +54,14 @@ def test_every_layer_is_named_in_the_layer_control() -> None:
     fmap = _full_map(selected_series_id="S-1", tiles=True)
     names = [item["name"] for item in fmap.skeleton()["layers"]]
     assert fmap.skeleton()["tiles"]["name"] == "OpenStreetMap basemap"
-    # outlines at the bottom, incidents under the translucent density layers, then links, path, firearms
+    # outlines at the bottom, links under the incidents, the translucent density layers over them
     assert names == [
         "City limits",
         "Police districts",
+        "Links (lead dashed, hit solid)",
         "Incidents",
         "Heat map (incident density)",
         "Hexagon counts (H3)",
-        "Links (lead dashed, hit solid)",
         "Selected series S-1",
         "Recovered firearms",
     ]

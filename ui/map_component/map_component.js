@@ -18,6 +18,50 @@
   var latest = null;
   var sentVersion = null;
   var clicks = 0;
+  var mapState = null;
+  var urlKeys = false;
+  var KEY = /^[A-Za-z0-9_]{1,40}$/;
+
+  /* map_on / map_off / map_view in the dashboard's URL (the main map only), so a shared link reopens it. */
+  function keepInUrl() {
+    if (!urlKeys || !mapState) {
+      return;
+    }
+    try {
+      var page = window.parent;
+      var params = new URLSearchParams(page.location.search);
+      var on = [];
+      var off = [];
+      Object.keys(mapState.layers || {}).forEach(function (key) {
+        if (KEY.test(key)) {
+          (mapState.layers[key] ? on : off).push(key);
+        }
+      });
+      var wanted = { map_on: on.sort().join(","), map_off: off.sort().join(","), map_view: "" };
+      var view = mapState.view || [];
+      if (view.length === 3) {
+        wanted.map_view = [Number(view[0]), Number(view[1]), Math.round(Number(view[2]))].join(",");
+      }
+      var changed = false;
+      Object.keys(wanted).forEach(function (name) {
+        if ((params.get(name) || "") !== wanted[name]) {
+          changed = true;
+          if (wanted[name]) {
+            params.set(name, wanted[name]);
+          } else {
+            params.delete(name);
+          }
+        }
+      });
+      if (changed) {
+        var query = params.toString();
+        page.history.replaceState(page.history.state, "", page.location.pathname + (query ? "?" + query : ""));
+      }
+    } catch (error) {
+      // a page we cannot reach (another origin): the URL simply keeps no map state
+    }
+  }
+  setInterval(keepInUrl, 1000); // the app rewrites its query on a filter change; put the map's keys back
 
   function send(type, data) {
     var message = { isStreamlitMessage: true, type: type };
@@ -69,6 +113,7 @@
       return;
     }
     latest = { spec: args.spec, height: height };
+    urlKeys = args.keepInUrl === true;
     if (!inner) {
       inner = document.createElement("iframe");
       inner.setAttribute("sandbox", "allow-scripts");
@@ -80,6 +125,7 @@
     }
     inner.style.height = height + "px";
     post();
+    keepInUrl();
   }
 
   window.addEventListener("message", function (event) {
@@ -109,9 +155,12 @@
         dataType: "json",
       });
     } else if (data.brassmap === "state") {
-      // layers switched and the view (no click): the URL keeps them, the server draws the points in view
+      mapState = data.state || null; // layers switched and the view: kept in the page URL, no rerun
+      keepInUrl();
+    } else if (data.brassmap === "view") {
+      // a hexagon map zoomed in: the server sends the points of this view
       send("streamlit:setComponentValue", {
-        value: { map_state: data.state || null, clicks: clicks },
+        value: { map_view: { bounds: data.bounds, area: data.area }, clicks: clicks },
         dataType: "json",
       });
     } else if (data.brassmap === "problem") {

@@ -88,20 +88,48 @@
       state.clearing = false;
     }
     reopen();
+    state.spec = { mode: spec.mode, pointThreshold: spec.pointThreshold, inView: !!spec.inView };
     state.version = spec.version;
     container.setAttribute("data-brassmap-version", spec.version);
     tell({ brassmap: "drawn", version: spec.version });
     reportState(window.brassmap.mapState(state.map));
   }
 
-  /* Layers the analyst switched and the view, sent up (debounced) for the URL and the points in view. */
+  /* Incidents in the view, estimated from the hexagon counts (cell centres inside the bounds). */
+  function estimateInView(bounds) {
+    var total = 0;
+    (window.brassmap.drawn.hexagons || []).forEach(function (group) {
+      group.eachLayer(function (cell) {
+        var centre = cell.getBounds().getCenter();
+        if (centre.lat >= bounds[0] && centre.lat <= bounds[2] && centre.lng >= bounds[1] && centre.lng <= bounds[3]) {
+          total += Number(cell.brassmapCount) || 0;
+        }
+      });
+    });
+    return total;
+  }
+
+  /*
+   * Layers the analyst switched and the view, sent up (debounced). The parent keeps them in the page URL
+   * without a rerun. Only a hexagon map that is zoomed in near the point threshold (or that already shows
+   * the points of a view) asks the server for the points of the new view.
+   */
   function reportState(mapState) {
     clearTimeout(state.stateTimer);
     state.stateTimer = setTimeout(function () {
       var text = JSON.stringify(mapState);
-      if (text !== state.sentState) {
-        state.sentState = text;
-        tell({ brassmap: "state", state: mapState });
+      if (text === state.sentState) {
+        return;
+      }
+      state.sentState = text;
+      tell({ brassmap: "state", state: { layers: mapState.layers, view: mapState.view } });
+      var spec = state.spec;
+      if (!spec || spec.mode !== "hexagons") {
+        return;
+      }
+      var near = estimateInView(mapState.bounds) <= 1.5 * Number(spec.pointThreshold);
+      if (near || spec.inView) {
+        tell({ brassmap: "view", bounds: mapState.bounds, area: mapState.area });
       }
     }, 400);
   }
