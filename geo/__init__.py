@@ -1,4 +1,4 @@
-"""Pure spatial code: cities, spatial joins, folium map building, offline assets.
+"""Pure spatial code: cities, spatial joins, map building, offline assets.
 
 Modules
 -------
@@ -10,9 +10,11 @@ areas       incident counts per boundary polygon; repair of invalid polygons
 layers      compact escaped JSON payloads for incidents, series path, firearms, hexagons, areas
 link_lines  link lines (lead dashed, hit solid) with end points looked up by id
 legend      the legend's sections
-elements    the folium elements: one per layer, never one per incident
+map_spec    the map as plain data (MapSpec: view, basemap, layers with payloads, legend, notes)
 assets      Leaflet from the installed XStatic package, served from static/vendor or inlined
-maps        ``build_map(...) -> folium.Map`` and ``map_html_size``
+maps        ``build_map_spec(MapData, MapOptions) -> MapSpec``: every layer to its own byte budget
+view_points the incidents of a zoomed-in view as points (level of detail follows the view)
+page        ``render_page(spec)``: one HTML page, scripts allowed by hash, data in JSON blocks
 standalone  ``render_standalone_html(selection) -> bytes``: one offline HTML file
 web/        brassmap.js / brassmap.css, the project's own map helpers
 """

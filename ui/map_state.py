@@ -100,7 +100,7 @@ def current_view() -> tuple[tuple[float, float, float, float], str] | None:
     of an earlier filter is not used for a new one.
     """
     value = st.session_state.get(K_MAP)
-    view = value.get("map_view") if hasattr(value, "get") else None
+    view = value.get("map_view") if isinstance(value, dict) else None
     if not isinstance(view, dict):
         return None
     bounds = view.get("bounds")
