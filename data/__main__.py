@@ -77,6 +77,11 @@ def _import(args: argparse.Namespace) -> int:
             batch = read_validated(args.file, mapping, store=store)
             print(summarise(batch))
             print("dry run: nothing stored")
+            from data.demo_guard import batch_mix, mix_of
+
+            if batch_mix(batch.records).holds_real and mix_of(store).holds_demo and not args.replace_demo:
+                print(f"note: {store!r} holds the synthetic demo; this import would be refused without "
+                      "--replace-demo (or empty the store first: python -m data reset --db URL --yes)")
             rejects = batch.rejects
             code = EXIT_OK if batch.rows_stored else EXIT_FAILED
         else:

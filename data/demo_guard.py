@@ -88,10 +88,10 @@ def batch_mix(records: Mapping[str, pd.DataFrame]) -> StoreMix:
     return StoreMix(synthetic=synthetic, real=real)
 
 
-def mix_of(store: Store) -> StoreMix:
-    """What ``store`` holds now: synthetic (demo) and real records."""
+def mix_of(store: Store, *, exact: bool = True) -> StoreMix:
+    """What ``store`` holds now: synthetic (demo) and real records (see :func:`store_mix` for ``exact``)."""
     with store.engine.connect() as connection:
-        return store_mix(connection)
+        return store_mix(connection, exact=exact)
 
 
 def store_mix(connection: Connection, *, exact: bool = True) -> StoreMix:

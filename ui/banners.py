@@ -6,7 +6,7 @@ import streamlit as st
 
 from data import schema as S
 from ui.context import PageContext
-from ui.loading import store_is_empty
+from ui.loading import store_is_empty, store_mix_for
 from ui.url import show_url_notice
 
 
@@ -18,7 +18,16 @@ def banners_ui(ctx: PageContext) -> None:
         "Pick a series in the graph, on the map or in the table to see it in detail. "
         "The URL keeps the view, so it can be shared."
     )
-    if ctx.is_synthetic:
+    held = store_mix_for(ctx.db_url, ctx.dataset_version)
+    if held.holds_demo and held.holds_real:  # a store filled before demo and real records were kept apart
+        st.error(
+            f"**This database mixes the synthetic demo ({held.synthetic:,} records) with real records "
+            f"({held.real:,}).** Every view and export is marked synthetic. Start clean: empty it "
+            "(`python -m data reset --db URL --yes`, or *Start clean* in the *Import data* tab) and import "
+            "your files again.",
+            icon=":material/warning:",
+        )
+    elif ctx.is_synthetic:
         st.warning(
             f"**{S.SYNTHETIC_LABEL}.** Generated for demonstration. To work on your own data, import it in "
             "the *Import data* tab below: it replaces the demo (real records are never mixed into it).",

@@ -17,6 +17,7 @@ from typing import Any
 import streamlit as st
 
 from data import schema as S
+from data.demo_guard import StoreMix, mix_of
 from data.frames import Frames
 from data.store import EMPTY_VERSION, Store, default_db_url
 from geo.areas import AreaMembership, area_membership
@@ -128,6 +129,13 @@ def graph_payload_for(
 def store_is_empty(url: str, dataset_version: str) -> bool:
     """Whether the store holds no records (per dataset version: a reset store waits for an import)."""
     return store_for(url).is_empty()
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def store_mix_for(url: str, dataset_version: str) -> StoreMix:
+    """Synthetic (demo) and real records the store holds, per dataset version (counted only when mixed)."""
+    quick = mix_of(store_for(url), exact=False)
+    return mix_of(store_for(url)) if quick.holds_demo and quick.holds_real else quick
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

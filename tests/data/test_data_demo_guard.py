@@ -58,6 +58,9 @@ def test_cli_refuses_then_replace_demo_swaps_in_one_import(tmp_path: Path, demo_
     assert code == 1 and "error: incidents.csv: the database" in err and "Traceback" not in err
     assert Store(demo_url).count(S.INCIDENTS) == 200
 
+    assert main(["import", str(path), "--mapping", str(mapping), "--db", demo_url, "--dry-run"]) == 0
+    assert "would be refused without --replace-demo" in capsys.readouterr().out
+
     code = main(["import", str(path), "--mapping", str(mapping), "--db", demo_url, "--replace-demo"])
     out = capsys.readouterr().out
     assert code == 0 and "replaced the synthetic demo" in out

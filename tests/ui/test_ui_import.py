@@ -140,3 +140,23 @@ def test_replace_the_demo_and_empty_the_database_from_the_tab(
     assert any("This database is empty" in i.value for i in at.info)
     at.run()
     assert Store(url).is_empty(), "a store emptied on purpose is not refilled with the demo"
+
+
+def test_a_store_mixed_before_the_guard_says_so(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A store filled before demo and real records were kept apart: the page says it mixes them."""
+    import data.store as store_module
+    from data.importer import import_file
+    from data.mapping import load_mapping
+
+    url = f"sqlite:///{tmp_path / 'mixed.sqlite'}"
+    build_demo_store(Store(url), seed=3, incidents=100)
+    path = tmp_path / "mine.csv"
+    path.write_bytes(REAL_INCIDENTS)
+    with monkeypatch.context() as old_brassmap:  # the import as it was before the guard
+        old_brassmap.setattr(store_module, "guard_demo_mixing", lambda *args, **kwargs: 0)
+        import_file(path, load_mapping(PRESETS / "brassmap_incidents.toml"), Store(url))
+    monkeypatch.setenv("BRASSMAP_DB", url)
+    at = AppTest.from_file(str(DASHBOARD), default_timeout=120).run()
+    (shown,) = [plain(e.value) for e in at.error]
+    assert "mixes the synthetic demo" in shown and "real records (2)" in shown
+    assert not any(S.SYNTHETIC_LABEL in w.value for w in at.warning)
