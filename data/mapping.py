@@ -33,7 +33,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from data import schema as S
 from data.errors import MappingError
@@ -117,6 +117,12 @@ class Mapping:
         return field_name in self.columns or field_name in self.constants
 
 
+class _CsvSettings(TypedDict):
+    delimiter: str | None
+    encoding: str | None
+    decimal: str | None
+
+
 def _fail(name: str, problems: list[str]) -> MappingError:
     lines = "\n  - ".join(problems)
     return MappingError(
@@ -188,8 +194,34 @@ def parse_mapping(text: str, *, name: str = "<mapping>") -> Mapping:
         problems.append(f"kind {kind!r} is not one of {', '.join(S.KINDS)}")
         raise _fail(name, problems)
     schema = S.SCHEMAS[kind]
-    inputs = schema.names + _EXTRA_INPUTS.get(kind, ())
+    columns = _columns(raw, schema, problems)
+    values = _value_table(raw, "values", schema, problems)
+    contains = _value_table(raw, "contains", schema, problems)
+    unmatched, otherwise = _fallbacks(raw, schema, problems)
+    formats = _formats(raw, schema, problems)
+    constants = dict(_table(raw, "constants", problems))
+    _check_fields("constants", list(constants), schema.names, kind, problems)
+    csv = _csv(raw, problems)
+    options = _options(raw, problems)
+    if problems:
+        raise _fail(name, problems)
+    return Mapping(
+        kind=kind,
+        name=name,
+        columns=columns,
+        values=values,
+        contains=contains,
+        unmatched=unmatched,
+        otherwise=otherwise,
+        formats=formats,
+        constants=constants,
+        **csv,
+        **options,
+    )
 
+
+def _columns(raw: dict[str, Any], schema: S.RecordSchema, problems: list[str]) -> dict[str, tuple[str, ...]]:
+    """``[columns]``: field = column name or list of column names."""
     columns: dict[str, tuple[str, ...]] = {}
     for field_name, source in _table(raw, "columns", problems).items():
         if isinstance(source, str):
@@ -200,58 +232,70 @@ def parse_mapping(text: str, *, name: str = "<mapping>") -> Mapping:
             problems.append(
                 f"[columns] {field_name} = {source!r}: expected a column name or a list of column names"
             )
-    _check_fields("columns", list(columns), inputs, kind, problems)
+    inputs = schema.names + _EXTRA_INPUTS.get(schema.kind, ())
+    _check_fields("columns", list(columns), inputs, schema.kind, problems)
+    return columns
 
-    tables: dict[str, dict[str, Any]] = {}
-    for section in ("values", "contains"):
-        per_field = _table(raw, section, problems)
-        _check_fields(section, list(per_field), schema.names, kind, problems)
-        tables[section] = {}
-        for field_name, pairs in per_field.items():
-            if not isinstance(pairs, dict):
-                problems.append(f"[{section}.{field_name}] must be a table of \"source\" = \"schema value\"")
-                continue
-            tables[section][field_name] = {str(k): str(v) for k, v in pairs.items()}
-            declared = schema.field(field_name) if field_name in schema.names else None
-            if declared is not None and declared.allowed is not None:
-                for source, target in pairs.items():
-                    if str(target) not in declared.allowed:
-                        problems.append(
-                            f"[{section}.{field_name}] maps {source!r} to {target!r}, which is not one of "
-                            f"{', '.join(declared.allowed)}"
-                        )
 
+def _value_table(
+    raw: dict[str, Any], section: str, schema: S.RecordSchema, problems: list[str]
+) -> dict[str, dict[str, str]]:
+    """``[values.<field>]`` or ``[contains.<field>]``: source value = schema value (an allowed one)."""
+    per_field = _table(raw, section, problems)
+    _check_fields(section, list(per_field), schema.names, schema.kind, problems)
+    out: dict[str, dict[str, str]] = {}
+    for field_name, pairs in per_field.items():
+        if not isinstance(pairs, dict):
+            problems.append(f"[{section}.{field_name}] must be a table of \"source\" = \"schema value\"")
+            continue
+        out[field_name] = {str(k): str(v) for k, v in pairs.items()}
+        declared = schema.field(field_name) if field_name in schema.names else None
+        if declared is not None and declared.allowed is not None:
+            for source, target in pairs.items():
+                if str(target) not in declared.allowed:
+                    problems.append(
+                        f"[{section}.{field_name}] maps {source!r} to {target!r}, which is not one of "
+                        f"{', '.join(declared.allowed)}"
+                    )
+    return out
+
+
+def _fallbacks(
+    raw: dict[str, Any], schema: S.RecordSchema, problems: list[str]
+) -> tuple[dict[str, str], dict[str, str]]:
+    """``[unmatched]`` (reject reason) and ``[otherwise]`` (fallback value); a field may be in one only."""
     unmatched = {str(k): str(v) for k, v in _table(raw, "unmatched", problems).items()}
-    _check_fields("unmatched", list(unmatched), schema.names, kind, problems)
+    _check_fields("unmatched", list(unmatched), schema.names, schema.kind, problems)
     otherwise = {str(k): str(v) for k, v in _table(raw, "otherwise", problems).items()}
-    _check_fields("otherwise", list(otherwise), schema.names, kind, problems)
+    _check_fields("otherwise", list(otherwise), schema.names, schema.kind, problems)
     for field_name in set(unmatched) & set(otherwise):
         problems.append(f"{field_name} is in both [unmatched] and [otherwise]; keep one")
     for field_name, target in otherwise.items():
         allowed = schema.field(field_name).allowed if field_name in schema.names else None
         if allowed is not None and target not in allowed:
             problems.append(f"[otherwise] {field_name} = {target!r} is not one of {', '.join(allowed)}")
+    return unmatched, otherwise
 
+
+def _formats(raw: dict[str, Any], schema: S.RecordSchema, problems: list[str]) -> dict[str, str]:
+    """``[formats]``: a strptime format, ``"iso"`` or ``"excel"`` per date field."""
     formats = {str(k): str(v) for k, v in _table(raw, "formats", problems).items()}
-    _check_fields("formats", list(formats), schema.names, kind, problems)
+    _check_fields("formats", list(formats), schema.names, schema.kind, problems)
     for field_name, fmt in formats.items():
         if fmt not in _SPECIAL_FORMATS and "%" not in fmt:
             problems.append(
                 f"[formats] {field_name} = {fmt!r}: expected a strptime format such as \"%m/%d/%Y\", "
                 "\"iso\" or \"excel\""
             )
+    return formats
 
-    constants = dict(_table(raw, "constants", problems))
-    _check_fields("constants", list(constants), schema.names, kind, problems)
 
+def _csv(raw: dict[str, Any], problems: list[str]) -> _CsvSettings:
+    """``[csv]``: delimiter (one character), encoding (one Python knows), decimal."""
     csv = _table(raw, "csv", problems)
-    options = _table(raw, "options", problems)
     for key in csv:
         if key not in _CSV_KEYS:
             problems.append(f"[csv] unknown key {key!r}; expected one of {', '.join(_CSV_KEYS)}")
-    for key in options:
-        if key not in _OPTION_KEYS:
-            problems.append(f"[options] unknown key {key!r}; expected one of {', '.join(_OPTION_KEYS)}")
     delimiter = csv.get("delimiter")
     if delimiter is not None and (not isinstance(delimiter, str) or len(delimiter) != 1):
         problems.append(f"[csv] delimiter = {delimiter!r}: expected one character such as \";\" or \"\\t\"")
@@ -265,6 +309,19 @@ def parse_mapping(text: str, *, name: str = "<mapping>") -> Mapping:
             problems.append(
                 f"[csv] encoding = {encoding!r} is not a known encoding (try \"utf-8\" or \"cp1252\")"
             )
+    return {
+        "delimiter": delimiter if isinstance(delimiter, str) else None,
+        "encoding": None if encoding is None else str(encoding),
+        "decimal": None if csv.get("decimal") is None else str(csv["decimal"]),
+    }
+
+
+def _options(raw: dict[str, Any], problems: list[str]) -> dict[str, Any]:
+    """``[options]``: crs (one pyproj knows), swap_lat_lon, sheet, member, allow_missing."""
+    options = _table(raw, "options", problems)
+    for key in options:
+        if key not in _OPTION_KEYS:
+            problems.append(f"[options] unknown key {key!r}; expected one of {', '.join(_OPTION_KEYS)}")
     swap = options.get("swap_lat_lon", False)
     allow_missing = options.get("allow_missing", False)
     for key, flag in (("swap_lat_lon", swap), ("allow_missing", allow_missing)):
@@ -279,27 +336,13 @@ def parse_mapping(text: str, *, name: str = "<mapping>") -> Mapping:
             CRS.from_user_input(crs)
         except CRSError:
             problems.append(f"[options] crs = {crs!r} is not a CRS pyproj knows; write it like \"EPSG:2229\"")
-    if problems:
-        raise _fail(name, problems)
-    return Mapping(
-        kind=kind,
-        name=name,
-        columns=columns,
-        values=tables["values"],
-        contains=tables["contains"],
-        unmatched=unmatched,
-        otherwise=otherwise,
-        formats=formats,
-        constants=constants,
-        delimiter=delimiter,
-        encoding=None if encoding is None else str(encoding),
-        decimal=None if csv.get("decimal") is None else str(csv["decimal"]),
-        crs=None if crs is None else str(crs),
-        swap_lat_lon=bool(swap),
-        sheet=options.get("sheet"),
-        member=None if options.get("member") is None else str(options["member"]),
-        allow_missing=bool(allow_missing),
-    )
+    return {
+        "crs": None if crs is None else str(crs),
+        "swap_lat_lon": bool(swap),
+        "sheet": options.get("sheet"),
+        "member": None if options.get("member") is None else str(options["member"]),
+        "allow_missing": bool(allow_missing),
+    }
 
 
 def load_mapping(path: str | Path) -> Mapping:

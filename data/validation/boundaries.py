@@ -14,11 +14,14 @@ import pandas as pd
 import shapely
 
 from data import schema as S
-from data.fields import check_required, column_or_empty, gather_text, layer_from_name, map_values
+from data.errors import IngestError
+from data.fields import layer_from_name
 from data.mapping import Mapping
 from data.problems import WARNING, Problems
 from data.readers import RawTable
-from data.validation import StoreContext, no_geometry
+from data.validation.context import StoreContext
+from data.validation.source import open_source
+from data.validation.tail import finish
 
 _POLYGONAL = ("Polygon", "MultiPolygon")
 
@@ -47,20 +50,21 @@ def validate_boundaries(
 ) -> pd.DataFrame:
     """Validate boundary polygons (name, city, layer, geometry)."""
     if raw.geometry is None:
-        raise no_geometry(display_name, "boundaries")
-    texts = gather_text(raw, mapping, display_name=display_name)
-    if S.NAME not in texts:
-        from data.errors import IngestError
-
+        raise IngestError(
+            f"{display_name}: boundaries need polygons, but this file has no geometry; "
+            "import a GeoJSON, GeoPackage or (zipped) shapefile"
+        )
+    source = open_source(raw, mapping, problems, display_name=display_name, now=now, require=False)
+    if S.NAME not in source.texts:
         raise IngestError(
             f"{display_name}: the mapping {mapping.name} gives no column for the boundary name; add "
             f"name = \"<column>\" under [columns]. Columns present: {', '.join(map(str, raw.frame.columns))}"
         )
-    n = len(raw.frame)
-    name = texts[S.NAME]
-    check_required(name, S.NAME, problems, mapping)
-    city = map_values(column_or_empty(texts, S.CITY, n), S.CITY, mapping, problems)
-    layer = column_or_empty(texts, S.LAYER, n).fillna(layer_from_name(display_name))
+    n = source.n
+    name = source.texts[S.NAME]
+    source.require(name, S.NAME)
+    city = source.parse(S.CITY)
+    layer = source.text(S.LAYER).fillna(layer_from_name(display_name))
     geometry: np.ndarray = np.array(list(raw.geometry), dtype=object)
     wkt_short = pd.Series(
         [("" if g is None else g.geom_type) for g in geometry], dtype="string"
@@ -107,16 +111,14 @@ def validate_boundaries(
     keep = ~problems.rejected
     geometry[keep] = shapely.orient_polygons(geometry[keep].astype(object))
     boundary_id = layer + "/" + city.fillna("") + "/" + name.fillna("")
-    frame = pd.DataFrame(
-        {
-            S.BOUNDARY_ID: boundary_id.astype("string"),
-            S.NAME: name.astype("string"),
-            S.CITY: city.astype("string"),
-            S.LAYER: layer.astype("string"),
-            S.GEOMETRY: geometry,
-            S.REJECT_ROW: raw.rows,
-        }
-    ).loc[keep]
+    columns = {
+        S.BOUNDARY_ID: boundary_id.astype("string"),
+        S.NAME: name.astype("string"),
+        S.CITY: city.astype("string"),
+        S.LAYER: layer.astype("string"),
+        S.GEOMETRY: geometry,
+    }
+    frame = finish(source, columns)
     return _merge_same_area(frame, problems)
 
 
