@@ -70,7 +70,7 @@ def linked_share_for(links: int, eligible: int) -> float:
 
 
 def _review_days(rng: np.random.Generator, count: int) -> np.ndarray:
-    return np.minimum(60.0, 0.5 + rng.lognormal(np.log(2.5), 1.0, count))
+    return np.minimum(60.0, 0.5 + rng.lognormal(np.log(1.5), 1.0, count))
 
 
 def _lead_day(draw: IncidentDraw, later: np.ndarray, ready_ns: np.ndarray) -> np.ndarray:

@@ -94,4 +94,17 @@ def build_demo_store(
     if real and boundaries_from is not None:
         import_demo_boundaries(store, boundaries_from)
         written = {**written, S.BOUNDARIES: store.count(S.BOUNDARIES)}  # areas of one name are merged
+    if S.LINKS in frames:  # analysts' events on the demo leads (data.demo.lead_events)
+        from data.demo.lead_events import demo_lead_events
+        from data.lead_events import append_events
+
+        events = demo_lead_events(frames[S.LINKS], frames[S.INCIDENTS], seed=seed)
+        append_events(store, events.assign(**{S.RECORDED_AT: source_time()}))
     return {kind: int(written.get(kind, 0)) for kind in S.KINDS}
+
+
+def source_time() -> str:
+    """UTC time written on the demo's analyst events."""
+    import datetime as dt
+
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
