@@ -67,5 +67,5 @@ class StoreError(BrassmapError, ValueError):
     """The database cannot be opened or written."""
 
 
-class LeadEventError(ValueError):
+class LeadEventError(BrassmapError, ValueError):
     """A lead event cannot be recorded: unknown lead or event, a missing recipient or reason, a bad date."""

@@ -14,6 +14,7 @@ from linking.graph import build_incident_graph
 from linking.metrics import node_measures
 from linking.selection import Selection
 from ui.context import PageContext
+from ui.desk import bulletin_button
 from ui.loading import frames_for
 from ui.map_view import map_ui
 from ui.text import md
@@ -178,6 +179,7 @@ def drilldown_section(ctx: PageContext) -> None:
             "to see it in detail."
         )
         return
+    bulletin_button(ctx.db_url, ctx.dataset_version, ctx.series_id, key="drilldown_bulletin")  # ui.desk
     selection = ctx.series_selection()
     page = ctx.selection.incidents
     matching = frozenset(page.loc[page[S.IN_FILTER].to_numpy(dtype=bool), S.INCIDENT_ID].astype(str))

@@ -10,11 +10,12 @@ import numpy as np
 import pandas as pd
 
 from data import schema as S
+from data.errors import BrassmapError
 from linking.addresses import generalise_address
 from linking.counting import count_links
 
 
-class BulletinError(ValueError):
+class BulletinError(BrassmapError, ValueError):
     """The bulletin cannot be made (no such series in the selection); the message says what to do."""
 
 
