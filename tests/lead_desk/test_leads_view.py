@@ -22,7 +22,7 @@ def app(desk: Store, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     return at.run()
 
 
-def _lead_box(at: AppTest):  # noqa: ANN202
+def _lead_box(at: AppTest):
     return next(box for box in at.selectbox if box.label == "Lead")
 
 
