@@ -155,8 +155,14 @@ def lead_table(frames: Any, events: pd.DataFrame, *, today: date) -> pd.DataFram
     links = links.sort_values(["_key", "_rank", S.LINK_ID], kind="stable")
     grouped = links.groupby("_key", sort=False)
     table = grouped.first()
-    table[S.LINK_IDS] = grouped[S.LINK_ID].agg(lambda ids: "; ".join(sorted(map(str, ids))))
-    table[S.LINK_ID] = grouped[S.LINK_ID].agg(lambda ids: sorted(map(str, ids))[0])
+    ids = links[S.LINK_ID].astype(str)
+    table[S.LINK_ID] = ids.groupby(links["_key"], sort=False).min()
+    table[S.LINK_IDS] = table[S.LINK_ID]
+    sizes = grouped.size()
+    shared = links["_key"].isin(sizes.index[sizes > 1])  # only leads with several rows need joining
+    if shared.any():
+        joined = ids[shared].groupby(links.loc[shared, "_key"]).agg(lambda v: "; ".join(sorted(v)))
+        table.loc[joined.index, S.LINK_IDS] = joined
     table[S.STATUS] = table["_rank"].map(dict(enumerate(DECISION_ORDER)))
     table[S.LEAD_DATE] = grouped[S.LEAD_DATE].min()
     table[S.DISSEMINATED_DATE] = sent["day"].reindex(table.index)

@@ -73,72 +73,94 @@ TRIAGE_WEIGHTS = TriageWeights()
 
 @dataclass(frozen=True)
 class _Facts:
-    """What the score reads about one lead's joined series."""
+    """What the score reads about leads' joined series: one value each, or one array entry per lead.
 
-    size: int
-    cities: int
-    agencies: int
-    killed: int
-    injured: int
-    recent: int
-    days_since_latest: int | None
-    home_share: float
-    recovered_gun: bool
-    known_caliber: bool
-    lead_age_days: int | None
+    ``days_since_latest`` and ``lead_age_days`` may be ``None`` (or NaN in an array) when unknown.
+    """
+
+    size: Any
+    cities: Any
+    agencies: Any
+    killed: Any
+    injured: Any
+    recent: Any
+    days_since_latest: Any
+    home_share: Any
+    recovered_gun: Any
+    known_caliber: Any
+    lead_age_days: Any
+
+
+def _part_arrays(facts: _Facts, weights: TriageWeights) -> dict[str, dict[str, np.ndarray]]:
+    """The points of every part, elementwise (the one place the rule is written)."""
+    w = weights
+
+    def num(value: Any) -> np.ndarray:
+        return np.asarray(np.nan if value is None else value, dtype=float)
+
+    crosses = (num(facts.cities) > 1) | (num(facts.agencies) > 1)
+    since = num(facts.days_since_latest)
+    fresh = w.freshness * np.maximum(0.0, 1.0 - np.maximum(0.0, since) / w.freshness_days)
+    freshness = np.where(np.isnan(since), 0.0, fresh)
+    overdue = np.maximum(0.0, np.nan_to_num(num(facts.lead_age_days), nan=0.0) - TARGET_DAYS)
+    extra = np.maximum(0.0, num(facts.size) - 2)
+    harm = w.per_killed * num(facts.killed) + w.per_injured * num(facts.injured)
+    return {
+        "geography": {
+            "cross_jurisdiction": np.where(crosses, w.cross_jurisdiction, 0.0),
+            "home_cities": w.home_cities * num(facts.home_share),
+        },
+        "events": {
+            "series_size": np.minimum(w.size_cap, w.per_extra_shooting * extra),
+            "killed_and_shot": np.minimum(w.harm_cap, harm),
+            "recent_violence": np.minimum(w.recent_cap, w.per_recent_shooting * num(facts.recent)),
+        },
+        "time": {
+            "days_since_latest_shooting": freshness,
+            "lead_age": np.minimum(w.overdue_cap, w.per_overdue_day * overdue),
+        },
+        "solvability": {
+            "recovered_gun": np.where(np.asarray(facts.recovered_gun, dtype=bool), w.recovered_gun, 0.0),
+            "known_caliber": np.where(np.asarray(facts.known_caliber, dtype=bool), w.known_caliber, 0.0),
+            "agencies_involved": np.minimum(w.agency_cap, w.per_agency * num(facts.agencies)),
+        },
+    }
 
 
 def score_parts(facts: _Facts, weights: TriageWeights = TRIAGE_WEIGHTS) -> dict[str, dict[str, float]]:
     """Points per group and part for one lead (rounded to 0.1)."""
-    w = weights
-    crosses = facts.cities > 1 or facts.agencies > 1
-    freshness = 0.0
-    if facts.days_since_latest is not None:
-        freshness = w.freshness * max(0.0, 1.0 - max(0, facts.days_since_latest) / w.freshness_days)
-    overdue = max(0, (facts.lead_age_days or 0) - TARGET_DAYS)
-    parts = {
-        "geography": {
-            "cross_jurisdiction": w.cross_jurisdiction if crosses else 0.0,
-            "home_cities": w.home_cities * facts.home_share,
-        },
-        "events": {
-            "series_size": min(w.size_cap, w.per_extra_shooting * max(0, facts.size - 2)),
-            "killed_and_shot": min(w.harm_cap, w.per_killed * facts.killed + w.per_injured * facts.injured),
-            "recent_violence": min(w.recent_cap, w.per_recent_shooting * facts.recent),
-        },
-        "time": {
-            "days_since_latest_shooting": freshness,
-            "lead_age": min(w.overdue_cap, w.per_overdue_day * overdue),
-        },
-        "solvability": {
-            "recovered_gun": w.recovered_gun if facts.recovered_gun else 0.0,
-            "known_caliber": w.known_caliber if facts.known_caliber else 0.0,
-            "agencies_involved": min(w.agency_cap, w.per_agency * facts.agencies),
-        },
-    }
+    parts = _part_arrays(facts, weights)
     return {group: {part: round(float(v), 1) for part, v in values.items()}
             for group, values in parts.items()}  # fmt: skip
 
 
-def _groups(frames: Any) -> tuple[np.ndarray, pd.DataFrame]:
-    """Group number per incident row (its series, else itself alone) and per-group facts."""
+def _group_facts(frames: Any, today: date, recent_days: int) -> tuple[np.ndarray, pd.DataFrame]:
+    """Group number per incident row (its series, else the incident alone) and facts per group."""
     from linking.registry import series_index_of
 
     index = series_index_of(frames)
     incidents = frames.incidents.reset_index(drop=True)
     code = np.asarray(index.code, dtype=np.int64)
-    n_series = len(index.names)
-    group = np.where(code >= 0, code, n_series + np.arange(len(incidents)))
-    firearm_series: list[int] = []
+    group = np.where(code >= 0, code, len(index.names) + np.arange(len(incidents)))
+    gun_series: list[int] = []
     if len(index.table) and S.HAS_FIREARM in index.table.columns:
         with_gun = index.table[index.table[S.HAS_FIREARM].astype(bool)][S.SERIES_ID].astype(str)
-        firearm_series = [n for n in (index.number_of(s) for s in with_gun) if n is not None]
-    facts = pd.DataFrame({
+        gun_series = [n for n in (index.number_of(s) for s in with_gun) if n is not None]
+    days = (pd.Timestamp(today) - pd.to_datetime(incidents[S.LOCAL_DATE])).dt.days
+    past = days.where(days >= 0)
+    rows = pd.DataFrame({
         "group": group, "city": incidents[S.CITY].astype("string"),
         "agency": incidents[S.AGENCY].astype("string"),
         "killed": incidents[S.KILLED].astype("int64"), "injured": incidents[S.INJURED].astype("int64"),
-        "day": incidents[S.LOCAL_DATE], "gun": np.isin(group, np.asarray(firearm_series, dtype=np.int64)),
+        "recent": (past <= recent_days).fillna(False).astype("int64"), "since": past,
     })  # fmt: skip
+    facts = rows.groupby("group").agg(
+        size=("group", "size"), killed=("killed", "sum"), injured=("injured", "sum"),
+        recent=("recent", "sum"), since=("since", "min"), cities=("city", "nunique"),
+        agencies=("agency", "nunique"),
+    )  # fmt: skip
+    facts["gun"] = facts.index.isin(gun_series)
+    facts.attrs["rows"] = rows
     return group, facts
 
 
@@ -167,7 +189,7 @@ def lead_queue(
     open_only : bool, keyword-only
         Only open leads (lead or pending, not disseminated, not decided).
     """
-    chosen = leads[leads[S.IS_OPEN]] if open_only else leads
+    chosen = leads[leads[S.IS_OPEN].astype(bool)] if open_only else leads
     incidents = frames.incidents.reset_index(drop=True)
     row_of = pd.Series(np.arange(len(incidents)), index=incidents[S.INCIDENT_ID].astype(str))
     row_a = chosen[S.INCIDENT_A].astype(str).map(row_of)
@@ -178,43 +200,58 @@ def lead_queue(
     def inside(rows: pd.Series) -> pd.Series:
         known = rows.notna()
         values = pd.Series(city_text[rows.fillna(0).astype(int)], index=rows.index).where(known)
-        return values.isin(home) if home else known
+        return (values.isin(home) & known) if home else known
 
     a_in, b_in = inside(row_a), inside(row_b)
-    touches = a_in | b_in
-    chosen, row_a, row_b = chosen[touches], row_a[touches], row_b[touches]
-    ends = row_b.notna().astype(int) + row_a.notna().astype(int)
-    home_share = (a_in[touches].astype(int) + b_in[touches].astype(int)) / ends.clip(lower=1)
-    group, facts = _groups(frames)
-    members = facts.groupby("group").indices
-    known_cal = incidents[S.CALIBER].astype("string").fillna(S.UNKNOWN_CALIBER) != S.UNKNOWN_CALIBER
-    reference = pd.Timestamp(today)
-    scores, components = [], []
-    for position, (_, lead) in enumerate(chosen.iterrows()):
-        rows = [int(row_a.iloc[position])]
-        if pd.notna(row_b.iloc[position]):
-            rows.append(int(row_b.iloc[position]))
-        joined = np.unique(np.concatenate([members[group[r]] for r in rows]))
-        part = facts.iloc[joined]
-        days = (reference - part["day"]).dt.days
-        latest = days[days >= 0].min() if (days >= 0).any() else None
-        lead_facts = _Facts(
-            size=len(joined), cities=int(part["city"].nunique()), agencies=int(part["agency"].nunique()),
-            killed=int(part["killed"].sum()), injured=int(part["injured"].sum()),
-            recent=int(((days >= 0) & (days <= weights.recent_days)).sum()),
-            days_since_latest=None if latest is None else int(latest),
-            home_share=float(home_share.iloc[position]),
-            recovered_gun=bool(part["gun"].any() or pd.notna(lead[S.FIREARM_ID])),
-            known_caliber=bool(known_cal.iloc[rows].any()),
-            lead_age_days=None if pd.isna(lead[S.LEAD_AGE_DAYS]) else int(lead[S.LEAD_AGE_DAYS]),
-        )  # fmt: skip
-        parts = score_parts(lead_facts, weights)
-        groups = {name: round(sum(parts[name].values()), 1) for name in GROUPS}
-        scores.append(round(sum(groups.values()), 1))
-        components.append({name: {"points": groups[name], **parts[name]} for name in GROUPS})
-    out = chosen.assign(**{S.SCORE: scores, S.SCORE_COMPONENTS: components})
+    touches = (a_in | b_in) & row_a.notna()
+    chosen, row_a, row_b = chosen[touches], row_a[touches].astype(int), row_b[touches]
+    ends = row_b.notna().astype(int) + 1
+    home_share = ((a_in[touches].astype(int) + b_in[touches].astype(int)) / ends).to_numpy(float)
+    group, facts = _group_facts(frames, today, weights.recent_days)
+    ga = group[row_a.to_numpy()]
+    gb = np.where(row_b.notna(), group[row_b.fillna(0).astype(int).to_numpy()], -1)
+    two = (gb >= 0) & (gb != ga)
+    fa = facts.loc[ga].reset_index(drop=True)
+    fb = facts.reindex(np.where(two, gb, ga)).reset_index(drop=True)
+    add = two.astype(int)
+    cities_n, agencies_n = fa["cities"].to_numpy(float), fa["agencies"].to_numpy(float)
+    if two.any():  # a lead between two groups: count the cities and agencies of both together
+        rows = facts.attrs["rows"]
+        sets = rows[rows["group"].isin(set(ga[two]) | set(gb[two]))].groupby("group")
+        city_sets, agency_sets = sets["city"].agg(lambda v: set(v.dropna())), sets["agency"].agg(
+            lambda v: set(v.dropna()))  # fmt: skip
+        for i in np.flatnonzero(two):
+            cities_n[i] = len(set(city_sets[ga[i]]) | set(city_sets[gb[i]]))
+            agencies_n[i] = len(set(agency_sets[ga[i]]) | set(agency_sets[gb[i]]))
+    caliber = incidents[S.CALIBER].astype("string").fillna(S.UNKNOWN_CALIBER)
+    known_cal = (caliber != S.UNKNOWN_CALIBER).to_numpy(dtype=bool)
+    b_cal = np.where(row_b.notna(), known_cal[row_b.fillna(0).astype(int).to_numpy()], False)
+    lead_facts = _Facts(
+        size=fa["size"].to_numpy() + add * fb["size"].to_numpy(), cities=cities_n, agencies=agencies_n,
+        killed=fa["killed"].to_numpy() + add * fb["killed"].to_numpy(),
+        injured=fa["injured"].to_numpy() + add * fb["injured"].to_numpy(),
+        recent=fa["recent"].to_numpy() + add * fb["recent"].to_numpy(),
+        days_since_latest=np.fmin(fa["since"].to_numpy(float),
+                                  np.where(two, fb["since"].to_numpy(float), np.nan)),
+        home_share=home_share,
+        recovered_gun=fa["gun"].to_numpy(bool) | (two & fb["gun"].to_numpy(bool))
+        | chosen[S.FIREARM_ID].notna().to_numpy(bool),
+        known_caliber=known_cal[row_a.to_numpy()] | b_cal,
+        lead_age_days=pd.to_numeric(chosen[S.LEAD_AGE_DAYS]).astype(float).to_numpy(),
+    )  # fmt: skip
+    parts = {group_name: {part: np.round(np.broadcast_to(values, (len(chosen),)).astype(float), 1)
+                          for part, values in group_parts.items()}
+             for group_name, group_parts in _part_arrays(lead_facts, weights).items()}  # fmt: skip
+    out = chosen.copy()
+    totals = {name: np.round(sum(parts[name].values()), 1) for name in GROUPS}
+    out[S.SCORE] = np.round(sum(totals.values()), 1) if len(out) else np.zeros(0)
+    out[S.SCORE_COMPONENTS] = [
+        {name: {"points": float(totals[name][i]), **{p: float(v[i]) for p, v in parts[name].items()}}
+         for name in GROUPS}
+        for i in range(len(out))
+    ]  # fmt: skip
     for name in GROUPS:
-        out[name] = [c[name]["points"] for c in components]
+        out[name] = totals[name]
     return out.sort_values([S.SCORE, S.LEAD_DATE, S.LINK_ID], ascending=[False, True, True],
                            kind="stable").reset_index(drop=True)  # fmt: skip
 
