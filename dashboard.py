@@ -28,7 +28,7 @@ with panel_guard("page"):
         overview.overview_section(ctx)
     with panel_guard("series drill-down"):
         drilldown.drilldown_section(ctx)
-    leads_tab, exports_tab, import_tab = st.tabs(["Leads", "Exports", "Import data"])
+    exports_tab, leads_tab, import_tab = st.tabs(["Exports", "Leads", "Import data"])
     with leads_tab, panel_guard("leads"):
         leads_panel(ctx)
     with exports_tab, panel_guard("exports"):
