@@ -11,6 +11,7 @@ from networkx.readwrite.gexf import GEXFWriter
 from data import schema as S
 from geo.palette import series_colour
 from linking.exports._common import metadata_text, prepare
+from linking.exports._xml import clean_graph, clean_tree
 from linking.layouts import packed_series_layout
 
 POSITION_SCALE = 50.0
@@ -58,11 +59,12 @@ def export_gexf(
         data["label"] = str(data.get(S.STATUS))
     writer = GEXFWriter(version="1.3", encoding="utf-8", prettyprint=True)
     writer.xml.set("xmlns:xsi", XSI_NAMESPACE)  # networkx 3.6 spells it without "www."
-    writer.add_graph(graph)
+    writer.add_graph(clean_graph(graph))
     meta = writer.xml.find("meta")
     if meta is not None:
         SubElement(meta, "description").text = metadata_text(block)
         SubElement(meta, "keywords").text = "brassmap, NIBIN, lead vs hit"
+    clean_tree(writer.xml)
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()

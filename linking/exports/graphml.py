@@ -8,6 +8,7 @@ from typing import Any
 import networkx as nx
 
 from linking.exports._common import clean_value, prepare
+from linking.exports._xml import clean_graph
 
 
 def export_graphml(
@@ -23,5 +24,5 @@ def export_graphml(
             value = "; ".join(f"{k} = {v}" for k, v in value.items())
         graph.graph[f"meta_{key}"] = clean_value(value)
     buffer = io.BytesIO()
-    nx.write_graphml(graph, buffer, encoding="utf-8", prettyprint=True, named_key_ids=True)
+    nx.write_graphml(clean_graph(graph), buffer, encoding="utf-8", prettyprint=True, named_key_ids=True)
     return buffer.getvalue()

@@ -9,6 +9,7 @@ from xml.etree.ElementTree import Element, ElementTree, SubElement
 from data import schema as S
 from geo.palette import LINK_STYLES, SERIES_PALETTE, UNLINKED_COLOUR, series_colour
 from linking.exports._common import metadata_text, prepare
+from linking.exports._xml import clean_tree
 
 KML_NS = "http://www.opengis.net/kml/2.2"
 UNLINKED_FOLDER = "Incidents in no series"
@@ -100,5 +101,5 @@ def export_kml(
         if folder_key in folders:
             document.append(folders[folder_key])
     buffer = io.BytesIO()
-    ElementTree(root).write(buffer, encoding="utf-8", xml_declaration=True)
+    ElementTree(clean_tree(root)).write(buffer, encoding="utf-8", xml_declaration=True)
     return buffer.getvalue()
