@@ -15,6 +15,8 @@ import pandas as pd
 from data.problems import WARNING, Problems
 
 EARLIEST_YEAR = 1900
+# the last day storable as nanoseconds since 1970 (2262-04-11), less a day of room for time zones
+LATEST_DATE = "2262-04-10"
 _TRUE = frozenset({"true", "t", "yes", "y", "1"})
 _FALSE = frozenset({"false", "f", "no", "n", "0"})
 _OFFSET = r"(?:Z|[+-]\d\d:?\d\d)$"
@@ -55,35 +57,54 @@ def parse_naive_datetimes(
 
     Returns ``(naive, aware_utc)``: wall-clock values for rows without a UTC
     offset, and UTC values for rows whose text carried one (ISO only). Each
-    unparseable value is reported with the format it failed.
+    unparseable value is reported with the format it failed; dates before
+    1900 or after :data:`LATEST_DATE` (which cannot be stored) are rejected.
     """
-    naive = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
-    aware = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns, UTC]")
+    naive = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
+    aware = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us, UTC]")
     present = text.notna().to_numpy()
     if not present.any():
-        return naive, aware
+        return naive.dt.as_unit("ns"), aware.dt.as_unit("ns")
     if fmt == "excel":
         serial = pd.to_numeric(text, errors="coerce")
-        ok = serial.notna() & (serial > 0) & (serial < 2958466)
-        naive[ok] = pd.Timestamp("1899-12-30") + pd.to_timedelta(serial[ok], unit="D")
-        reason = "not an Excel date serial (days since 1899-12-30)"
-        problems.add(present & ~ok.to_numpy(), field, text, reason)
-        return naive, aware
+        ok = (serial.notna() & (serial > 0) & (serial < 2958466)).to_numpy(dtype=bool)
+        micros = np.round(serial.to_numpy(dtype=float, na_value=0.0)[ok] * 86_400_000_000).astype(np.int64)
+        naive[ok] = np.datetime64("1899-12-30", "us") + micros.astype("timedelta64[us]")
+        expected = "an Excel date serial (days since 1899-12-30)"
+        problems.add(present & ~ok, field, text, f"not {expected}")
+        return _storable(naive, text, field, problems), aware.dt.as_unit("ns")
     if fmt is None or fmt == "iso":
         has_offset = text.str.contains(_OFFSET, regex=True).fillna(False).to_numpy(dtype=bool)
         if has_offset.any():
             parsed = pd.to_datetime(text[has_offset], format="ISO8601", errors="coerce", utc=True)
-            aware[has_offset] = parsed.dt.as_unit("ns")
+            aware[has_offset] = parsed.dt.as_unit("us")
         plain = present & ~has_offset
         if plain.any():
-            naive[plain] = pd.to_datetime(text[plain], format="ISO8601", errors="coerce").dt.as_unit("ns")
+            naive[plain] = pd.to_datetime(text[plain], format="ISO8601", errors="coerce").dt.as_unit("us")
         expected = "an ISO date such as 2016-07-04 or 2016-07-04T21:30 (or set [formats])"
     else:
-        naive[present] = pd.to_datetime(text[present], format=fmt, errors="coerce").dt.as_unit("ns")
+        naive[present] = pd.to_datetime(text[present], format=fmt, errors="coerce").dt.as_unit("us")
         expected = f"a date in the format {fmt!r} from [formats]"
     bad = present & naive.isna().to_numpy() & aware.isna().to_numpy()
     problems.add(bad, field, text, f"impossible or malformed date; expected {expected}")
-    return naive, aware
+    return _storable(naive, text, field, problems), _storable(aware, text, field, problems)
+
+
+def _storable(when: pd.Series, text: pd.Series, field: str, problems: Problems) -> pd.Series:
+    """Reject dates before 1900 or after :data:`LATEST_DATE`; return the rest in nanoseconds.
+
+    Times are stored as nanoseconds since 1970, which ends in April 2262;
+    a date of 3000 or 9999 is a placeholder or a typo, not a shooting.
+    """
+    zone = when.dt.tz
+    early = (when < pd.Timestamp(f"{EARLIEST_YEAR}-01-01", tz=zone)).to_numpy(dtype=bool, na_value=False)
+    late = (when >= pd.Timestamp(LATEST_DATE, tz=zone) + pd.Timedelta(days=1)).to_numpy(
+        dtype=bool, na_value=False
+    )
+    problems.add(early, field, text, f"impossible date: before {EARLIEST_YEAR}")
+    reason = f"impossible date: after {LATEST_DATE} (the latest date brassmap can store); check the source"
+    problems.add(late, field, text, reason)
+    return when.mask(early | late).dt.as_unit("ns")
 
 
 def localize(naive: pd.Series, zones: pd.Series) -> pd.Series:
