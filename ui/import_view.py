@@ -20,10 +20,10 @@ import logging
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from data import schema as S
 from data.csv_out import csv_bytes
@@ -67,7 +67,7 @@ def store_upload(data: bytes, *, tmp_root: Path | None = None) -> Path:
     return target
 
 
-def _uploaded_path(upload: Any) -> tuple[Path, str]:
+def _uploaded_path(upload: UploadedFile) -> tuple[Path, str]:
     """Return the temp file of an upload and its digest, written once per upload (not on every rerun).
 
     Only the latest upload's folder is kept; an earlier one is removed, and
