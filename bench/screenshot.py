@@ -45,7 +45,7 @@ def take_screenshot(out: Path, *, timeout_ms: int = 180_000) -> Path:
             page.wait_for_function(FIRST_VIEW_DONE, timeout=timeout_ms)
             page.frame_locator('iframe[title$="brassmap_map"]').frame_locator(
                 'iframe[sandbox="allow-scripts"]'
-            ).locator(".leaflet-overlay-pane path").first.wait_for(state="attached")  # points or hexagons
+            ).locator(".leaflet-map-pane path, .leaflet-map-pane canvas").first.wait_for(state="attached")
             page.wait_for_timeout(1500)
             out.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(out))
