@@ -19,6 +19,7 @@ MAX_INPUT_BYTES = 1 << 30  # 1 GiB on disk
 MAX_UNPACKED_BYTES = 2 << 30  # 2 GiB after decompression, all members together
 MAX_MEMBERS = 1000
 MAX_RATIO = 200  # uncompressed / compressed, per member and overall
+_SMALL_BYTES = 1 << 20  # below this much unpacked, a high ratio is harmless (a tiny repetitive CSV)
 
 FORMATS = ("csv", "gzip", "zip", "xlsx", "xls", "parquet", "geojson", "gpkg", "shp")
 _TABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".geojson", ".json", ".gpkg", ".shp", ".parquet", ".xlsx")
@@ -149,7 +150,7 @@ def check_zip(path: Path, *, display_name: str, limits: Limits = DEFAULT_LIMITS)
             )
         total += info.file_size
         packed += info.compress_size
-        if info.file_size > 1 << 20 and info.file_size > limits.max_ratio * max(info.compress_size, 1):
+        if info.file_size > _SMALL_BYTES and info.file_size > limits.max_ratio * max(info.compress_size, 1):
             raise ArchiveError(
                 f"{display_name}: member {info.filename!r} would expand {info.file_size:,} bytes from "
                 f"{info.compress_size:,} (ratio above {limits.max_ratio}); looks like a zip bomb"
@@ -158,6 +159,12 @@ def check_zip(path: Path, *, display_name: str, limits: Limits = DEFAULT_LIMITS)
         raise ArchiveError(
             f"{display_name}: members declare {total:,} bytes in all, above the "
             f"{limits.max_unpacked_bytes:,}-byte limit; rejected before extraction"
+        )
+    on_disk = max(path.stat().st_size, 1)
+    if total > _SMALL_BYTES and total > limits.max_ratio * on_disk:
+        raise ArchiveError(
+            f"{display_name}: {len(members):,} members declare {total:,} bytes in all from {on_disk:,} bytes "
+            f"on disk (ratio above {limits.max_ratio}); looks like a zip bomb, rejected before extraction"
         )
     return [m for m in members if not m.is_dir()]
 

@@ -93,3 +93,22 @@ def test_zipped_csv_reads_and_several_files_need_a_member(tmp_path):
     ):
         read_validated(two, incident_mapping())
     assert read_validated(two, incident_mapping('[options]\nmember = "b.csv"\n')).rows_stored == 1
+
+
+def test_bomb_of_many_small_members_rejected_by_the_whole_archive_ratio(tmp_path):
+    """Each member stays under 1 MiB (so no member trips the per-member check); together they declare
+    ~1,000 times the archive's size. Refused from the central directory, before anything is written."""
+    member = b"0" * ((1 << 20) - 1)
+    with zipfile.ZipFile(tmp_path / "many.zip", "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("incidents.csv", HEADER + "1,Detroit,2019-06-01,42.36,-83.10,homicide\n")
+        for i in range(150):
+            archive.writestr(f"pad/{i:04d}.bin", member)
+    bomb = tmp_path / "many.zip"
+    before = sorted(p.name for p in tmp_path.rglob("*"))
+    with pytest.raises(
+        ArchiveError,
+        match=r"many.zip: 151 members declare 157,286,\d+ bytes in all from [\d,]+ bytes on disk "
+        r"\(ratio above 200\); looks like a zip bomb, rejected before extraction",
+    ):
+        read_validated(bomb, incident_mapping(), limits=Limits())
+    assert sorted(p.name for p in tmp_path.rglob("*")) == before
