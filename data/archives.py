@@ -38,12 +38,28 @@ class Limits:
 DEFAULT_LIMITS = Limits()
 
 
-def sniff_format(path: str | Path, *, display_name: str | None = None) -> str:
+def _is_wide_text(head: bytes, encoding: str | None) -> bool:
+    """UTF-16/32 text: a BOM (what Excel's "Unicode Text" writes), or an encoding the mapping declares."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    if encoding is None:
+        return False
+    import codecs
+
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        return False
+    return name.startswith(("utf-16", "utf-32"))
+
+
+def sniff_format(path: str | Path, *, display_name: str | None = None, encoding: str | None = None) -> str:
     """Return the format of a file from its content, not its extension.
 
     Returns one of ``FORMATS``: ``"csv"`` for any other text. Messages name
     ``display_name`` (default: the file's own name; an upload's temp file
-    is named by what the user uploaded).
+    is named by what the user uploaded). UTF-16 text (with a BOM, or when
+    ``encoding`` declares it) is ``"csv"``, not binary.
 
     Raises
     ------
@@ -83,6 +99,8 @@ def sniff_format(path: str | Path, *, display_name: str | None = None) -> str:
         return "shp"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return "xls"
+    if _is_wide_text(head, encoding):
+        return "csv"
     if b"\x00" in head.rstrip(b"\x00") or head.startswith((b"%PDF", b"\x89PNG", b"\xff\xd8")):
         raise UnsupportedFormatError(
             f"{shown}: binary content that is not a supported format; brassmap reads CSV (optionally "

@@ -88,10 +88,10 @@ def read_source(
         Empty folder for decompressed/extracted files.
     """
     check_size(path, display_name=display_name, limits=limits)
-    kind = sniff_format(path, display_name=display_name)
+    kind = sniff_format(path, display_name=display_name, encoding=mapping.encoding)
     if kind == "gzip":
         path = gunzip(path, workdir, display_name=display_name, limits=limits)
-        kind = sniff_format(path, display_name=display_name)
+        kind = sniff_format(path, display_name=display_name, encoding=mapping.encoding)
         if kind in ("gzip", "zip"):
             raise UnsupportedFormatError(f"{display_name}: nested archives are not read; unpack it first")
     if kind == "zip":
@@ -99,7 +99,7 @@ def read_source(
         files = extract_zip(path, root, display_name=display_name, limits=limits)
         path = pick_member(files, root, member=mapping.member, display_name=display_name)
         display_name = f"{display_name}!{path.relative_to(root).as_posix()}"
-        kind = sniff_format(path, display_name=display_name)
+        kind = sniff_format(path, display_name=display_name, encoding=mapping.encoding)
         if kind in ("gzip", "zip"):
             raise UnsupportedFormatError(f"{display_name}: nested archives are not read; unpack it first")
     if kind == "csv":
@@ -107,7 +107,7 @@ def read_source(
     elif kind == "xlsx":
         table = _read_excel(path, mapping, display_name=display_name)
     elif kind == "parquet":
-        frame = pd.read_parquet(path)
+        frame = _read_parquet(path, display_name=display_name)
         _check_duplicate_names([str(c) for c in frame.columns], display_name=display_name)
         table = RawTable(_as_text_frame(frame), np.arange(1, len(frame) + 1), source_format=kind)
     elif kind in ("geojson", "gpkg", "shp"):
@@ -118,6 +118,20 @@ def read_source(
         )
     table.source_format = kind
     return table
+
+
+def _read_parquet(path: Path, *, display_name: str) -> pd.DataFrame:
+    """Read a Parquet file; a corrupt or truncated one is one clear error naming the file."""
+    import pyarrow as pa
+
+    try:
+        return pd.read_parquet(path)
+    except (pa.ArrowException, OSError, ValueError) as exc:
+        first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise IngestError(
+            f"{display_name}: cannot be read as Parquet ({first_line}); the file is corrupt or truncated, "
+            "export it again"
+        ) from exc
 
 
 def _check_duplicate_names(names: list[str], *, display_name: str) -> None:
@@ -153,8 +167,8 @@ def read_csv_text(path: Path, mapping: Mapping, *, display_name: str) -> RawTabl
         Duplicate column names, or ragged rows (naming up to ten rows).
     """
     notices: list[str] = []
-    encoding = mapping.encoding or "utf-8-sig"
     raw = path.read_bytes()
+    encoding = mapping.encoding or _bom_encoding(raw)
     try:
         text = raw.decode(encoding)
     except UnicodeDecodeError as exc:
@@ -195,6 +209,11 @@ def read_csv_text(path: Path, mapping: Mapping, *, display_name: str) -> RawTabl
     return RawTable(frame, rows, notices=notices, source_format="csv")
 
 
+def _bom_encoding(raw: bytes) -> str:
+    """UTF-16 when the bytes start with its BOM (Excel's "Unicode Text"), else UTF-8 (BOM optional)."""
+    return "utf-16" if raw.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8-sig"
+
+
 def _field_counts(text: str, delimiter: str) -> tuple[list[str], np.ndarray] | None:
     """Header and per-line field counts (0 = blank line) for text without quotes, else ``None``.
 
@@ -217,7 +236,14 @@ def _field_counts(text: str, delimiter: str) -> tuple[list[str], np.ndarray] | N
 
 
 def _csv_field_counts(text: str, delimiter: str) -> tuple[list[str], np.ndarray]:
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    """Header and per-record field counts by the csv module (quoted fields; CR, LF or CRLF line ends).
+
+    The csv module refuses fields over 131,072 characters by default; a
+    quoted narrative may be longer, so the limit is raised to the text's
+    length (never lowered).
+    """
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = next(reader)
     except StopIteration:
