@@ -8,7 +8,7 @@ import streamlit as st
 from ui import banners, drilldown, export_view, graph_view, import_view, map_view, overview, series_view
 from ui.context import build_context
 from ui.errors import panel_guard
-from ui.leads_view import leads_panel
+from ui.leads_view import K_TABS, leads_panel
 
 st.set_page_config(page_title="brassmap", layout="wide")
 with panel_guard("page"):
@@ -28,9 +28,11 @@ with panel_guard("page"):
         overview.overview_section(ctx)
     with panel_guard("series drill-down"):
         drilldown.drilldown_section(ctx)
-    exports_tab, leads_tab, import_tab = st.tabs(["Exports", "Leads", "Import data"])
+    tab_names = ["Exports", "Leads", "Import data"]
+    exports_tab, leads_tab, import_tab = st.tabs(tab_names, key=K_TABS, on_change="rerun")
     with leads_tab, panel_guard("leads"):
-        leads_panel(ctx)
+        if leads_tab.open:  # the lead desk is computed only when its tab is open
+            leads_panel(ctx)
     with exports_tab, panel_guard("exports"):
         export_view.export_panel(ctx.selection, ctx.series_selection() if ctx.series_id else None)
     with import_tab, panel_guard("import"):

@@ -24,6 +24,7 @@ from ui.kpis_view import kpis_section
 from ui.picking import set_pick
 from ui.text import md
 
+K_TABS = "bottom_tabs"  # the dashboard's Exports / Leads / Import tabs (their state says which is open)
 K_LEAD = "lead_pick"
 K_TO, K_NOTE, K_BY, K_DATE = "lead_event_to", "lead_event_note", "lead_event_by", "lead_event_date"
 K_MESSAGE = "lead_event_message"

@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 from data import schema as S
 from data.lead_events import read_events
 from data.store import Store
+from ui.leads_view import K_TABS
 
 DASHBOARD = Path(__file__).resolve().parents[2] / "dashboard.py"
 
@@ -19,6 +20,7 @@ def app(desk: Store, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     monkeypatch.setenv("BRASSMAP_DB", desk.url)
     at = AppTest.from_file(str(DASHBOARD), default_timeout=120)
     at.query_params["tiles"] = "off"
+    at.session_state[K_TABS] = "Leads"  # the tab is drawn only when open
     return at.run()
 
 
@@ -51,3 +53,12 @@ def test_a_disseminated_event_without_recipient_is_refused_on_screen(app: AppTes
     next(b for b in app.button if b.label == "Disseminated").click().run()
     assert any("needs --to" in e.value for e in app.error)
     assert "disseminated" not in set(read_events(desk)[S.EVENT][read_events(desk)[S.LINK_ID] == "L2"])
+
+
+def test_the_lead_desk_is_computed_only_when_its_tab_is_open(desk: Store, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: E501
+    monkeypatch.setenv("BRASSMAP_DB", desk.url)
+    at = AppTest.from_file(str(DASHBOARD), default_timeout=120)
+    at.query_params["tiles"] = "off"
+    at.run()
+    assert not at.exception
+    assert not [box for box in at.selectbox if box.label == "Lead"]
