@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from data import schema as S
+from data.addresses import generalise_address
 from geo.escape import escape_many, escape_text
 from geo.hexbin import HexBins
 from geo.palette import INCIDENT_TYPE_STYLES, UNLINKED_COLOUR, series_colour
@@ -77,6 +78,8 @@ def _display_strings(column: pd.Series, name: str) -> pd.Series:
         return column.astype("string").map(lambda v: S.INCIDENT_TYPE_LABELS.get(v, v), na_action="ignore")
     if name == S.STATUS:
         return column.astype("string").map(lambda v: S.LINK_STATUS_LABELS.get(v, v), na_action="ignore")
+    if name == S.ADDRESS:  # the popup says "Address (block)": never the house number
+        return column.astype("string").map(generalise_address, na_action="ignore").astype("string")
     if pd.api.types.is_datetime64_any_dtype(column):
         fmt = "%Y-%m-%d" if name in {S.LEAD_DATE, S.CONFIRMED_DATE, S.LOCAL_DATE} else "%Y-%m-%d %H:%M"
         text = column.dt.strftime(fmt)

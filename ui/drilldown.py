@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from data import schema as S
+from data.addresses import generalise_address
 from geo.map_spec import TileSource
 from geo.palette import LINK_STYLES, series_colour
 from linking.counting import LinkCounts, count_links
@@ -27,6 +28,14 @@ LINK_COLUMNS: tuple[str, ...] = (
     S.LINK_ID, S.INCIDENT_A, S.INCIDENT_B, S.FIREARM_ID, S.STATUS, S.LEAD_NUMBER, S.LEAD_DATE,
     S.CONFIRMED_DATE, S.SITE, S.ASSOCIATION_COUNT,
 )  # fmt: skip
+
+
+def block_addresses(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` with addresses cut to the block (pages never show a house number)."""
+    out = frame.copy()
+    if S.ADDRESS in out.columns:
+        out[S.ADDRESS] = out[S.ADDRESS].astype("string").map(generalise_address, na_action="ignore")
+    return out
 
 
 def series_members(selection: Selection, series_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -135,7 +144,7 @@ def drilldown_ui(
     st.markdown("**Incidents**")
     if incident_id is not None:
         st.caption(f"Picked: incident {md(incident_id)}.")
-    incidents_shown = members[[c for c in INCIDENT_COLUMNS if c in members.columns]].copy()
+    incidents_shown = block_addresses(members[[c for c in INCIDENT_COLUMNS if c in members.columns]])
     if matching is not None:
         incidents_shown.insert(1, S.IN_FILTER, members[S.INCIDENT_ID].astype(str).isin(matching).to_numpy())
     incidents_shown[S.INCIDENT_TYPE] = incidents_shown[S.INCIDENT_TYPE].astype("string").map(
@@ -201,7 +210,7 @@ def incident_ui(ctx: PageContext) -> None:
         st.info(f"Incident {md(ctx.incident_id)} is not in the store any more.")
         return
     st.markdown("**Not in any series**: no lead or hit links this shooting to another.")
-    shown = row[[c for c in INCIDENT_COLUMNS if c in row.columns]].copy()
+    shown = block_addresses(row[[c for c in INCIDENT_COLUMNS if c in row.columns]])
     shown[S.INCIDENT_TYPE] = shown[S.INCIDENT_TYPE].astype("string").map(
         lambda value: S.INCIDENT_TYPE_LABELS.get(value, value)
     )
