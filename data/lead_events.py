@@ -251,10 +251,14 @@ def append_events(store: Store, events: pd.DataFrame) -> int:
         return 0
     names = [c for c in EVENT_COLUMNS if c != S.EVENT_ID]
     frame = events.reindex(columns=names).astype(object).where(events.reindex(columns=names).notna(), None)
-    rows = [dict(zip(names, row, strict=True)) for row in frame.itertuples(index=False, name=None)]
+    rows = list(frame.itertuples(index=False, name=None))
     statement = LINK_EVENTS.insert().values({n: bindparam(n) for n in names})
     with store.engine.begin() as connection:
-        connection.execute(statement, rows)
+        compiled = statement.compile(dialect=connection.dialect)
+        if list(compiled.positiontup or []) == names:  # plain DBAPI executemany: several times faster
+            connection.exec_driver_sql(str(compiled), rows)
+        else:
+            connection.execute(statement, [dict(zip(names, row, strict=True)) for row in rows])
     return len(rows)
 
 
