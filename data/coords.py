@@ -138,9 +138,11 @@ def check_coordinates(
         c_lat, c_lon, has_centre = _city_centres(cities)
         as_is = haversine_km(la, lo, c_lat, c_lon)
         swapped_km = haversine_km(lo, la, c_lat, c_lon)
-        looks_swapped = finite & (
-            ((np.abs(la) > 90) & (np.abs(lo) <= 90))
-            | (has_centre & (swapped_km < SWAP_NEAR_KM) & (as_is > SWAP_NEAR_KM))
+        # swapped only when the swapped pair is a valid point that lands near the row's (known) city;
+        # latitude 91 in Detroit is out of range, not swapped (swapping would put it in Antarctica)
+        swapped_valid = (np.abs(lo) <= 90) & (np.abs(la) <= 180)
+        looks_swapped = finite & swapped_valid & has_centre & (swapped_km < SWAP_NEAR_KM) & (
+            (np.abs(la) > 90) | (as_is > SWAP_NEAR_KM)
         )
     looks_swapped &= open_rows
     if swap_lat_lon:

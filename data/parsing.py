@@ -125,6 +125,23 @@ def localize(naive: pd.Series, zones: pd.Series) -> pd.Series:
     return pd.Series(pd.DatetimeIndex(nanos.view("datetime64[ns]")).tz_localize("UTC"), index=naive.index)
 
 
+def in_dst_gap(naive: pd.Series, zones: pd.Series) -> np.ndarray:
+    """Which wall-clock times do not exist in their row's zone (the hour skipped when clocks go forward).
+
+    :func:`localize` reads them one hour later; the import warns about each.
+    """
+    gap = np.zeros(len(naive), dtype=bool)
+    present = naive.notna().to_numpy()
+    for zone, positions in zones.groupby(zones, sort=False, observed=True).indices.items():
+        positions = positions[present[positions]]
+        if positions.size == 0:
+            continue
+        values = naive.iloc[positions]
+        strict = values.dt.tz_localize(zone, ambiguous=np.ones(len(values), dtype=bool), nonexistent="NaT")
+        gap[positions] = strict.isna().to_numpy()
+    return gap
+
+
 def check_plausible_dates(
     when: pd.Series, text: pd.Series, field: str, problems: Problems, *, now: pd.Timestamp
 ) -> pd.Series:

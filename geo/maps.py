@@ -476,7 +476,8 @@ def _firearm_layer(
     )
     if layer.size > FIREARM_BUDGET:
         guns = guns.head(max(1, int(len(guns) * FIREARM_BUDGET / layer.size * 0.9)))
-        layer = LayerSpec.of("firearms", firearm_payload(guns), name, budget=FIREARM_BUDGET)
+        payload = firearm_payload(guns, include_sensitive=include_sensitive)
+        layer = LayerSpec.of("firearms", payload, name, budget=FIREARM_BUDGET)
     return layer, len(guns), len(placed)
 
 

@@ -20,7 +20,8 @@ def merge_duplicate_pairs(links: pd.DataFrame, problems: Problems) -> pd.DataFra
 
     Each merged row is reported as a warning naming the row it went into; the
     strongest status (:data:`data.schema.STATUS_ORDER`) wins; the first lead
-    date and the last confirmation date are kept.
+    date and the last confirmation date are kept; every lead number is kept
+    (joined with ``"; "``).
     """
     key = pair_keys(links)
     repeated = key.duplicated(keep=False).to_numpy()
@@ -40,7 +41,15 @@ def merge_duplicate_pairs(links: pd.DataFrame, problems: Problems) -> pd.DataFra
     merged[S.LEAD_DATE] = by_key[S.LEAD_DATE].transform("min").loc[~later]
     merged[S.CONFIRMED_DATE] = by_key[S.CONFIRMED_DATE].transform("max").loc[~later]
     merged[S.STATUS] = best.loc[~later].map(dict(enumerate(S.STATUS_ORDER))).astype("string")
+    numbers = by_key[S.LEAD_NUMBER].agg(_join_distinct)
+    merged[S.LEAD_NUMBER] = pd.array(key.loc[~later].map(numbers).to_numpy(), dtype="string")
     return merged.reset_index(drop=True)
+
+
+def _join_distinct(values: pd.Series) -> object:
+    """Every lead number of the merged rows, in file order, each once ("L-1; L-7"); missing when none."""
+    kept = list(dict.fromkeys(str(v) for v in values.dropna()))
+    return "; ".join(kept) if kept else pd.NA
 
 
 def _warn_merged(

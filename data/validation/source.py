@@ -26,6 +26,7 @@ from data.fields import (
 from data.mapping import Mapping
 from data.parsing import (
     check_plausible_dates,
+    in_dst_gap,
     localize,
     parse_bool,
     parse_count,
@@ -33,7 +34,7 @@ from data.parsing import (
     parse_float,
     parse_naive_datetimes,
 )
-from data.problems import Problems
+from data.problems import WARNING, Problems
 from data.readers import RawTable
 
 # characters XML 1.0 (GraphML, GEXF, KML) cannot carry, plus every other C0/C1 control character
@@ -192,6 +193,12 @@ def _datetime(source: Source, declared: S.Field, zones: pd.Series | None) -> pd.
     if zones is None:
         zones = pd.Series("UTC", index=text.index, dtype="string")
     naive, aware = parse_naive_datetimes(text, name, source.problems, fmt=source.mapping.formats.get(name))
+    gap = in_dst_gap(naive, zones)
+    reason = (
+        "local time does not exist: the clocks skipped this hour (daylight saving time began); "
+        "kept as one hour later, check the source"
+    )
+    source.problems.add(gap, name, text, reason, WARNING)
     moment = localize(naive, zones)
     moment = moment.where(moment.notna(), aware)
     return check_plausible_dates(moment, text, name, source.problems, now=source.now)

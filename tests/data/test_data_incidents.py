@@ -84,11 +84,9 @@ def test_dates_explicit_format_impossible_and_future(tmp_path):
             "42.36",
             "latitude and longitude look swapped; fix the source or set [options] swap_lat_lon = true",
         ),
-        (
-            "95.5",
-            "12.0",
-            "latitude and longitude look swapped; fix the source or set [options] swap_lat_lon = true",
-        ),
+        # swapped, (12.0, 95.5) is nowhere near Detroit: out of range, not "swapped" (issue 10.12)
+        ("95.5", "12.0", "latitude outside -90..90"),
+        ("91", "-83.1", "latitude outside -90..90"),
         ("95.5", "120.0", "latitude outside -90..90"),
         ("north", "-83.1", "coordinate is NaN or not a number; no real location"),
     ],
