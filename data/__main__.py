@@ -51,6 +51,9 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=2019, help="random seed (default 2019)")
     demo.add_argument("--incidents", type=int, default=None, metavar="N",
                       help="number of incidents (default: realistic yearly counts per city)")
+    demo.add_argument("--boundaries", type=Path, default=None, metavar="DIR",
+                      help="folder of real boundary files read in place (default: ../shared/realdata/"
+                      "boundaries; without it the demo keeps its own generated city limits)")
     demo.add_argument("--if-empty", action="store_true",
                       help="do nothing unless the store is new (a store emptied with reset stays empty)")
 
@@ -114,7 +117,14 @@ def _demo(args: argparse.Namespace) -> int:
     from data.demo import build_demo_store
 
     started = time.perf_counter()
-    build_demo_store(store, seed=args.seed, incidents=args.incidents)
+    from data.demo.real_boundaries import DEFAULT_FOLDER, real_boundary_files
+
+    folder = args.boundaries or DEFAULT_FOLDER
+    build_demo_store(store, seed=args.seed, incidents=args.incidents, boundaries_from=folder)
+    if real_boundary_files(folder):
+        print(f"geography: city limits, neighbourhoods and police districts read in place from {folder}")
+    else:
+        print(f"geography: {folder} not found, so only the demo's own generated city limits")
     store.warm_snapshot()
     frames_note = f"{store.count('incidents'):,} incidents, {store.count('links'):,} links"
     elapsed = time.perf_counter() - started

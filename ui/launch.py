@@ -60,6 +60,7 @@ def run_streamlit(
     script: Path = DASHBOARD,
     db_url: str | None = None,
     timeout_s: float = 60.0,
+    env: dict[str, str] | None = None,
 ) -> Iterator[RunningApp]:
     """Run ``streamlit run SCRIPT`` headless on a free loopback port until the block ends.
 
@@ -74,6 +75,8 @@ def run_streamlit(
         Database for the dashboard (``BRASSMAP_DB``); the environment's by default.
     timeout_s : float, keyword-only
         How long to wait for ``/_stcore/health``.
+    env : dict, optional, keyword-only
+        More environment variables for the server (``BRASSMAP_TILES``...).
 
     Raises
     ------
@@ -81,7 +84,7 @@ def run_streamlit(
         If the server exits early or is not healthy in time (the message names the log).
     """
     port = free_port()
-    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    env = {**os.environ, **(env or {}), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
     if db_url is not None:
         env["BRASSMAP_DB"] = db_url
     command = [

@@ -69,9 +69,10 @@ def ensure_data(url: str) -> None:
     store = store_for(url)
     if store.dataset_version() == EMPTY_VERSION and store.is_empty():
         from data.demo import build_demo_store
+        from data.demo.real_boundaries import DEFAULT_FOLDER
 
         with st.spinner("First start: building the synthetic demo data (seven cities, 2019-2021)..."):
-            build_demo_store(store)
+            build_demo_store(store, boundaries_from=DEFAULT_FOLDER)  # real areas when ../shared has them
 
 
 @st.cache_resource(show_spinner="Loading incidents and links...", max_entries=2)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from functools import partial
 from typing import Any
@@ -12,7 +13,7 @@ import streamlit as st
 from data import schema as S
 from geo import assets
 from geo.map_spec import Fit, MapSpec, TileSource
-from geo.maps import MapData, MapOptions, build_map_spec
+from geo.maps import BOUNDARY_LAYER_NAMES, MAX_POINTS, MapData, MapOptions, build_map_spec
 from geo.view_points import with_points_in_view
 from linking.filters import Filters
 from linking.selection import Selection
@@ -20,8 +21,44 @@ from ui import map_state
 from ui.live_map import live_map
 from ui.loading import area_membership_for
 from ui.picking import K_MAP, on_map_click
+from ui.text import md
 
 MAP_HEIGHT = 520
+POINTS_ENV = "BRASSMAP_MAP_POINTS"
+
+
+def point_threshold() -> int:
+    """Incidents drawn as points at most (``$BRASSMAP_MAP_POINTS``, default 10,000)."""
+    try:
+        return max(1, int(os.environ.get(POINTS_ENV, MAX_POINTS)))
+    except ValueError:
+        return MAX_POINTS
+
+
+def geography_note(boundaries: Any) -> str:
+    """Say which local geography the map draws under the incidents (and where it came from).
+
+    Examples
+    --------
+    >>> geography_note(None)[:40]
+    'No boundary areas are in the store, so t'
+    """
+    if boundaries is None or not len(boundaries) or S.LAYER not in boundaries.columns:
+        return (
+            "No boundary areas are in the store, so the map has no local geography; import city limits, "
+            "districts or neighbourhoods with a preset from data/presets/."
+        )
+    counts = boundaries[S.LAYER].astype(str).value_counts()
+    parts = [f"{BOUNDARY_LAYER_NAMES.get(kind, kind)} ({int(n):,})" for kind, n in counts.items()]
+    note = "Local geography on the map: " + ", ".join(parts) + "."
+    names = boundaries[S.NAME].astype(str) if S.NAME in boundaries.columns else pd.Series([], dtype=str)
+    generated = len(names) > 0 and bool(names.str.contains("synthetic demo").all())
+    if set(counts.index) == {"city_limits"} and generated:
+        note += (
+            " These are the demo's own generated city outlines: ../shared/realdata/boundaries was not found, "
+            "so no neighbourhoods or police districts."
+        )
+    return note
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -34,6 +71,7 @@ def built_map(
     tiles: TileSource | None,
     fit_to_points: bool,
     _selection: Selection,
+    max_points: int = MAX_POINTS,
 ) -> MapSpec:
     """Build the map of ``_selection`` once per (store, dataset version, filter, pick, basemap, fit).
 
@@ -56,7 +94,11 @@ def built_map(
         link_ends=_link_ends(_selection),
     )
     options = MapOptions(
-        cities=list(filters.cities) or None, selected_series_id=series_id, tiles=tiles, points_on_zoom=True
+        cities=list(filters.cities) or None,
+        selected_series_id=series_id,
+        tiles=tiles,
+        max_points=max_points,
+        points_on_zoom=True,
     )
     spec = build_map_spec(data, options)
     incidents: pd.DataFrame = _selection.incidents
@@ -110,6 +152,7 @@ def map_ui(
             tiles,
             fit_to_points,
             selection,
+            point_threshold(),
         )
     on_click = partial(on_map_click, selection.incidents) if pickable else None
     opening = None
@@ -125,3 +168,5 @@ def map_ui(
         on_click=on_click,
         keep_in_url=key == K_MAP,
     )
+    if key == K_MAP:
+        st.caption(md(geography_note(selection.boundaries)))

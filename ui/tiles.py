@@ -52,6 +52,8 @@ def local_source(setting: str | None = None) -> TileSource | None:
     value = (os.environ.get(TILES_ENV, "") if setting is None else setting).strip()
     if not value:
         return None
+    if value.lower().endswith(".mbtiles"):
+        return _served_mbtiles(str(Path(value).resolve()), str(STATIC_DIR))
     if re.match(r"^https?://", value) or value.startswith("/"):
         if not all(part in value for part in ("{z}", "{x}", "{y}")):
             raise TileFileError(
@@ -59,8 +61,6 @@ def local_source(setting: str | None = None) -> TileSource | None:
                 "(e.g. https://tiles.example.org/{z}/{x}/{y}.png)"
             )
         return TileSource(url=value, name="Basemap: agency tile server")
-    if value.lower().endswith(".mbtiles"):
-        return _served_mbtiles(str(Path(value).resolve()), str(STATIC_DIR))
     raise TileFileError(
         f"{TILES_ENV}={value!r} is neither a tile URL template nor an .mbtiles file; "
         "set it to one of them, or unset it to use no local basemap"

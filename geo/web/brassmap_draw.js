@@ -206,7 +206,12 @@
       }
       var overlays = {};
       if (spec.tiles) {
-        var tiles = L.tileLayer(spec.tiles.url, { attribution: spec.tiles.attribution, maxZoom: spec.tiles.maxZoom });
+        // deeper than the source goes, its deepest tiles are enlarged (a local file may stop at zoom 14)
+        var tiles = L.tileLayer(spec.tiles.url, {
+          attribution: spec.tiles.attribution,
+          maxNativeZoom: spec.tiles.maxZoom,
+          maxZoom: 19,
+        });
         tiles.brassmapKey = "tiles";
         watchTiles(map, tiles, spec.tiles.url);
         if (st.visible.tiles !== false) {

@@ -112,6 +112,10 @@
     if (!args.spec) {
       return;
     }
+    if (args.spec.tiles && /^\/[^/]/.test(String(args.spec.tiles.url))) {
+      // tiles the app serves itself: the sandboxed frame has no base URL, so give it the app's origin
+      args.spec.tiles.url = window.location.origin + args.spec.tiles.url;
+    }
     latest = { spec: args.spec, height: height };
     urlKeys = args.keepInUrl === true;
     if (!inner) {
