@@ -85,6 +85,25 @@ def timeline_chart(members: pd.DataFrame, series_id: str) -> alt.Chart:
     return (path + dots + labels).properties(height=160, title=f"Series {series_id}: shootings in time order")
 
 
+def blank_missing(table: pd.DataFrame) -> pd.DataFrame:
+    """Text columns with missing values shown as empty cells (not "None" or "<NA>").
+
+    Examples
+    --------
+    >>> blank_missing(pd.DataFrame({"a": ["x", None], "n": [1.0, None]}))["a"].tolist()
+    ['x', '']
+    """
+    out = table.copy()
+    for column in out.columns:
+        values = out[column]
+        text = isinstance(values.dtype, pd.StringDtype | pd.CategoricalDtype) or (
+            values.dtype == object and pd.api.types.infer_dtype(values, skipna=True) == "string"
+        )  # dates and numbers keep their own display
+        if text:
+            out[column] = values.astype("string").fillna("")
+    return out
+
+
 def _flags(row: pd.Series) -> list[str]:
     flags = []
     if bool(row.get(S.CROSS_CITY, False)):
@@ -151,7 +170,7 @@ def drilldown_ui(
         lambda value: S.INCIDENT_TYPE_LABELS.get(value, value)
     )
     st.dataframe(
-        incidents_shown,
+        blank_missing(incidents_shown),
         hide_index=True,
         width="stretch",
         column_config={
@@ -167,7 +186,7 @@ def drilldown_ui(
         .map(lambda status: LINK_STYLES.get(status, ("", None, status))[2])
     )
     st.dataframe(
-        links_shown,
+        blank_missing(links_shown),
         hide_index=True,
         width="stretch",
         column_config={

@@ -171,10 +171,10 @@ HEAT_ON = """() => (window.brassmap.drawn.heat || []).some((layer) => window.bra
 
 
 def test_layer_toggles_survive_a_filter_change_and_come_back_from_the_url(browser, geo_server) -> None:  # type: ignore[no-untyped-def]
-    context, page, recorder = _open(browser, geo_server, "tiles=off&cities=Detroit")
+    context, page, recorder = _open(browser, geo_server, "tiles=off&cities=Albuquerque")
     try:
         frame = _map(page)
-        frame.locator("path.brassmap-incident").first.wait_for(state="attached", timeout=TIMEOUT_MS)
+        frame.locator("path.brassmap-area").first.wait_for(state="attached", timeout=TIMEOUT_MS)
         assert frame.locator("#map").evaluate(HEAT_ON) is False
         frame.locator(".leaflet-control-layers").hover()
         frame.locator(".leaflet-control-layers-overlays label", has_text="Heat map").locator("input").check()
