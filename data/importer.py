@@ -190,7 +190,7 @@ def read_validated(
         file_name=name,
         sha256=sha256_of(path),
         source_format=raw.source_format,
-        notices=list(raw.notices),
+        notices=[*raw.notices, *problems.summary_notes],
     )
 
 

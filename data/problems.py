@@ -40,6 +40,7 @@ class Problems:
         self.rows = np.asarray(rows, dtype=np.int64)
         self.rejected = np.zeros(len(self.rows), dtype=bool)
         self.warned = np.zeros(len(self.rows), dtype=bool)
+        self.summary_notes: list[str] = []  # notices the import summary repeats (see :meth:`summary_note`)
         self._parts: list[pd.DataFrame] = []
 
     def add(
@@ -96,6 +97,11 @@ class Problems:
                 }
             )
         )
+
+    def summary_note(self, message: str, *, field: str = "") -> None:
+        """Record a file-level notice that the import summary also prints (e.g. a field inferred)."""
+        self.notice(message, field=field)
+        self.summary_notes.append(message)
 
     def frame(self) -> pd.DataFrame:
         """The report, sorted by row then severity (errors first)."""

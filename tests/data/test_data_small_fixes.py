@@ -93,3 +93,39 @@ def test_the_shrunk_firearms_layer_keeps_include_sensitive() -> None:
     assert "SN000000" in json.dumps(payload)
     hidden, _, _ = _firearm_layer(guns, include_sensitive=False)
     assert hidden is not None and "SN000000" not in hidden.payload
+
+
+def test_incident_type_is_inferred_from_killed_and_injured_and_the_summary_says_so(tmp_path, capsys) -> None:
+    """Issue 13, item 6."""
+    from data.__main__ import main
+
+    toml = (
+        'kind = "incidents"\n[columns]\nincident_id = "id"\ncity = "city"\noccurred_at = "when"\n'
+        'latitude = "lat"\nlongitude = "lon"\nkilled = "dead"\ninjured = "hurt"\n'
+    )
+    mapping = write(tmp_path, "no_type.toml", toml)
+    path = write(
+        tmp_path, "no_type.csv",
+        "id,city,when,lat,lon,dead,hurt\n"
+        "1,Detroit,2019-06-01,42.36,-83.10,1,2\n"
+        "2,Detroit,2019-06-02,42.36,-83.10,0,3\n"
+        "3,Detroit,2019-06-03,42.36,-83.10,0,0\n"
+        "4,Detroit,2019-06-04,42.36,-83.10,,\n",
+    )
+    db = f"sqlite:///{tmp_path / 'types.sqlite'}"
+    assert main(["import", str(path), "--mapping", str(mapping), "--db", db]) == 0
+    out = capsys.readouterr().out
+    assert "stored 4" in out
+    note = (
+        "note: incident_type is not in the file: inferred from killed/injured (homicide when killed > 0, "
+        "non_fatal_shooting when injured > 0, else shots_fired)"
+    )
+    assert note in out
+    stored = Store(db).read_table(S.INCIDENTS).set_index(S.INCIDENT_ID)
+    assert stored[S.INCIDENT_TYPE].astype(str).to_dict() == {
+        "1": "homicide", "2": "non_fatal_shooting", "3": "shots_fired", "4": "shots_fired",
+    }
+    # without killed/injured the mapping still has to give incident_type
+    bare = write(tmp_path, "bare.toml", toml.replace('killed = "dead"\ninjured = "hurt"\n', ""))
+    assert main(["import", str(path), "--mapping", str(bare), "--db", db]) == 1
+    assert "required incidents field(s) incident_type" in capsys.readouterr().err
