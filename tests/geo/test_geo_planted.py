@@ -5,14 +5,21 @@ Through the standalone HTML export and the map spec (plain data), not private he
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
+import numpy as np
+import pandas as pd
 import pytest
 
+from data import schema as S
+from geo.map_spec import map_spec
+from geo.maps import build_map
 from geo.standalone import render_standalone_html
 from linking.exports import EXPORTERS
 from linking.filters import Filters
 from linking.selection import select
+from tests.geo._geo_frames import incident_frame
 from tests.linking.conftest import TinyFrames, make_incidents, make_links
 
 SECRETS = ("secret narrative", "SECRET123")
@@ -30,3 +37,21 @@ def test_standalone_html_leaves_narratives_and_serials_out_by_default(selection)
         assert not [s for s in SECRETS if s in text]
     shown = EXPORTERS["html"].export(selection, include_sensitive=True).decode("utf-8")
     assert [s for s in SECRETS if s in shown] == list(SECRETS)
+
+
+def test_map_draws_2500_link_lines_and_says_so_when_there_are_more() -> None:
+    """The link-line cap is documented as 2,500: a silent change shows here."""
+    incidents = incident_frame(600)
+    ids = incidents[S.INCIDENT_ID].to_numpy()
+    rng = np.random.default_rng(1)
+    links = pd.DataFrame(
+        {
+            S.INCIDENT_A: ids[rng.integers(0, 600, 3_000)],
+            S.INCIDENT_B: ids[rng.integers(0, 600, 3_000)],
+            S.STATUS: ["lead"] * 3_000,
+        }
+    )
+    fmap = build_map(incidents, links, tiles=False)
+    assert (fmap.brassmap_summary.links_total, fmap.brassmap_summary.links_drawn) == (3_000, 2_500)
+    on_the_map = json.dumps(map_spec(fmap))
+    assert "Showing 2,500 of 3,000 links" in on_the_map
