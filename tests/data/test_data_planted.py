@@ -110,7 +110,7 @@ def _rejects(tmp_path, path, mapping_text: str) -> list[dict[str, str]]:
     out = tmp_path / "r.csv"
     main(["import", str(path), "--mapping", str(mapping), "--db", f"sqlite:///{tmp_path / 'c.sqlite'}",
           "--rejects", str(out)])
-    with out.open(newline="") as handle:
+    with out.open(newline="", encoding="utf-8-sig") as handle:
         return list(csv.DictReader(handle))
 
 

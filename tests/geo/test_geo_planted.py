@@ -13,8 +13,7 @@ import pandas as pd
 import pytest
 
 from data import schema as S
-from geo.map_spec import map_spec
-from geo.maps import build_map
+from geo.maps import MapData, build_map_spec
 from geo.standalone import render_standalone_html
 from linking.exports import EXPORTERS
 from linking.filters import Filters
@@ -51,7 +50,8 @@ def test_map_draws_2500_link_lines_and_says_so_when_there_are_more() -> None:
             S.STATUS: ["lead"] * 3_000,
         }
     )
-    fmap = build_map(incidents, links, tiles=False)
-    assert (fmap.brassmap_summary.links_total, fmap.brassmap_summary.links_drawn) == (3_000, 2_500)
-    on_the_map = json.dumps(map_spec(fmap))
+    spec = build_map_spec(MapData(incidents, links))
+    assert (spec.summary.links_total, spec.summary.links_drawn) == (3_000, 2_500)
+    assert len(json.loads(spec.layer("Links (lead dashed, hit solid)").payload)["status"]) == 2_500
+    on_the_map = json.dumps(spec.skeleton())
     assert "Showing 2,500 of 3,000 links" in on_the_map
