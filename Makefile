@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test lint install clean-db
+.PHONY: demo test lint install clean-db mutation
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,3 +37,7 @@ lint: $(STAMP)
 
 clean-db:
 	rm -f var/brassmap.sqlite
+
+## Mutation score of the code that must not break (issue #15); writes var/mutation.json. Not in CI.
+mutation: $(STAMP)
+	$(BIN)/python -m tools.mutation --max-children 2
