@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 MODULES: dict[str, tuple[str, ...]] = {
     "data/csv_out.py": (
         "tests/data/test_data_csv_out.py",
+        "tests/data/test_data_csv_out_mutants.py",
         "tests/data/test_data_planted.py",
         "tests/linking/test_linking_cleaning.py",
     ),
