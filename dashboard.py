@@ -28,7 +28,9 @@ with panel_guard("page"):
         overview.overview_section(ctx)
     with panel_guard("series drill-down"):
         drilldown.drilldown_section(ctx)
-    exports_tab, leads_tab, import_tab = st.tabs(["Exports", "Leads", "Import data"], key=K_TABS, on_change="rerun")
+    exports_tab, leads_tab, import_tab = st.tabs(
+        ["Exports", "Leads", "Import data"], key=K_TABS, on_change="rerun"
+    )
     with leads_tab, panel_guard("leads"):
         if leads_tab.open:  # the lead desk is computed only when its tab is open
             leads_panel(ctx)
