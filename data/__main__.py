@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from data import schema as S
+from data import users_cli
 from data.errors import AllRowsRejectedError, BrassmapError
 from data.store import EMPTY_VERSION, ENV_VAR, Store, default_db_url
 
@@ -66,6 +67,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     reset.add_argument("--db", metavar="URL", help=_DB_HELP)
     reset.add_argument("--yes", action="store_true", help="really empty it (nothing is deleted without it)")
+    users_cli.add_parser(commands, _DB_HELP)
     return parser
 
 
@@ -157,6 +159,8 @@ def main(argv: list[str] | None = None) -> int:
             return _import(args)
         if args.command == "reset":
             return _reset(args)
+        if args.command == "users":
+            return users_cli.run(args)
         return _demo(args)
     except BrassmapError as exc:
         print(f"error: {exc}", file=sys.stderr)

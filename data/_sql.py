@@ -111,6 +111,17 @@ LINK_EVENTS = Table(
     Column(S.SOURCE_IMPORT_ID, Integer),
 )
 
+USERS = Table(
+    "users",  # team mode's role and scope per user (data.users; `python -m data users`)
+    metadata,
+    Column("name", Text, primary_key=True),  # as signed in: the e-mail (or subject) claim
+    Column("role", String(16)),  # viewer / analyst / admin; NULL: revoked, no access
+    Column("cities", Text, nullable=False, default="[]"),  # JSON list; empty: every city
+    Column("agencies", Text, nullable=False, default="[]"),  # JSON list; empty: every agency
+    Column("granted_by", Text),
+    Column("granted_at", String(32)),  # UTC ISO time
+)
+
 META = Table(
     "brassmap_meta",
     metadata,

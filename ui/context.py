@@ -17,6 +17,7 @@ from linking.selection import Selection
 from ui import loading, map_state, url
 from ui import tiles as tile_choice
 from ui.filters import PERIOD_KEYS, filters_ui, relative_period, seed_widgets
+from ui.identity import current_user
 from ui.options import FilterOptions, filter_options
 from ui.picking import picked_incident, picked_series, set_pick
 from ui.search_box import search_ui
@@ -33,7 +34,8 @@ class PageContext:
     Attributes
     ----------
     db_url, dataset_version : str
-        The store and the version of its data (the cache keys).
+        The store and the version of its data with the user's scope (the cache keys:
+        :func:`ui.loading.view_version`).
     options : FilterOptions
         Choices the sidebar offers.
     filters : Filters
@@ -77,7 +79,7 @@ def build_context() -> PageContext:
     loading.static_assets_ready(str(loading.STATIC_DIR))
     db_url = loading.database_url()
     loading.ensure_data(db_url)
-    version = loading.current_version(db_url)
+    version = loading.view_version(loading.current_version(db_url), current_user())
     frames = loading.frames_for(db_url, version)
     options = filter_options(db_url, version)
     tiles_default = tile_choice.default_on()

@@ -7,16 +7,19 @@ import pandas as pd
 import streamlit as st
 
 from data import schema as S
+from data.access import ANALYST
 from data.addresses import generalise_address
 from geo.map_spec import TileSource
 from geo.palette import LINK_STYLES, series_colour
 from linking.counting import LinkCounts, count_links
 from linking.graph import build_incident_graph
 from linking.metrics import node_measures
+from linking.scope import OUTSIDE_NOTE
 from linking.selection import Selection
 from ui.context import PageContext
 from ui.desk import bulletin_button
-from ui.loading import frames_for
+from ui.identity import current_user, may
+from ui.loading import frames_for, outside_links_for
 from ui.map_view import map_ui
 from ui.text import md
 
@@ -123,11 +126,13 @@ def drilldown_ui(
     db_url: str,
     matching: frozenset[str] | None = None,
     incident_id: str | None = None,
+    outside: pd.DataFrame | None = None,
 ) -> None:
     """Draw the picked series: flags, map with path, timeline, incidents and links tables.
 
     ``matching`` names the shootings that match the page's filter (marked in the incidents
-    table); ``incident_id`` the one clicked or found.
+    table); ``incident_id`` the one clicked or found; ``outside`` the links of a scoped user's
+    incidents to incidents outside the scope (:func:`linking.scope.outside_links`).
     """
     table = selection.series
     row = table[table[S.SERIES_ID] == series_id].iloc[0]
@@ -194,6 +199,16 @@ def drilldown_ui(
             S.CONFIRMED_DATE: st.column_config.DateColumn("Confirmed"),
         },
     )
+    outside_ui(outside, members[S.INCIDENT_ID])
+
+
+def outside_ui(outside: pd.DataFrame | None, incident_ids: pd.Series) -> None:
+    """Name these incidents' links to incidents outside the user's scope: the other agency, nothing more."""
+    if outside is None or outside.empty:
+        return
+    wanted = outside[outside[S.INCIDENT_ID].isin(incident_ids.astype("string")).fillna(False)]
+    for incident, agency in zip(wanted[S.INCIDENT_ID], wanted[S.AGENCY], strict=True):
+        st.markdown(f"Incident {md(incident)} is {OUTSIDE_NOTE} (agency {md(agency)}).")
 
 
 def drilldown_section(ctx: PageContext) -> None:
@@ -207,13 +222,14 @@ def drilldown_section(ctx: PageContext) -> None:
             "to see it in detail."
         )
         return
-    bulletin_button(ctx.db_url, ctx.dataset_version, ctx.series_id, key="drilldown_bulletin")  # ui.desk
+    if may(ANALYST):
+        bulletin_button(ctx.db_url, ctx.dataset_version, ctx.series_id, key="drilldown_bulletin")  # ui.desk
     selection = ctx.series_selection()
     page = ctx.selection.incidents
     matching = frozenset(page.loc[page[S.IN_FILTER].to_numpy(dtype=bool), S.INCIDENT_ID].astype(str))
     drilldown_ui(
         selection, ctx.series_id, tiles=ctx.tiles, db_url=ctx.db_url, matching=matching,
-        incident_id=ctx.incident_id,
+        incident_id=ctx.incident_id, outside=outside_links_for(ctx.db_url, ctx.dataset_version),
     )  # fmt: skip
     measures_ui(selection, ctx.series_id)
 
@@ -226,7 +242,8 @@ def incident_ui(ctx: PageContext) -> None:
     row = incidents[same.to_numpy(dtype=bool)]
     st.subheader(f"Incident {md(ctx.incident_id)}")
     if row.empty:
-        st.info(f"Incident {md(ctx.incident_id)} is not in the store any more.")
+        where = "within your scope" if current_user().is_scoped else "in the store any more"
+        st.info(f"Incident {md(ctx.incident_id)} is not {where}.")
         return
     st.markdown("**Not in any series**: no lead or hit links this shooting to another.")
     shown = block_addresses(row[[c for c in INCIDENT_COLUMNS if c in row.columns]])
@@ -241,6 +258,7 @@ def incident_ui(ctx: PageContext) -> None:
             S.LOCAL_TIME: st.column_config.DatetimeColumn("Local time", format="YYYY-MM-DD HH:mm")
         },
     )
+    outside_ui(outside_links_for(ctx.db_url, ctx.dataset_version), row[S.INCIDENT_ID])
 
 
 def bridging(selection: Selection, series_id: str, *, top: int = 3) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -34,7 +34,7 @@ from data.mapping import Mapping
 from data.store import Store
 from ui.errors import guarded_fragment, report_exception
 from ui.import_mapping import choose_mapping, file_columns, forget_choices
-from ui.loading import frames_for, record_counts, store_for
+from ui.loading import clear_frames, record_counts, store_for
 from ui.text import md
 
 LOG = logging.getLogger("brassmap.ui")
@@ -126,7 +126,7 @@ def _import(path: Path, mapping: Mapping, store: Store, display_name: str, *, re
     else:
         LOG.info("imported %s: %s", display_name, report.summary())
         st.session_state[K_RESULT] = {"ok": True, "summary": report.summary(), "rejects": report.rejects}
-    frames_for.clear()
+    clear_frames()
     st.rerun(scope="app")
 
 
@@ -171,7 +171,7 @@ def _start_clean_ui(store: Store) -> None:
                 "summary": f"Emptied the database: removed {described}. Import your files above.",
                 "rejects": None,
             }
-            frames_for.clear()
+            clear_frames()
             st.rerun(scope="app")
 
 

@@ -8,15 +8,19 @@ mutates them.
 
 from __future__ import annotations
 
+import json
 import os
 from concurrent.futures import Future
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from data import schema as S
+from data.access import ANALYST, VIEWER, User, scope_token
 from data.demo_guard import StoreMix, mix_of
 from data.frames import Frames
 from data.store import EMPTY_VERSION, Store, default_db_url
@@ -26,11 +30,13 @@ from linking.graph import graph_for_selection
 from linking.layouts import packed_series_layout
 from linking.payload import graph_payload
 from linking.registry import stable_series
+from linking.scope import outside_links, restrict
 from linking.selection import Selection, select
 from ui.background import BackgroundResults
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 STATIC_DIR = REPO_ROOT / "static"
+SCOPE_MARK = "|scope="
 
 
 def database_url() -> str:
@@ -76,14 +82,74 @@ def ensure_data(url: str) -> None:
 
 
 @st.cache_resource(show_spinner="Loading incidents and links...", max_entries=2)
-def frames_for(url: str, dataset_version: str) -> Frames:
-    """Load the frames of one dataset version with its stable series (cached per server; never mutate them).
+def store_frames(url: str, dataset_version: str) -> Frames:
+    """Load the whole store's frames of one dataset version with its stable series (cached; never mutate).
 
-    The first load of a new dataset version brings the store's series
+    Views never call this: they call :func:`frames_for` with the page's view version, which is
+    cut to the user's scope. The first load of a new dataset version brings the store's series
     registry up to date (:func:`linking.registry.stable_series`).
     """
     store = store_for(url)
     return stable_series(store, store.load_frames())
+
+
+def view_version(dataset_version: str, user: User) -> str:
+    """Return the key every cached view of this user is built from: the dataset version plus the scope token.
+
+    Users who may see everything (an unscoped analyst or admin, local mode) get the dataset version itself;
+    anyone else gets ``VERSION|scope=[cities, agencies, blank sensitive]``, so no cache keyed by
+    ``(url, view version)`` is ever shared between users of different scopes.
+
+    Examples
+    --------
+    >>> view_version("v7", User("ann", "viewer", cities=("Memphis",)))
+    'v7|scope=[["Memphis"], [], true]'
+    """
+    token = scope_token(user)
+    if token == ((), (), False):
+        return dataset_version
+    return dataset_version + SCOPE_MARK + json.dumps([list(token[0]), list(token[1]), token[2]])
+
+
+def split_view_version(key: str) -> tuple[str, User | None]:
+    """Return the dataset version and the scope (as a user to restrict for; ``None``: everything) of a key."""
+    version, mark, scope = key.partition(SCOPE_MARK)
+    if not mark:
+        return version, None
+    cities, agencies, blank = json.loads(scope)
+    return version, User("scope", VIEWER if blank else ANALYST, tuple(cities), tuple(agencies))
+
+
+@st.cache_resource(show_spinner="Loading incidents and links...", max_entries=8)
+def frames_for(url: str, view_key: str) -> Frames:
+    """The frames a page may show: the store's, cut to the scope in ``view_key`` (:func:`view_version`).
+
+    Cached per server and scope; never mutate them. Cut frames carry ``view_key`` as their
+    ``dataset_version`` (so exports name the scope they were made in).
+    """
+    version, scope = split_view_version(view_key)
+    frames = store_frames(url, version)
+    if scope is None:
+        return frames
+    # the cut frames carry the view key as their version: every cache keyed by a selection's
+    # dataset_version (the map's, the graph's) then keeps scopes apart too
+    return replace(restrict(frames, scope), dataset_version=view_key)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def outside_links_for(url: str, view_key: str) -> pd.DataFrame:
+    """Links from an incident in scope to one outside it: the incident and the other agency (never mutate)."""
+    version, scope = split_view_version(view_key)
+    if scope is None:
+        return outside_links(store_frames(url, version), User("all"))
+    return outside_links(store_frames(url, version), scope)
+
+
+def clear_frames() -> None:
+    """Forget every cached frame (after an import or a reset from the dashboard)."""
+    store_frames.clear()
+    frames_for.clear()
+    outside_links_for.clear()
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)

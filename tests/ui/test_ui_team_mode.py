@@ -1,0 +1,128 @@
+"""Team mode as a user meets it (AppTest): the sign-in gate, roles and scope.
+
+The identity provider's part (``st.login``) is exercised in Chromium by
+``tests/browser/test_browser_team_mode.py``; here AppTest seeds ``st.user``.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from data.store import Store
+from data.users import forget, grant
+from tests.ui.conftest import DASHBOARD
+from ui import loading
+from ui.text import md
+
+SECRETS = {
+    "brassmap": {
+        "mode": "team",
+        "use_notice": "AUTHORISED USE ONLY: test notice 4711.",
+        "claim_roles": {"gun-unit": "analyst", "it-admins": "admin", "watch": "viewer"},
+    }
+}
+
+
+def sent(at: AppTest) -> str:
+    """Everything the run would send to the browser (every element's message), as text."""
+    parts: list[str] = []
+
+    def walk(node: Any) -> None:
+        proto = getattr(node, "proto", None)
+        if proto is not None:
+            parts.append(str(proto))
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at._tree)
+    return "\n".join(parts)
+
+
+@pytest.fixture
+def team(demo_db: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., AppTest]]:
+    """Return ``team(user=None|dict)``: the dashboard in team mode, signed out or signed in with claims."""
+    monkeypatch.setenv("BRASSMAP_DB", demo_db)
+    monkeypatch.setenv("BRASSMAP_MODE", "team")
+    loading.clear_frames()
+
+    def run(user: dict[str, Any] | None = None) -> AppTest:
+        at = AppTest.from_file(str(DASHBOARD), default_timeout=120)
+        at.secrets = SECRETS
+        at.user = {"is_logged_in": False} if user is None else {"is_logged_in": True, "auth_time": time.time(), **user}
+        return at.run()
+
+    yield run
+    loading.clear_frames()
+
+
+def test_local_mode_says_so_and_has_no_sign_in(app: Callable[..., AppTest]) -> None:
+    at = app()
+    assert not at.exception
+    assert any("local mode" in caption.value for caption in at.sidebar.caption)
+    assert not [button for button in at.button if button.label == "Sign in"]
+
+
+def test_signed_out_page_holds_the_notice_and_no_data(team: Callable[..., AppTest], monkeypatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the store was read before sign-in")
+
+    monkeypatch.setattr(Store, "load_frames", refuse)
+    monkeypatch.setattr(Store, "dataset_version", refuse)
+    at = team()
+    assert not at.exception
+    assert [button.label for button in at.button] == ["Sign in"]
+    assert at.warning[0].value == md("AUTHORISED USE ONLY: test notice 4711.")
+    text = sent(at)
+    for city in ("Detroit", "Memphis", "Baltimore", "DET-", "MEM-", "Incidents", "local mode"):
+        assert city not in text
+
+
+def test_a_user_without_a_role_sees_no_access(team: Callable[..., AppTest]) -> None:
+    at = team({"email": "nobody@pd.gov", "sub": "nobody", "groups": ["canteen"]})
+    assert not at.exception
+    assert at.title[0].value == "No access"
+    assert md("nobody@pd.gov") in at.error[0].value
+    assert "DET-" not in sent(at) and "Detroit" not in sent(at)
+
+
+def test_viewer_gets_no_exports_leads_or_import(team: Callable[..., AppTest]) -> None:
+    at = team({"email": "vic@pd.gov", "sub": "vic", "groups": ["watch"]})
+    assert not at.exception
+    notes = [info.value for info in at.info if "does not include" in info.value]
+    assert any("exports" in note for note in notes)
+    assert any("lead desk" in note for note in notes)
+    assert any("importing" in note for note in notes)
+    assert not [button for button in at.button if "Import" in button.label]
+    assert not at.get("download_button")
+    assert not [box for box in at.checkbox if "sensitive" in box.label.lower()]
+
+
+def test_analyst_gets_exports_but_not_import(team: Callable[..., AppTest]) -> None:
+    at = team({"email": "ana@pd.gov", "sub": "ana", "groups": ["gun-unit", "watch"]})
+    assert not at.exception
+    notes = [info.value for info in at.info if "does not include" in info.value]
+    assert notes and all("importing" in note for note in notes)
+    assert any("sensitive" in box.label.lower() for box in at.checkbox)
+
+
+def test_memphis_viewer_receives_no_detroit_incident(team: Callable[..., AppTest], demo_db: str) -> None:
+    store = Store(demo_db)
+    grant(store, "Mem@PD.gov", "viewer", cities=["Memphis"], by="test")
+    try:
+        at = team({"email": "mem@pd.gov", "sub": "mem", "groups": ["it-admins"]})  # the table wins
+        assert not at.exception
+        text = sent(at)
+        assert "MEM-" in text
+        where = [text[max(0, m.start() - 300) : m.start() + 80] for m in re.finditer("DET-", text)][:3]
+        assert "DET-" not in text, where
+        assert "Detroit" not in text
+        assert any(md("mem@pd.gov") in c.value and "Memphis" in c.value for c in at.sidebar.caption)
+        assert at.sidebar.multiselect[0].options == ["Memphis"]
+    finally:
+        forget(store, "mem@pd.gov")
