@@ -72,8 +72,18 @@ def sign_in_gate() -> User:
 
     Local mode: the OS account, and a "local mode" note in the sidebar. Team mode:
     the use notice and a sign-in button until signed in; signed out after the idle
-    timeout; a "no access" page for a user with no role.
+    timeout; a "no access" page for a user with no role. Fails closed: when the gate
+    itself fails (a wrong setting, the users table unreadable) the page stops after the error.
     """
+    from ui.errors import panel_guard
+
+    with panel_guard("sign-in"):
+        return _gate()
+    st.stop()
+    raise AssertionError("st.stop() returned")  # pragma: no cover
+
+
+def _gate() -> User:
     config = settings()
     if not config.is_team:
         st.session_state[K_USER] = local_user()
@@ -207,8 +217,11 @@ def can_export() -> bool:
     return may(ANALYST)
 
 
-def role_note(what: str, role: str) -> None:
-    """Say, in place of a panel, that this user's role does not include it."""
+def allowed(role: str, what: str) -> bool:
+    """Return whether this session's user holds ``role``; if not, say so in place of ``what``."""
     user = current_user()
+    if can(user, role):
+        return True
     text = f"Your role ({md(user.role)}) does not include {what}: it needs the {role} role."
     st.info(text, icon=":material/lock:")
+    return False

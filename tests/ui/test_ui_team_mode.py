@@ -54,7 +54,8 @@ def team(demo_db: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[...
     def run(user: dict[str, Any] | None = None) -> AppTest:
         at = AppTest.from_file(str(DASHBOARD), default_timeout=120)
         at.secrets = SECRETS
-        at.user = {"is_logged_in": False} if user is None else {"is_logged_in": True, "auth_time": time.time(), **user}
+        signed_in = {"is_logged_in": True, "auth_time": time.time(), **(user or {})}
+        at.user = {"is_logged_in": False} if user is None else signed_in
         return at.run()
 
     yield run
