@@ -1,9 +1,14 @@
 """SQL plumbing for the store: table definitions and the one dialect helper.
 
-Times are stored as epoch nanoseconds (UTC) in BIGINT columns, calendar dates
-as ISO text, geometries as WKB. Everything goes through SQLAlchemy Core; the
-only dialect-specific code is :func:`upsert_statement` (SQLite and
-PostgreSQL both have ``INSERT ... ON CONFLICT DO UPDATE``).
+Times are :class:`~data._types.UtcTime` (``timestamptz`` on PostgreSQL, ISO-8601
+UTC text on SQLite), calendar dates ISO text, geometries
+:class:`~data._types.Geometry` (PostGIS on PostgreSQL, WKB on SQLite). On
+PostgreSQL incidents and firearms also carry ``geom``, a PostGIS point computed
+by the database from latitude/longitude, and every geometry has a GiST index,
+so GIS tools (``ogrinfo``, QGIS) read the tables as layers. Everything goes
+through SQLAlchemy Core; the dialect-specific code is :func:`upsert_statement`
+(SQLite and PostgreSQL both have ``INSERT ... ON CONFLICT DO UPDATE``),
+:func:`postgis_ddl` and the bulk copy of :mod:`data._copy`.
 """
 
 from __future__ import annotations
@@ -11,13 +16,13 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import (
+    DDL,
     BigInteger,
     Boolean,
     Column,
     Float,
     Index,
     Integer,
-    LargeBinary,
     MetaData,
     String,
     Table,
@@ -28,6 +33,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.dml import Insert
 
 from data import schema as S
+from data._types import Geometry, UtcTime
 from data.errors import StoreError
 
 metadata = MetaData()
@@ -36,12 +42,12 @@ metadata = MetaData()
 _SQL_TYPES: dict[str, Any] = {
     "string": Text,
     "category": Text,
-    "datetime": BigInteger,  # epoch ns UTC
+    "datetime": UtcTime(),  # timestamptz / ISO-8601 UTC text
     "date": String(10),  # YYYY-MM-DD
     "float": Float,
     "int": BigInteger,
     "bool": Boolean,
-    "geometry": LargeBinary,  # WKB
+    "geometry": Geometry(),  # PostGIS / WKB
 }
 
 
@@ -65,13 +71,43 @@ Index("ix_evidence_incident", TABLES[S.EVIDENCE].c[S.INCIDENT_ID])
 Index("ix_links_a", TABLES[S.LINKS].c[S.INCIDENT_A])
 Index("ix_links_b", TABLES[S.LINKS].c[S.INCIDENT_B])
 
+POINT_COLUMN = "geom"  # PostgreSQL only: the point GIS tools draw, computed from latitude/longitude
+POINT_TABLES = (S.INCIDENTS, S.FIREARMS)
+
+
+def postgis_ddl() -> list[str]:
+    """The PostgreSQL statements that make the tables GIS layers (idempotent; migrations reuse them).
+
+    A stored generated ``geom geometry(Point, 4326)`` column on incidents and
+    firearms (empty when a coordinate is missing) and GiST indexes on it and
+    on boundaries' geometry.
+    """
+    statements = []
+    for kind in POINT_TABLES:
+        point = f"ST_SetSRID(ST_MakePoint({S.LONGITUDE}, {S.LATITUDE}), 4326)"
+        statements += [
+            f"ALTER TABLE {kind} ADD COLUMN IF NOT EXISTS {POINT_COLUMN} geometry(Point, 4326) "
+            f"GENERATED ALWAYS AS (CASE WHEN {S.LONGITUDE} IS NOT NULL AND {S.LATITUDE} IS NOT NULL "
+            f"THEN {point} END) STORED",
+            f"CREATE INDEX IF NOT EXISTS ix_{kind}_{POINT_COLUMN} ON {kind} USING gist ({POINT_COLUMN})",
+        ]
+    index = f"ix_{S.BOUNDARIES}_{S.GEOMETRY}"
+    statements.append(f"CREATE INDEX IF NOT EXISTS {index} ON {S.BOUNDARIES} USING gist ({S.GEOMETRY})")
+    return statements
+
+
+for _kind, _statement in zip(
+    (*(k for k in POINT_TABLES for _ in (0, 1)), S.BOUNDARIES), postgis_ddl(), strict=True
+):
+    event.listen(TABLES[_kind], "after_create", DDL(_statement).execute_if(dialect="postgresql"))
+
 IMPORTS = Table(
     "imports",
     metadata,
     Column(S.SOURCE_IMPORT_ID, Integer, primary_key=True, autoincrement=True),
     Column("file_name", Text, nullable=False),
     Column("sha256", String(64), nullable=False),
-    Column("imported_at", String(32), nullable=False),
+    Column("imported_at", UtcTime(), nullable=False),
     Column("kinds", Text),
     Column("rows_read", BigInteger),
     Column("rows_stored", BigInteger),
@@ -84,7 +120,7 @@ SERIES_REGISTRY = Table(
     metadata,
     Column(S.SERIES_ID, Text, primary_key=True),
     Column("first_incident_id", Text),
-    Column("first_occurred_at", BigInteger),  # epoch ns UTC
+    Column("first_occurred_at", UtcTime("ns")),  # Python sees epoch ns
     Column("size", BigInteger),
     Column("incident_ids", Text),  # "; "-joined, time order
     Column("link_ids", Text),  # "; "-joined
@@ -103,7 +139,7 @@ LINK_EVENTS = Table(
     Column(S.EVENT, String(16), nullable=False),
     Column(S.EVENT_STATUS, String(16)),
     Column(S.EVENT_DATE, String(10)),  # YYYY-MM-DD
-    Column(S.RECORDED_AT, String(32), nullable=False),  # UTC ISO time
+    Column(S.RECORDED_AT, UtcTime(), nullable=False),  # Python sees UTC ISO text
     Column(S.EVENT_BY, Text),
     Column(S.EVENT_TO, Text),
     Column(S.EVENT_NOTE, Text),

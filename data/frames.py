@@ -250,8 +250,8 @@ def load_frames(store: Store, *, use_snapshot: bool = True) -> Frames:
         for kind in (*_KINDS, S.BOUNDARIES):
             tables[kind] = pd.read_parquet(folder / f"{kind}.parquet")
         return typed_frames(tables, version=version)
-    for kind in (*_KINDS, S.BOUNDARIES):
-        tables[kind] = store.read_table(kind)
+    version, tables = store.read_tables((*_KINDS, S.BOUNDARIES))  # one snapshot: no half-read import
+    folder = _snapshot_path(store, version)
     if use_snapshot:
         _write_snapshot(store, folder, tables)
     return typed_frames(tables, version=version)

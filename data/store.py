@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import os
 import uuid
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,13 +22,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import bindparam, create_engine, delete, func, select
+from sqlalchemy import bindparam, create_engine, delete, func, select, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from data import lead_events
 from data import schema as S
+from data._copy import copy_upsert
 from data._sql import IMPORTS, LINK_EVENTS, META, SERIES_REGISTRY, TABLES, metadata, tune, upsert_statement
+from data._types import SRID, iso_utc, nanos_from_sql, time_select
 from data.demo_guard import DEMO_REMOVED, guard_demo_mixing
 from data.errors import StoreError
 
@@ -38,6 +41,7 @@ ENV_VAR = "BRASSMAP_DB"
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CHUNK_ROWS = 50_000
 _VERSION_KEY = "dataset_version"
+WRITE_LOCK_KEY = 0x62726173  # "bras": PostgreSQL advisory lock taken by every writing transaction
 EMPTY_VERSION = "empty"
 
 
@@ -70,8 +74,8 @@ def sha256_of(path: str | Path) -> str:
     return digest.hexdigest()
 
 
-def _storable(kind: str, frame: pd.DataFrame, names: list[str]) -> list[tuple]:
-    """Rows of ``frame`` as tuples of ``names``, in storage form."""
+def _storable(kind: str, frame: pd.DataFrame, names: list[str], *, postgis: bool = False) -> list[tuple]:
+    """Rows of ``frame`` as tuples of ``names``, in storage form (``postgis``: geometries as hex EWKB)."""
     schema = S.SCHEMAS[kind]
     n = len(frame)
     columns: list[np.ndarray] = []
@@ -82,22 +86,26 @@ def _storable(kind: str, frame: pd.DataFrame, names: list[str]) -> list[tuple]:
             continue
         values = frame[name]
         dtype = schema.field(name).dtype if name in schema.names else "raw"
-        columns.append(_to_storage(values, dtype))
+        columns.append(_to_storage(values, dtype, postgis=postgis))
     return list(zip(*columns, strict=True)) if columns else []
 
 
-def _to_storage(values: pd.Series, dtype: str) -> np.ndarray:
+def _to_storage(values: pd.Series, dtype: str, *, postgis: bool = False) -> np.ndarray:
     missing = values.isna().to_numpy()
-    if dtype == "datetime":
+    if dtype == "datetime":  # ISO-8601 UTC text: SQLite keeps it, PostgreSQL reads it as timestamptz
         when = pd.to_datetime(values, utc=True)
-        out = when.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[ns]").view("int64")
-        result = out.astype(object)
+        nanos = when.dt.tz_localize(None).to_numpy(dtype="datetime64[ns]").view("int64")
+        result = iso_utc(nanos)
     elif dtype == "date":
         result = pd.to_datetime(values).dt.strftime("%Y-%m-%d").to_numpy(dtype=object)
     elif dtype == "geometry":
         import shapely
 
-        result = np.asarray(shapely.to_wkb(np.asarray(values, dtype=object)), dtype=object)
+        shapes = np.asarray(values, dtype=object)
+        if postgis:
+            shapes = shapely.set_srid(shapes, SRID)
+        wkb = shapely.to_wkb(shapes, hex=postgis, include_srid=postgis)
+        result = np.asarray(wkb, dtype=object)
     elif dtype == "int":
         result = values.astype("Int64").to_numpy(dtype=object, na_value=None)
     elif dtype == "float":
@@ -112,6 +120,58 @@ def _to_storage(values: pd.Series, dtype: str) -> np.ndarray:
     return result
 
 
+def _with_driver(url: str) -> str:
+    """``postgresql://`` and ``postgres://`` mean psycopg 3 (the driver brassmap installs)."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
+
+
+def _require_postgis(connection: Connection, where: str) -> None:
+    """Make sure the PostGIS extension is there: create it when allowed, else say how."""
+    installed = connection.exec_driver_sql("SELECT 1 FROM pg_extension WHERE extname = 'postgis'").first()
+    if installed is not None:
+        return
+    try:
+        with connection.begin_nested():
+            connection.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS postgis")
+    except SQLAlchemyError as exc:
+        raise StoreError(
+            f"the PostgreSQL database {where} has no PostGIS extension and this role may not create it "
+            f"({str(getattr(exc, 'orig', None) or exc).strip().splitlines()[0]}); as a superuser run "
+            "`CREATE EXTENSION postgis;` in that database (Debian: apt-get install postgresql-15-postgis-3)"
+        ) from exc
+
+
+def _read_table(connection: Connection, kind: str, columns: tuple[str, ...] | None) -> pd.DataFrame:
+    """One table in storage form, through the DBAPI cursor; times as nullable epoch ns (``Int64``)."""
+    table = TABLES[kind]
+    chosen = [table.c[c] for c in columns] if columns else list(table.columns)
+    name = connection.dialect.name
+    times = [c.name for c in chosen if kind in S.SCHEMAS and _dtype(kind, c.name) == "datetime"]
+    selected = [time_select(c, name) if c.name in times else c for c in chosen]
+    sql = str(select(*selected).compile(dialect=connection.dialect))
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(sql)
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    names = [c.name for c in chosen]
+    if not rows:
+        return pd.DataFrame({name: pd.Series(dtype=object) for name in names})
+    frame = pd.DataFrame.from_records(rows, columns=names)
+    for column in times:
+        frame[column] = nanos_from_sql(frame[column])
+    return frame
+
+
+def _dtype(kind: str, name: str) -> str:
+    schema = S.SCHEMAS[kind]
+    return schema.field(name).dtype if name in schema.names else "raw"
+
+
 class Store:
     """brassmap's database (see the module docstring).
 
@@ -122,18 +182,26 @@ class Store:
     """
 
     def __init__(self, url: str | None = None) -> None:
-        self.url = url or default_db_url()
+        self.url = _with_driver(url or default_db_url())
         try:
             if self.url.startswith("sqlite:///"):
                 Path(self.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
             self.engine: Engine = create_engine(self.url)
+            weakref.finalize(self, self.engine.dispose)  # close pooled connections with the store
             tune(self.engine)
             with self.engine.begin() as connection:
+                if self.is_postgresql:
+                    _require_postgis(connection, self._shown_url())
                 metadata.create_all(connection)
         except (SQLAlchemyError, OSError) as exc:
             raise StoreError(
                 f"cannot open the database {self._shown_url()}: {exc}; check --db / ${ENV_VAR}"
             ) from exc
+
+    @property
+    def is_postgresql(self) -> bool:
+        """Whether the store is a PostgreSQL database (else SQLite)."""
+        return self.engine.dialect.name == "postgresql"
 
     def _shown_url(self) -> str:
         if "@" in self.url:
@@ -174,6 +242,7 @@ class Store:
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         try:
             with self.engine.begin() as connection:
+                self._lock_writes(connection)
                 removed = guard_demo_mixing(
                     connection, records, file_name=source.file_name, where=self._shown_url(),
                     replace_demo=replace_demo,
@@ -222,6 +291,12 @@ class Store:
             for c in table.columns
             if c.name == id_field or (c.name in frame.columns and frame[c.name].notna().any())
         ]
+        if self.is_postgresql:  # bulk copy (data._copy)
+            chunks = (
+                _storable(kind, frame.iloc[start : start + CHUNK_ROWS], names, postgis=True)
+                for start in range(0, len(frame), CHUNK_ROWS)
+            )
+            return copy_upsert(connection, table, names, chunks)
         statement = upsert_statement(connection, table, names).values({n: bindparam(n) for n in names})
         compiled = statement.compile(dialect=connection.dialect)
         order = list(compiled.positiontup or [])
@@ -237,12 +312,22 @@ class Store:
         return total
 
     def _bump_version(self, connection: Connection) -> None:
-        connection.execute(delete(META).where(META.c.key == _VERSION_KEY))
-        connection.execute(META.insert().values(key=_VERSION_KEY, value=uuid.uuid4().hex[:16]))
+        statement = upsert_statement(connection, META).values(key=_VERSION_KEY, value=uuid.uuid4().hex[:16])
+        connection.execute(statement)
+
+    def _lock_writes(self, connection: Connection) -> None:
+        """PostgreSQL: one writer at a time (until this transaction ends); readers never wait.
+
+        SQLite serialises writers itself (its write lock, waited for up to the
+        busy timeout).
+        """
+        if self.is_postgresql:
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
 
     def clear(self) -> None:
         """Delete every record, the import history and the series registry (the schema stays)."""
         with self.engine.begin() as connection:
+            self._lock_writes(connection)
             for table in (*TABLES.values(), IMPORTS, SERIES_REGISTRY, LINK_EVENTS):
                 connection.execute(delete(table))
             self._bump_version(connection)
@@ -279,20 +364,27 @@ class Store:
         Rows are fetched through the DBAPI cursor as plain tuples: building a
         frame from SQLAlchemy ``Row`` objects is several times slower.
         """
-        table = TABLES[kind]
-        chosen = [table.c[c] for c in columns] if columns else list(table.columns)
         with self.engine.connect() as connection:
-            sql = str(select(*chosen).compile(dialect=connection.dialect))
-            cursor = connection.connection.cursor()
+            return _read_table(connection, kind, columns)
+
+    def read_tables(self, kinds: tuple[str, ...]) -> tuple[str, dict[str, pd.DataFrame]]:
+        """The dataset version and ``kinds``' tables, all read in one snapshot of the database.
+
+        An import committing meanwhile is either wholly in the result or not
+        at all (PostgreSQL: one REPEATABLE READ transaction; SQLite: one read
+        transaction).
+        """
+        with self.engine.connect() as connection:
+            if self.is_postgresql:
+                connection.execution_options(isolation_level="REPEATABLE READ")
+            else:
+                connection.exec_driver_sql("BEGIN")
             try:
-                cursor.execute(sql)
-                rows = cursor.fetchall()
+                version = connection.execute(select(META.c.value).where(META.c.key == _VERSION_KEY)).scalar()
+                tables = {kind: _read_table(connection, kind, None) for kind in kinds}
             finally:
-                cursor.close()
-        names = [c.name for c in chosen]
-        if not rows:
-            return pd.DataFrame({name: pd.Series(dtype=object) for name in names})
-        return pd.DataFrame.from_records(rows, columns=names)
+                connection.rollback()
+        return version or EMPTY_VERSION, tables
 
     def ids(self, kind: str) -> pd.Index:
         """Stored ids of one kind (for orphan checks)."""

@@ -1,6 +1,7 @@
 """Fixtures shared by every test folder.
 
-Tests that read ``../shared/realdata`` use the ``realdata`` fixture: it skips
+Tests that take ``db_url`` run once on SQLite and once on PostgreSQL
+(:mod:`tests.backends`). Tests that read ``../shared/realdata`` use the ``realdata`` fixture: it skips
 with a reason when the folder is absent, and fails instead when
 ``BRASSMAP_REQUIRE_SHARED=1`` (CI sets it).
 """
@@ -13,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.backends import BACKENDS, database_url, fresh_schema
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 REALDATA = REPO_ROOT.parent / "shared" / "realdata"
@@ -27,6 +30,24 @@ def realdata() -> Path:
             pytest.fail(f"{reason}, and BRASSMAP_REQUIRE_SHARED=1 requires it")
         pytest.skip(reason)
     return REALDATA
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database URL, once per backend: a SQLite file, then a fresh PostgreSQL schema.
+
+    The PostgreSQL case skips (or fails under ``BRASSMAP_REQUIRE_PG=1``)
+    without a server: see :mod:`tests.backends`.
+    """
+    with database_url(request.param, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL schema's URL (PostgreSQL-only tests)."""
+    with fresh_schema() as (_schema, url):
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -42,6 +42,6 @@ def incident_csv(folder: Path, rows: list[str], *, name: str = "incidents.csv") 
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    """An empty SQLite store in tmp_path."""
-    return Store(f"sqlite:///{tmp_path / 'test.sqlite'}")
+def store(db_url: str) -> Store:
+    """An empty store, once on SQLite (a file in tmp_path) and once on PostgreSQL (a fresh schema)."""
+    return Store(db_url)
