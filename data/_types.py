@@ -56,15 +56,19 @@ def nanos_from_text(values: pd.Series) -> pd.Series:
 def nanos_from_sql(values: pd.Series) -> pd.Series:
     """A time column as read by :meth:`data.store.Store.read_table` to epoch nanoseconds (``Int64``).
 
-    PostgreSQL's column arrives as epoch microseconds (see :func:`time_select`),
-    SQLite's as ISO text; an older SQLite store's integers are nanoseconds.
+    PostgreSQL's column arrives as epoch nanoseconds (see :func:`time_select`),
+    SQLite's as ISO text; a store written before times were text holds
+    integer nanoseconds (both are read).
     """
-    sample = values.dropna()
-    if sample.empty:
-        return pd.Series(pd.NA, index=values.index, dtype="Int64")
-    if isinstance(sample.iloc[0], str):
+    kind = pd.api.types.infer_dtype(values, skipna=True)
+    if kind == "string":
         return nanos_from_text(values)
-    return pd.to_numeric(values).astype("Int64")
+    if kind != "mixed-integer":
+        return pd.to_numeric(values).astype("Int64")
+    texts = values.map(lambda v: isinstance(v, str)).astype(bool)
+    out = pd.to_numeric(values.where(~texts)).astype("Int64")
+    out[texts] = nanos_from_text(values[texts])
+    return out
 
 
 def time_select(column: Any, dialect_name: str) -> ColumnElement[Any]:
