@@ -8,6 +8,7 @@ tells them apart by dash.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 
 UNLINKED_COLOUR = "#9e9e9e"
 
@@ -51,6 +52,46 @@ def series_colour(series_id: str | None) -> str:
         return UNLINKED_COLOUR
     digest = hashlib.blake2s(str(series_id).encode("utf-8"), digest_size=4).digest()
     return SERIES_PALETTE[int.from_bytes(digest, "big") % len(SERIES_PALETTE)]
+
+
+# Node shapes (Vega's names) that tell series apart once the palette's colours are all in use.
+SERIES_SHAPES: tuple[str, ...] = (
+    "circle", "square", "triangle-up", "diamond", "triangle-down", "cross", "triangle-right", "triangle-left",
+)  # fmt: skip
+
+
+def distinct_series_styles(series_ids: Sequence[str]) -> dict[str, tuple[str, str]]:
+    """Give each series shown together its own (colour, shape), in the order given.
+
+    A series keeps its stable colour (:func:`series_colour`, as on the map) as a
+    circle while that pair is free; otherwise it gets the next free pair, walking
+    the palette first and then the shapes. Only beyond ``len(SERIES_PALETTE) *
+    len(SERIES_SHAPES)`` series does a pair repeat, each pair then used as
+    evenly as possible and never by two series next to each other in the order.
+
+    Examples
+    --------
+    >>> styles = distinct_series_styles([f"S-{i}" for i in range(20)])
+    >>> len(set(styles.values()))
+    20
+    >>> sorted({shape for _, shape in styles.values()})
+    ['circle', 'square']
+    """
+    pairs = [(colour, shape) for shape in SERIES_SHAPES for colour in SERIES_PALETTE]
+    uses = dict.fromkeys(pairs, 0)
+    styles: dict[str, tuple[str, str]] = {}
+    previous: tuple[str, str] | None = None
+    for series_id in dict.fromkeys(str(s) for s in series_ids):
+        fewest = min(uses.values())
+        stable = (series_colour(series_id), SERIES_SHAPES[0])
+        if uses[stable] == fewest and stable != previous:
+            pair = stable
+        else:
+            pair = next(p for p in pairs if uses[p] == fewest and p != previous)
+        uses[pair] += 1
+        styles[series_id] = previous = pair
+    return styles
+
 
 # boundary layer -> (outline colour, line weight in px); boundaries are outlines only,
 # so the map still reads with the basemap switched off.

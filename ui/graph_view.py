@@ -17,7 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from data import schema as S
-from geo.palette import LINK_STYLES
+from geo.palette import LINK_STYLES, distinct_series_styles
 from linking.filters import Filters
 from ui.context import PageContext
 from ui.loading import graph_payload_for
@@ -36,25 +36,35 @@ def _dash(pattern: str | None) -> list[int]:
 def payload_frames(payload: Mapping[str, Any], picked: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return (nodes, edges) frames for the chart from a ``graph_payload`` dict.
 
-    Edges carry both end points' positions; ``picked`` marks the picked series.
+    Each series in view gets its own colour and shape
+    (:func:`geo.palette.distinct_series_styles`, in layout order); edges carry
+    both end points' positions; ``picked`` marks the picked series' nodes and edges.
     """
     nodes = pd.DataFrame(list(payload.get("nodes", [])))
     if nodes.empty:
         return nodes, pd.DataFrame()
-    nodes["picked"] = nodes[S.SERIES_ID].astype(str) == (picked or "")
+    series = nodes[S.SERIES_ID].astype(str)
+    styles = distinct_series_styles(series.tolist())
+    nodes["colour"] = series.map(lambda s: styles[s][0])
+    nodes["shape"] = series.map(lambda s: styles[s][1])
+    nodes["picked"] = series == (picked or "")
     edges = pd.DataFrame(list(payload.get("edges", [])))
     if not edges.empty:
-        where = nodes.set_index("id")[["x", "y"]]
-        edges = edges.join(where, on="source").join(where.rename(columns={"x": "x2", "y": "y2"}), on="target")
+        where = nodes.set_index("id")[["x", "y", "picked"]]
+        edges = edges.join(where, on="source").join(
+            where[["x", "y"]].rename(columns={"x": "x2", "y": "y2"}), on="target"
+        )
         edges = edges.dropna(subset=["x", "y", "x2", "y2"])
+        edges["picked"] = edges["picked"].astype(bool)
     return nodes, edges
 
 
 _AXIS_OFF: dict[str, Any] = {"labels": False, "ticks": False, "title": None, "grid": False, "domain": False}
 NODE_FIELDS: tuple[str, ...] = (
-    "x", "y", "colour", "size", "label", S.SERIES_ID, "degree", "picked", S.IN_FILTER,
+    "x", "y", "colour", "shape", "size", "label", "id", S.SERIES_ID, "degree", "picked", S.IN_FILTER,
 )  # fmt: skip
-EDGE_FIELDS: tuple[str, ...] = ("x", "y", "x2", "y2", "status")
+EDGE_FIELDS: tuple[str, ...] = ("x", "y", "x2", "y2", "status", "picked")
+LABELS_UP_TO = 60  # more nodes than this: a node's name shows on hover (tooltip) only
 NODE_VIEW = "graph_nodes"
 
 
@@ -75,9 +85,9 @@ def graph_spec(nodes: pd.DataFrame, edges: pd.DataFrame, *, picked: str | None) 
     --------
     >>> nodes = pd.DataFrame({"id": ["a"], "x": [0.0], "y": [1.0], "colour": ["#111111"], "size": [4.0],
     ...                       "label": ["a"], S.SERIES_ID: ["S-1"], "picked": [False]})
-    >>> spec = graph_spec(nodes, pd.DataFrame(), picked=None)
+    >>> spec = graph_spec(nodes, pd.DataFrame(), picked=None)  # nodes, then their labels (one node)
     >>> len(spec["layer"]), spec["datasets"]["nodes"][0][S.SERIES_ID], spec["params"][0]["name"]
-    (1, 'S-1', 'pick')
+    (2, 'S-1', 'pick')
     """
     statuses = list(S.LINK_STATUSES)
     tooltip: list[dict[str, Any]] = [
@@ -91,11 +101,12 @@ def graph_spec(nodes: pd.DataFrame, edges: pd.DataFrame, *, picked: str | None) 
     node_layer: dict[str, Any] = {
         "name": NODE_VIEW,
         "data": {"name": "nodes"},
-        "mark": {"type": "circle", "opacity": 0.95, "stroke": "#000000"},
+        "mark": {"type": "point", "filled": True, "opacity": 0.95, "stroke": "#000000"},
         "encoding": {
             "x": {"field": "x", "type": "quantitative", "axis": _AXIS_OFF},
             "y": {"field": "y", "type": "quantitative", "axis": _AXIS_OFF},
             "color": {"field": "colour", "type": "nominal", "scale": None},
+            "shape": {"field": "shape", "type": "nominal", "scale": None},
             "size": {"field": "size", "type": "quantitative", "scale": {"range": [12, 140]}, "legend": None},
             "strokeWidth": {"condition": {"test": "datum.picked", "value": 3}, "value": 0},
             # faded: not the picked series, or a shooting outside the filter (its series is shown whole)
@@ -105,15 +116,29 @@ def graph_spec(nodes: pd.DataFrame, edges: pd.DataFrame, *, picked: str | None) 
                     {"test": "datum.picked", "value": 0.55},
                     {"test": f"datum.{S.IN_FILTER} === false", "value": 0.25},
                 ],
-                "value": 0.35 if picked else 1.0,
+                "value": 0.2 if picked else 1.0,
             },
             "tooltip": tooltip,
         },
     }
+    label_layer: dict[str, Any] = {
+        "data": {"name": "nodes"},
+        # slanted, so the labels of a chain laid out in a row do not run into each other
+        "mark": {"type": "text", "angle": -40, "align": "left", "dx": 5, "dy": -5, "fontSize": 9,
+                 "color": "#333333"},
+        "encoding": {
+            "x": {"field": "x", "type": "quantitative", "axis": _AXIS_OFF},
+            "y": {"field": "y", "type": "quantitative", "axis": _AXIS_OFF},
+            "text": {"field": "id", "type": "nominal"},
+            "opacity": {"condition": {"test": "datum.picked", "value": 1.0}, "value": 0.3 if picked else 1.0},
+        },
+    }
     edge_layer: dict[str, Any] = {
         "data": {"name": "edges"},
-        "mark": {"type": "rule", "strokeWidth": 1.6, "opacity": 0.8},
+        "mark": {"type": "rule", "strokeWidth": 1.6},
         "encoding": {
+            # a picked series' links stay strong; the others fade behind it
+            "opacity": {"condition": {"test": "datum.picked", "value": 0.9}, "value": 0.1 if picked else 0.8},
             "x": {"field": "x", "type": "quantitative", "axis": _AXIS_OFF},
             "y": {"field": "y", "type": "quantitative", "axis": _AXIS_OFF},
             "x2": {"field": "x2"},
@@ -125,6 +150,7 @@ def graph_spec(nodes: pd.DataFrame, edges: pd.DataFrame, *, picked: str | None) 
                 "legend": {
                     "title": "Link",
                     "orient": "bottom",
+                    "labelLimit": 0,  # never cut "lead (dashed, unconfirmed)"
                     "labelExpr": "datum.label == 'lead' ? 'lead (dashed, unconfirmed)' : "
                     "datum.label == 'hit' ? 'hit (solid, confirmed)' : datum.label",
                 },
@@ -147,7 +173,7 @@ def graph_spec(nodes: pd.DataFrame, edges: pd.DataFrame, *, picked: str | None) 
             "nodes": _records(nodes, NODE_FIELDS),
             **({"edges": _records(edges, EDGE_FIELDS)} if has_edges else {}),
         },
-        "layer": [edge_layer, node_layer] if has_edges else [node_layer],
+        "layer": [edge_layer] * has_edges + [node_layer] + [label_layer] * (len(nodes) <= LABELS_UP_TO),
         "params": [
             {
                 "name": GRAPH_PARAM,

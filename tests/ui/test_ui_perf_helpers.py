@@ -69,7 +69,7 @@ def test_ui_graph_spec_sends_only_drawn_columns_and_marks_the_pick():
     assert [row["picked"] for row in spec["datasets"]["nodes"]] == [True, True, False]
     assert "city" not in spec["datasets"]["nodes"][0]
     assert spec["datasets"]["edges"] == [{"x": 0.0, "y": 0.0, "x2": 1.0, "y2": 1.0, "status": "hit"}]
-    assert [layer["mark"]["type"] for layer in spec["layer"]] == ["rule", "circle"]
+    assert [layer["mark"]["type"] for layer in spec["layer"]] == ["rule", "point", "text"]
     assert spec["params"][0]["views"] == [spec["layer"][1]["name"]]
     assert "condition" in spec["layer"][1]["encoding"]["opacity"]  # the others are dimmed
     unpicked = graph_spec(nodes, edges, picked=None)["layer"][1]["encoding"]["opacity"]
