@@ -145,7 +145,11 @@ def coordinates_of(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
 
 # ---------------------------------------------------------------- incidents
 def incident_payload(
-    incidents: pd.DataFrame, *, brief: bool = False, include_sensitive: bool = False
+    incidents: pd.DataFrame,
+    *,
+    brief: bool = False,
+    include_sensitive: bool = False,
+    picked: str | None = None,
 ) -> dict[str, Any]:
     """Payload for ``brassmap.incidents``: one circle per incident, one lazy popup function.
 
@@ -158,6 +162,9 @@ def incident_payload(
         to save space on big maps.
     include_sensitive : bool, keyword-only
         Add the narrative (cut to 400 characters).
+    picked : str, optional, keyword-only
+        The picked series: every other incident is drawn faded behind it
+        (``pickedSeries`` is its code in ``series``, -1 when none is drawn).
     """
     lons, lats = coordinates_of(incidents)
     fields = [f for f in INCIDENT_FIELDS if not brief or f.column in BRIEF_INCIDENT_COLUMNS]
@@ -193,6 +200,8 @@ def incident_payload(
         # whole series under a filter: rows of shootings outside it, drawn faded
         "faded": _outside_filter(incidents),
     }
+    if picked is not None:
+        payload["pickedSeries"] = series_ids.index(str(picked)) if str(picked) in series_ids else -1
     payload.update(_int_coordinates(lons, lats))
     return payload
 

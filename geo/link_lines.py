@@ -275,6 +275,8 @@ def link_payload(
     encoded = [c for f in LINK_FIELDS if (c := encode_column(frame, f, TEXT_LIMIT)) is not None]
     payload = {
         "title": escape_text("Ballistic link (NIBIN)"),
+        # a picked series: its links come first (the first ``pickedLinks``); the others are drawn faded
+        **({"pickedLinks": int((rank[order] == _SERIES_RANK).sum())} if a_in_series is not None else {}),
         "coords": coords.ravel().tolist(),
         "status": style_codes,
         "styles": styles,

@@ -408,7 +408,9 @@ def _points_layer(
     """Incidents as points when there are at most ``max_points`` and they fit ``budget`` bytes."""
     if not 0 < len(placed) <= options.max_points:
         return None
-    points = incident_payload(placed, include_sensitive=options.include_sensitive)
+    points = incident_payload(
+        placed, include_sensitive=options.include_sensitive, picked=options.selected_series_id
+    )
     layer = LayerSpec.of("incidents", points, "Incidents", budget=budget)
     if layer.size > budget:
         layer = LayerSpec.of("incidents", shorten_incident_payload(points), "Incidents", budget=budget)

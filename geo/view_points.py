@@ -41,7 +41,12 @@ def in_bounds(incidents: pd.DataFrame, bounds: Bounds) -> pd.DataFrame:
 
 
 def with_points_in_view(
-    spec: MapSpec, incidents: pd.DataFrame, bounds: Bounds | None, *, include_sensitive: bool = False
+    spec: MapSpec,
+    incidents: pd.DataFrame,
+    bounds: Bounds | None,
+    *,
+    include_sensitive: bool = False,
+    picked: str | None = None,
 ) -> MapSpec:
     """``spec`` plus the incidents in ``bounds`` as points, when it shows hexagons and they are few enough.
 
@@ -49,7 +54,8 @@ def with_points_in_view(
     are known, or when the view holds none or more than
     ``spec.point_threshold`` incidents. Otherwise the hexagon layer starts
     off, a layer "Incidents in view" (key ``incidents``) is drawn, and the
-    first note says how many of how many are shown.
+    first note says how many of how many are shown. With a ``picked`` series
+    the other incidents are drawn faded.
     """
     if spec.summary.mode != "hexagons" or bounds is None:
         return spec
@@ -58,7 +64,7 @@ def with_points_in_view(
     inside = in_bounds(incidents, bounds)
     if not 0 < len(inside) <= spec.point_threshold:
         return spec
-    payload = incident_payload(inside, include_sensitive=include_sensitive)
+    payload = incident_payload(inside, include_sensitive=include_sensitive, picked=picked)
     layer = LayerSpec.of("incidents", payload, "Incidents in view", budget=POINT_BUDGET, key="incidents")
     if layer.size > POINT_BUDGET:
         layer = LayerSpec.of(

@@ -159,7 +159,7 @@ def map_ui(
     if key == K_MAP:  # the main map: points in view, and the layers and view of a shared URL
         view = map_state.current_view()
         if view is not None and view[1] == spec.extra.get("area"):
-            spec = with_points_in_view(spec, selection.incidents, view[0])
+            spec = with_points_in_view(spec, selection.incidents, view[0], picked=series_id)
         opening = map_state.initial_state()
     live_map(
         live_spec(spec, map_state=opening),

@@ -82,19 +82,23 @@
       faded[row] = true;
     });
     var ids = data.idField >= 0 && data.fields[data.idField] ? data.fields[data.idField][1] : null;
+    var picking = data.pickedSeries !== undefined && data.pickedSeries !== null;
     for (var i = 0; i < n; i++) {
       var t = data.type[i];
       var s = data.series[i];
       var style = data.typeStyles[t] || [5, "#333333"];
       var outside = faded[i] === true; // a shooting of a series in view, outside the filter
+      var other = picking && (s < 0 || s !== num(data.pickedSeries)); // not the picked series: faded behind it
+      var classes =
+        "brassmap-incident" + (outside ? " brassmap-outside" : "") + (other ? " brassmap-other-series" : "");
       var marker = L.circleMarker(pointOf(data, i), {
         radius: num(style[0]),
         color: colour(style[1], "#333333"),
         weight: 1,
-        opacity: outside ? 0.35 : 1,
+        opacity: other ? 0.2 : outside ? 0.35 : 1,
         fillColor: colour(s >= 0 ? data.seriesColours[s] : data.unlinkedColour, "#9e9e9e"),
-        fillOpacity: outside ? 0.25 : 0.85,
-        className: outside ? "brassmap-incident brassmap-outside" : "brassmap-incident",
+        fillOpacity: other ? 0.12 : outside ? 0.25 : 0.85,
+        className: classes,
         pane: paneOf(opts),
       });
       marker.brassmapId = ids ? ids[i] : null; // escaped id text: the click names the incident
@@ -130,8 +134,11 @@
   function links(data, opts) {
     var group = L.featureGroup();
     var n = data.status.length;
+    // with a picked series, its links are the first pickedLinks; the others are faded behind them
+    var picked = data.pickedLinks === undefined || data.pickedLinks === null ? n : num(data.pickedLinks);
     for (var i = 0; i < n; i++) {
       var style = data.styles[data.status[i]];
+      var other = i >= picked;
       var c = data.coords;
       var line = L.polyline(
         [
@@ -142,8 +149,9 @@
             color: colour(style[0], "#000000"),
           dashArray: dash(style[1]),
           weight: num(style[2]) || 2,
-          opacity: 0.9,
-          className: "brassmap-link brassmap-link-" + (style[1] ? "dashed" : "solid"),
+          opacity: other ? 0.15 : 0.9,
+          className:
+            "brassmap-link brassmap-link-" + (style[1] ? "dashed" : "solid") + (other ? " brassmap-other-series" : ""),
           pane: paneOf(opts),
         }
       );
