@@ -29,6 +29,12 @@ def empty_registry() -> pd.DataFrame:
     return pd.DataFrame({name: pd.Series(dtype=object) for name in REGISTRY_COLUMNS})
 
 
+def registry_version(store: Store) -> str | None:
+    """Return the dataset version the stored registry reflects (``None``: no registry yet)."""
+    with store.engine.connect() as connection:
+        return connection.execute(select(META.c.value).where(META.c.key == REGISTRY_VERSION_KEY)).scalar()
+
+
 def read_registry(store: Store) -> tuple[str | None, pd.DataFrame]:
     """Return ``(dataset version it reflects or None, registry rows)``."""
     with store.engine.connect() as connection:

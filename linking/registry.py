@@ -22,7 +22,8 @@ import pandas as pd
 
 from data import schema as S
 from data.errors import BrassmapError
-from data.series_registry import empty_registry, read_registry, write_registry
+from data.series_registry import empty_registry, read_registry, registry_version, write_registry
+from data.series_snapshot import read_series_parts, write_series_parts
 from linking._reconcile import _blank, reconcile
 from linking.codes import positions
 from linking.series import counted_edges, instants, series_column, series_of_links, series_table
@@ -224,11 +225,41 @@ def stable_series(store: Any, frames: Any, *, today: date | None = None) -> Any:
     The registry is recomputed only when the stored one reflects another
     dataset version; computing it again for the same version gives the same
     ids, so two processes that race write the same thing (the second write is skipped).
+    The result is kept beside the frames' snapshot (:mod:`data.series_snapshot`)
+    for this dataset version and day, so the next cold start reads it instead.
     """
-    version, previous = read_registry(store)
-    index = whole_series(frames, previous, today=today)
     current = str(frames.dataset_version)
+    day = today or pd.Timestamp.now(tz="UTC").date()
+    if registry_version(store) == current:
+        kept = read_series_parts(store, current, day.isoformat())
+        if kept is not None:
+            return replace(frames, series=_unpacked(*kept, version=current))
+    version, previous = read_registry(store)
+    index = whole_series(frames, previous, today=day)
     if version != current and not write_registry(store, index.registry, version=current, based_on=version):
         _, previous = read_registry(store)
-        index = whole_series(frames, previous, today=today)
+        index = whole_series(frames, previous, today=day)
+    if registry_version(store) == current:
+        write_series_parts(store, current, day.isoformat(), *_packed(index))
     return replace(frames, series=index)
+
+
+def _packed(index: SeriesIndex) -> tuple[dict[str, np.ndarray], dict[str, pd.DataFrame]]:
+    """A series index as plain arrays (text as fixed-width unicode) and frames, for keeping on disk."""
+    arrays = {
+        "code": index.code, "names": index.names.astype(str), "sizes": index.sizes,
+        "link_code": index.link_code, "table_row": index.table_row, "incident_a": index.ends.incident_a,
+        "incident_b": index.ends.incident_b, "firearm": index.ends.firearm,
+        "firearms": np.array([index.ends.firearms], dtype=np.int64),
+    }  # fmt: skip
+    return arrays, {"table": index.table, "registry": index.registry}
+
+
+def _unpacked(arrays: dict[str, np.ndarray], tables: dict[str, pd.DataFrame], *, version: str) -> SeriesIndex:
+    """The series index :func:`_packed` kept."""
+    ends = LinkEnds(arrays["incident_a"], arrays["incident_b"], arrays["firearm"], int(arrays["firearms"][0]))
+    return SeriesIndex(
+        code=arrays["code"], names=arrays["names"].astype(object), sizes=arrays["sizes"],
+        link_code=arrays["link_code"], ends=ends, table=tables["table"], table_row=arrays["table_row"],
+        registry=tables["registry"], dataset_version=version,
+    )  # fmt: skip
