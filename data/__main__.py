@@ -1,4 +1,7 @@
-"""Command line: ``python -m data import FILE --mapping MAP.toml``, ``python -m data demo`` and ``reset``.
+"""Command line: ``python -m data import FILE --mapping MAP.toml``, ``demo``, ``reset`` and ``audit``.
+
+Imports, resets, demo builds and audit exports are recorded in the audit trail as the
+operating-system user, or ``--as NAME`` (:mod:`data.audit_cli`).
 
 Exit codes: 0 ok, 1 the import failed or every row was rejected, 2 usage
 errors. User errors print one message, never a traceback.
@@ -10,11 +13,17 @@ import argparse
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from data import audit_cli
 from data import schema as S
 from data import users_cli
 from data.errors import AllRowsRejectedError, BrassmapError
 from data.store import EMPTY_VERSION, ENV_VAR, Store, default_db_url
+
+if TYPE_CHECKING:
+    from data.importer import ImportReport
+    from data.mapping import Mapping
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 _DB_HELP = f"SQLAlchemy URL (default: ${ENV_VAR}, else var/brassmap.sqlite in the repository)"
@@ -45,6 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     importing.add_argument("--replace-demo", action="store_true",
                            help="the store holds the synthetic demo: delete it in the same transaction as "
                            "this import (real records are never mixed into the demo)")
+    audit_cli.add_as_option(importing)
 
     demo = commands.add_parser("demo", help="fill the store with synthetic demo data (clearly labelled)",
                                description="Fill the store with synthetic demo incidents and NIBIN links.")
@@ -57,6 +67,7 @@ def _parser() -> argparse.ArgumentParser:
                       "boundaries; without it the demo keeps its own generated city limits)")
     demo.add_argument("--if-empty", action="store_true",
                       help="do nothing unless the store is new (a store emptied with reset stays empty)")
+    audit_cli.add_as_option(demo)
 
     reset = commands.add_parser(
         "reset",
@@ -68,11 +79,13 @@ def _parser() -> argparse.ArgumentParser:
     reset.add_argument("--db", metavar="URL", help=_DB_HELP)
     reset.add_argument("--yes", action="store_true", help="really empty it (nothing is deleted without it)")
     users_cli.add_parser(commands, _DB_HELP)
+    audit_cli.add_as_option(reset)
+    audit_cli.add_commands(commands)
     return parser
 
 
 def _import(args: argparse.Namespace) -> int:
-    from data.importer import import_file, read_validated, summarise, write_rejects
+    from data.importer import read_validated, summarise, write_rejects
     from data.mapping import load_mapping
 
     mapping = load_mapping(args.mapping)
@@ -90,7 +103,7 @@ def _import(args: argparse.Namespace) -> int:
             rejects = batch.rejects
             code = EXIT_OK if batch.rows_stored else EXIT_FAILED
         else:
-            report = import_file(args.file, mapping, store, replace_demo=args.replace_demo)
+            report = _recorded_import(args, mapping, store)
             print(report.summary())
             store.warm_snapshot()
             rejects = report.rejects
@@ -106,6 +119,26 @@ def _import(args: argparse.Namespace) -> int:
         write_rejects(rejects, args.rejects)
         print(f"rejects report: {args.rejects} ({len(rejects):,} lines)")
     return code
+
+
+def _recorded_import(args: argparse.Namespace, mapping: Mapping, store: Store) -> ImportReport:
+    """Import the file and record it in the audit trail (a refused import too, with the reason)."""
+    from data.audit import import_details
+    from data.importer import import_file
+    from data.store import sha256_of
+
+    details = {"file_name": args.file.name, "kind": mapping.kind, "replace_demo": args.replace_demo}
+    try:
+        report = import_file(args.file, mapping, store, replace_demo=args.replace_demo)
+    except BrassmapError as exc:
+        failed = getattr(exc, "report", None)
+        digest = failed.batch.sha256 if failed is not None else (
+            sha256_of(args.file) if args.file.is_file() else None)  # fmt: skip
+        refused = import_details(failed, **details, sha256=digest, error=str(exc))
+        audit_cli.record(store, args, "import", refused)
+        raise
+    audit_cli.record(store, args, "import", import_details(report, **details, sha256=report.batch.sha256))
+    return report
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -129,6 +162,8 @@ def _demo(args: argparse.Namespace) -> int:
         print(f"geography: {folder} not found, so only the demo's own generated city limits")
     store.warm_snapshot()
     frames_note = f"{store.count('incidents'):,} incidents, {store.count('links'):,} links"
+    audit_cli.record(store, args, "demo", {"seed": args.seed, "incidents": store.count("incidents"),
+                                           "links": store.count("links"), "boundaries_from": str(folder)})
     elapsed = time.perf_counter() - started
     print(f"demo store ready in {elapsed:.1f} s: {frames_note} (synthetic) in {store!r}")
     return EXIT_OK
@@ -146,6 +181,7 @@ def _reset(args: argparse.Namespace) -> int:
         )
         return EXIT_USAGE
     store.clear()
+    audit_cli.record(store, args, "reset", {"removed": held})
     print(f"emptied {store!r}: removed {described}. Import your files with python -m data import.")
     return EXIT_OK
 
@@ -161,6 +197,8 @@ def main(argv: list[str] | None = None) -> int:
             return _reset(args)
         if args.command == "users":
             return users_cli.run(args)
+        if args.command == "audit":
+            return audit_cli.run(args, Store(args.db))
         return _demo(args)
     except BrassmapError as exc:
         print(f"error: {exc}", file=sys.stderr)

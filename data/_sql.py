@@ -20,6 +20,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    DateTime,
     Float,
     Index,
     Integer,
@@ -163,6 +164,18 @@ META = Table(
     metadata,
     Column("key", String(64), primary_key=True),
     Column("value", Text),
+)
+
+AUDIT_LOG = Table(
+    "audit_log",  # append-only, hash-chained trail of who did what (data.audit); never updated or deleted
+    metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),  # 1, 2, 3... with no gaps
+    Column("recorded_at", DateTime(timezone=True), nullable=False),  # UTC, microseconds
+    Column("user_name", Text, nullable=False),
+    Column("action", String(32), nullable=False, index=True),
+    Column("details", Text, nullable=False),  # canonical JSON (sorted keys, no spaces)
+    Column("prev_hash", String(64), nullable=False, unique=True),  # the record before's hash: no fork
+    Column("hash", String(64), nullable=False, unique=True),  # SHA-256 of the canonical record
 )
 
 
