@@ -15,9 +15,8 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from data import audit_cli
+from data import audit_cli, users_cli
 from data import schema as S
-from data import users_cli
 from data.errors import AllRowsRejectedError, BrassmapError
 from data.store import EMPTY_VERSION, ENV_VAR, Store, default_db_url
 

@@ -300,3 +300,16 @@ def test_audit_export_refuses_a_missing_folder(tmp_path, capsys):
     url = f"sqlite:///{tmp_path / 'a.sqlite'}"
     code = main(["audit", "export", "--db", url, "--out", str(tmp_path / "no" / "t.csv")])
     assert code == 2 and "does not exist; create it first" in capsys.readouterr().err
+
+
+def test_a_role_change_is_recorded_with_who_made_it(tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 'u.sqlite'}"
+    assert main(["users", "grant", "jdoe@pd.example", "--role", "viewer", "--city", "Memphis", "--db", url,
+                 "--as", "chief@pd.example"]) == 0  # fmt: skip
+    assert main(["users", "revoke", "jdoe@pd.example", "--db", url]) == 0
+    capsys.readouterr()
+    granted, revoked = audit.iter_records(Store(url))
+    assert (granted.action, granted.user_name) == ("role_change", "chief@pd.example")
+    assert {k: granted.detail[k] for k in ("change", "user", "role", "cities")} == {
+        "change": "grant", "user": "jdoe@pd.example", "role": "viewer", "cities": ["Memphis"]}
+    assert revoked.detail["change"] == "revoke" and revoked.detail["role"] is None
