@@ -6,6 +6,7 @@ Pure functions: a selection (and the bytes made from it) in, a plain dict out, f
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from data import schema as S
@@ -55,3 +56,11 @@ def view_details(selection: Selection, *, series_id: str | None, incident_id: st
     """A view's record: the filter, the picked series and incident, and how much the page showed."""
     return {**filter_details(selection.filters), "series_id": series_id, "incident_id": incident_id,
             "rows": selection_counts(selection), "dataset_version": selection.dataset_version}  # fmt: skip
+
+
+def search_details(text: str, matches: Sequence[Any]) -> dict[str, Any]:
+    """A search's record: the text typed, how many matches, and the first (what opens)."""
+    first = matches[0] if matches else None
+    opened = None if first is None else {"kind": first.kind, "value": first.value,
+                                         "series_id": first.series_id, "incident_id": first.incident_id}
+    return {"text": text, "matches": len(matches), "opened": opened}

@@ -139,10 +139,25 @@ def build_parser() -> argparse.ArgumentParser:
     find.add_argument(
         "--db", metavar="URL", help="SQLAlchemy URL (default: $BRASSMAP_DB, else var/brassmap.sqlite)"
     )
+    from data.audit_cli import add_as_option
     from linking import lead_cli
 
+    for recorded in (export, series, find):
+        add_as_option(recorded)
     lead_cli.add_commands(commands, _add_filters)
     return parser
+
+
+def audit_record(args: argparse.Namespace, action: str, details: dict[str, Any]) -> None:
+    """Append this command's record to the audit trail (as the OS user, or ``--as NAME``)."""
+    from data.audit_cli import record
+    from data.errors import StoreError
+    from data.store import Store
+
+    try:
+        record(Store(args.db), args, action, {"command": args.command, **details})
+    except StoreError as exc:
+        raise CliError(str(exc)) from None
 
 
 def _filters(args: argparse.Namespace) -> Filters:
@@ -216,6 +231,12 @@ def _export(args: argparse.Namespace) -> int:
         out.write_bytes(data)
     except OSError as exc:
         raise CliError(f"cannot write {out}: {exc.strerror or exc}") from None
+    from linking.audit_details import export_details
+
+    details = export_details(selection, data, export_format=args.format, file_name=out.name,
+                             include_sensitive=args.include_sensitive,
+                             exact_addresses=args.exact_addresses)  # fmt: skip
+    audit_record(args, "export", details)
     print(f"wrote {out} ({len(data):,} bytes, {args.format}): {selection.summary()}", file=sys.stderr)
     if selection.is_synthetic:
         print(S.SYNTHETIC_LABEL, file=sys.stderr)
@@ -244,8 +265,12 @@ def _series(args: argparse.Namespace) -> int:
             print(series_by_id(_frames(args), args.lookup_id, today=args.today, as_json=args.json))
         except UnknownSeriesError as exc:
             raise CliError(str(exc)) from None
+        audit_record(args, "view", {"series_id": args.lookup_id})
         return EXIT_OK
+    from linking.audit_details import filter_details, selection_counts
+
     selection = _selection(args)
+    audit_record(args, "view", {**filter_details(selection.filters), "rows": selection_counts(selection)})
     table = selection.series
     if args.json:
         records = series_records(selection, _json_cell)
@@ -281,9 +306,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "export":
             return _export(args)
         if args.command == "find":
+            from linking.audit_details import search_details
             from linking.cli_records import find_text
+            from linking.search import find
 
-            print(find_text(_frames(args), args.text, as_json=args.json))
+            frames = _frames(args)
+            print(find_text(frames, args.text, as_json=args.json))
+            audit_record(args, "search", search_details(args.text, find(frames, args.text)))
             return EXIT_OK
         if args.command in ("lead", "leads", "kpis", "bulletin"):  # the lead desk: linking.lead_cli
             from linking import lead_cli

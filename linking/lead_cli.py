@@ -18,7 +18,8 @@ from typing import Any
 import pandas as pd
 
 from data import schema as S
-from linking.cli import EXIT_OK, EXIT_USAGE, CliError
+from data.audit_cli import actor, add_as_option
+from linking.cli import EXIT_OK, EXIT_USAGE, CliError, audit_record
 
 COMMANDS: tuple[str, ...] = ("lead", "leads", "kpis", "bulletin")
 _DB_HELP = "SQLAlchemy URL (default: $BRASSMAP_DB, else var/brassmap.sqlite)"
@@ -84,6 +85,8 @@ def add_commands(commands: Any, add_filters: Callable[[argparse.ArgumentParser],
     bulletin.add_argument("--by", metavar="NAME", help="who makes it (default: the login name)")
     bulletin.add_argument("--include-sensitive", action="store_true",
                           help="print narratives, serial numbers and exact addresses")
+    for recorded in (show, put, queue, kpis, bulletin):
+        add_as_option(recorded)
 
 
 def run(
@@ -156,7 +159,9 @@ def lead_record(store: Any, link_ids: list[str]) -> dict[str, Any]:
 
 def _show(args: argparse.Namespace) -> int:
     store = _store(args)
-    document = lead_record(store, _link_ids(store, args.lead))
+    link_ids = _link_ids(store, args.lead)
+    document = lead_record(store, link_ids)
+    audit_record(args, "view", {"lead": args.lead, "link_ids": link_ids})
     if args.json:
         print(json.dumps(document, indent=1))
         return EXIT_OK
@@ -191,6 +196,9 @@ def _set(args: argparse.Namespace) -> int:
         raise CliError(str(exc), EXIT_USAGE) from None
     except StoreError as exc:
         raise CliError(str(exc)) from None
+    audit_record(args, "lead_event", {"lead": args.lead, "event": args.event, "link_ids": link_ids,
+                                      "event_ids": [int(i) for i in written[S.EVENT_ID]], "date": args.date,
+                                      "by": args.by, "to": args.to, "note": args.note})  # fmt: skip
     for event in written.to_dict(orient="records"):
         status = f" (status now {event[S.EVENT_STATUS]})" if event[S.EVENT_STATUS] else ""
         print(f"link {event[S.LINK_ID]}: {event[S.EVENT]} on {event[S.EVENT_DATE]} recorded as event "
@@ -240,6 +248,8 @@ def _leads(args: argparse.Namespace, frames: Any) -> int:
     _check_cities(frames, args.city)
     leads, today = desk_tables(frames, args.db, args.today)
     queue = lead_queue(frames, leads, today=today, cities=tuple(args.city), open_only=args.open)
+    audit_record(args, "view", {"cities": args.city, "open_only": args.open, "today": today,
+                                "rows": len(queue)})  # fmt: skip
     if args.json:
         records = [_record(row) for row in queue.to_dict(orient="records")]
         _print_json({"today": today.isoformat(), "caution": S.LEAD_DISCLAIMER, "open_only": args.open,
@@ -264,6 +274,8 @@ def _kpis(args: argparse.Namespace, frames: Any) -> int:
     leads, today = desk_tables(frames, args.db, args.today)
     document = timeliness(leads, today=today, cities=tuple(args.city), agencies=tuple(args.agency),
                           since=args.since, until=args.until)  # fmt: skip
+    audit_record(args, "view", {"cities": args.city, "agencies": args.agency, "since": args.since,
+                                "until": args.until, "today": today, "leads": document["leads"]})  # fmt: skip
     if args.json:
         _print_json(document)
         return EXIT_OK
@@ -282,9 +294,8 @@ def _kpis(args: argparse.Namespace, frames: Any) -> int:
 
 
 def _bulletin(args: argparse.Namespace, selection_of: Callable[[argparse.Namespace], Any]) -> int:
-    import getpass
-
     from data.lead_events import read_events
+    from linking.audit_details import bulletin_details
     from linking.bulletin import BulletinError, build_bulletin, sha256_hex
 
     if not args.series_id:
@@ -294,7 +305,7 @@ def _bulletin(args: argparse.Namespace, selection_of: Callable[[argparse.Namespa
     selection = selection_of(args)
     try:
         data = build_bulletin(selection, args.series_id, events=read_events(_store(args)),
-                              generated_by=args.by or getpass.getuser(),
+                              generated_by=args.by or actor(args).name,
                               include_sensitive=args.include_sensitive)  # fmt: skip
     except BulletinError as exc:
         raise CliError(str(exc)) from None
@@ -302,6 +313,10 @@ def _bulletin(args: argparse.Namespace, selection_of: Callable[[argparse.Namespa
         out.write_bytes(data)
     except OSError as exc:
         raise CliError(f"cannot write {out}: {exc.strerror or exc}") from None
+    details = bulletin_details(args.series_id, data, file_name=out.name,
+                               include_sensitive=args.include_sensitive,
+                               dataset_version=selection.dataset_version)  # fmt: skip
+    audit_record(args, "bulletin", {**details, "generated_by": args.by or actor(args).name})
     print(f"{sha256_hex(data)}  {out}")
     _stderr(f"wrote {out} ({len(data):,} bytes): bulletin of series {args.series_id}")
     return EXIT_OK
