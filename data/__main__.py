@@ -1,4 +1,4 @@
-"""Command line: ``python -m data import FILE --mapping MAP.toml``, ``demo``, ``reset`` and ``audit``.
+"""Command line: ``python -m data import FILE --mapping MAP.toml``, ``demo``, ``reset``, ``audit``, ``db``.
 
 Imports, resets, demo builds and audit exports are recorded in the audit trail as the
 operating-system user, or ``--as NAME`` (:mod:`data.audit_cli`).
@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from data import audit_cli, users_cli
+from data import audit_cli, db_cli, users_cli
 from data import schema as S
 from data.errors import AllRowsRejectedError, BrassmapError
 from data.store import EMPTY_VERSION, ENV_VAR, Store, default_db_url
@@ -80,6 +80,7 @@ def _parser() -> argparse.ArgumentParser:
     users_cli.add_parser(commands, _DB_HELP)
     audit_cli.add_as_option(reset)
     audit_cli.add_commands(commands)
+    db_cli.add_parser(commands, _DB_HELP)
     return parser
 
 
@@ -198,6 +199,8 @@ def main(argv: list[str] | None = None) -> int:
             return users_cli.run(args)
         if args.command == "audit":
             return audit_cli.run(args, Store(args.db))
+        if args.command == "db":
+            return db_cli.run(args)
         return _demo(args)
     except BrassmapError as exc:
         print(f"error: {exc}", file=sys.stderr)

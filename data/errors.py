@@ -69,3 +69,7 @@ class StoreError(BrassmapError, ValueError):
 
 class LeadEventError(BrassmapError, ValueError):
     """A lead event cannot be recorded: unknown lead or event, a missing recipient or reason, a bad date."""
+
+
+class OutdatedStoreError(StoreError):
+    """The store was written by another brassmap version: its schema must be upgraded (or brassmap must)."""

@@ -1,7 +1,9 @@
 """The embedded store: one database file holding every kind, plus import provenance.
 
 ``Store(url)`` opens (and creates on first use) a SQLAlchemy database:
-``url`` → ``$BRASSMAP_DB`` → ``sqlite:///<repo>/var/brassmap.sqlite``.
+``url`` → ``$BRASSMAP_DB`` → ``sqlite:///<repo>/var/brassmap.sqlite``; a
+store written by an earlier brassmap is refused until ``python -m data db
+upgrade`` migrates it (:mod:`data.migrations`).
 :meth:`Store.save` upserts validated frames by id in one transaction and
 records one provenance row; :meth:`Store.load_frames` returns typed
 :class:`~data.frames.Frames` (through a Parquet snapshot keyed by the dataset
@@ -29,10 +31,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from data import lead_events
 from data import schema as S
 from data._copy import copy_upsert
-from data._sql import IMPORTS, LINK_EVENTS, META, SERIES_REGISTRY, TABLES, metadata, tune, upsert_statement
+from data._sql import IMPORTS, LINK_EVENTS, META, SERIES_REGISTRY, TABLES, tune, upsert_statement
 from data._types import SRID, iso_utc, nanos_from_sql, time_select
 from data.demo_guard import DEMO_REMOVED, guard_demo_mixing
 from data.errors import StoreError
+from data.migrations import open_schema
 
 if TYPE_CHECKING:
     from data.frames import Frames
@@ -192,7 +195,7 @@ class Store:
             with self.engine.begin() as connection:
                 if self.is_postgresql:
                     _require_postgis(connection, self._shown_url())
-                metadata.create_all(connection)
+                open_schema(connection, self._shown_url())  # a new store is created; an old one refused
         except (SQLAlchemyError, OSError) as exc:
             raise StoreError(
                 f"cannot open the database {self._shown_url()}: {exc}; check --db / ${ENV_VAR}"
