@@ -104,6 +104,9 @@ def ensure_demo_store(
     if fresh:
         _remove_sqlite(paths.store_file)
     if paths.store_file.exists():
+        from data.migrations.upgrade import upgrade_store
+
+        upgrade_store(paths.store_url)  # a store cached by an earlier brassmap is migrated, not refused
         store = Store(paths.store_url)
         if not store.is_empty():
             return {"url": paths.store_url, "reused": True, "build_s": None, "counts": None}

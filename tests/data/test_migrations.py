@@ -164,7 +164,8 @@ def schema_differences(upgraded: dict[str, dict[str, Any]], new: dict[str, dict[
             if isinstance(value, dict):  # columns, indexes: name each one that differs
                 for item in sorted(value.keys() | old.keys()):
                     if old.get(item) != value.get(item):
-                        lines.append(f"{name} {part} {item}: upgraded {old.get(item)!r}, new {value.get(item)!r}")
+                        then, now = old.get(item), value.get(item)
+                        lines.append(f"{name} {part} {item}: upgraded {then!r}, new {now!r}")
             else:
                 lines.append(f"{name} {part}: upgraded {old!r}, new {value!r}")
     return lines

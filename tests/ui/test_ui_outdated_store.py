@@ -1,4 +1,4 @@
-"""The dashboard refuses a store written by an earlier brassmap with the upgrade command, never a traceback."""
+"""The dashboard refuses a store written by an earlier brassmap: the upgrade command, no traceback."""
 
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ from tests.data.migration_support import RELEASE_STORE
 DASHBOARD = Path(__file__).resolve().parent.parent.parent / "dashboard.py"
 
 
-def test_the_dashboard_asks_for_the_upgrade_of_a_release_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def test_the_dashboard_asks_for_the_upgrade_of_a_release_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     db = tmp_path / "release.sqlite"
     shutil.copyfile(RELEASE_STORE, db)
     monkeypatch.setenv("BRASSMAP_DB", f"sqlite:///{db}")
