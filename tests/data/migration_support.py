@@ -1,9 +1,10 @@
 """What the migration tests compare: every row of a store, values read back as a user's tools read them.
 
 ``dump`` reads every table through SQLAlchemy (any backend); ``same_value``
-compares two cells the way a user would: times equal as instants whatever
-their storage (epoch nanoseconds then, ISO text or timestamptz later),
-booleans as truth values, geometries as shapes.
+compares two cells the way a user would: times equal as instants (to the
+microsecond, the precision stored since revision 0002) whatever their storage
+(epoch nanoseconds then, ISO text or timestamptz now), booleans as truth
+values, geometries as shapes.
 """
 
 from __future__ import annotations
@@ -19,12 +20,14 @@ from sqlalchemy.engine import Engine
 REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 RELEASE_STORE = REPO_ROOT / "tests" / "data" / "fixtures" / "release_32f4621.sqlite"
 
-# the release's time columns (epoch ns, UTC), per table
+# the release's time columns (epoch ns UTC, or ISO text for imports and link events), per table
 RELEASE_TIMES = {
     "incidents": ("occurred_at",),
     "evidence": ("entered_at",),
     "firearms": ("recovered_at",),
     "series_registry": ("first_occurred_at",),
+    "imports": ("imported_at",),
+    "link_events": ("recorded_at",),
 }
 # what a user counts on: every table the release wrote, with the rows it holds
 RELEASE_COUNTS = {
@@ -67,8 +70,9 @@ def instant(value: Any) -> pd.Timestamp | None:
 
 def same_value(column: str, before: Any, after: Any, *, is_time: bool) -> bool:
     """Whether a cell kept its meaning across the upgrade."""
-    if is_time:
-        return instant(before) == instant(after)
+    if is_time:  # to the microsecond: what the store keeps now (and PostgreSQL always did)
+        then, now = instant(before), instant(after)
+        return then == now or (then is not None and now is not None and then.floor("us") == now)
     if isinstance(before, bytes | memoryview) or isinstance(after, bytes | memoryview):
         import shapely
 
