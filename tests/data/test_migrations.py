@@ -30,6 +30,7 @@ from tests.data.migration_support import (
     RELEASE_COUNTS,
     RELEASE_STORE,
     RELEASE_TIMES,
+    REPO_ROOT,
     dump,
     same_value,
     sqlite_engine,
@@ -126,6 +127,23 @@ def test_the_upgraded_store_loads_and_exports(release_copy: Path, tmp_path: Path
         nodes = list(csv.DictReader(io.StringIO(archive.read("nodes.csv").decode("utf-8-sig"))))
     assert len(nodes) == 83
     assert linking_main(["lead", "show", "L-00000001", "--db", url]) == 0
+
+
+def test_an_upgraded_store_takes_imports_and_keeps_an_audit_trail(release_copy: Path, tmp_path: Path) -> None:
+    url = _url(release_copy)
+    upgrade_store(url)
+    new = tmp_path / "more.csv"
+    new.write_text(
+        "incident_id,city,occurred_at,latitude,longitude,incident_type,is_synthetic\n"
+        "AFTER-1,Detroit,2022-01-01T12:00:00Z,42.34,-83.05,shots_fired,true\n",
+        encoding="utf-8",
+    )
+    preset = str(REPO_ROOT / "data" / "presets" / "brassmap_incidents.toml")
+    assert data_main(["import", str(new), "--mapping", preset, "--db", url, "--as", "upgrade test"]) == 0
+    store = Store(url)
+    assert store.count("incidents") == 84
+    assert len(store.imports()) == 4
+    assert data_main(["audit", "verify", "--db", url]) == 0
 
 
 def _schema(engine: Engine) -> dict[str, dict[str, Any]]:
