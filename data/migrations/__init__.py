@@ -74,7 +74,8 @@ class SchemaState:
 
 def schema_state(connection: Connection) -> SchemaState:
     """Read the revision a database's store is at (see :class:`SchemaState`)."""
-    tables = set(inspect(connection).get_table_names())
+    found = inspect(connection)  # the first schema of the search path only (PostGIS's tables are in public)
+    tables = set(found.get_table_names(schema=found.default_schema_name))
     if VERSION_TABLE.name in tables:
         recorded = connection.execute(select(VERSION_TABLE.c.version_num)).scalars().all()
         if len(recorded) == 1:

@@ -45,8 +45,9 @@ def dump(engine: Engine) -> dict[str, dict[Any, dict[str, Any]]]:
     """Every row of every table, as ``{table: {primary key: {column: value}}}``."""
     out: dict[str, dict[Any, dict[str, Any]]] = {}
     with engine.connect() as connection:
-        for name in inspect(connection).get_table_names():
-            columns = [c["name"] for c in inspect(connection).get_columns(name)]
+        found = inspect(connection)
+        for name in found.get_table_names(schema=found.default_schema_name):  # not PostGIS's, in public
+            columns = [c["name"] for c in found.get_columns(name)]
             rows = connection.execute(select(*[text(f'"{c}"') for c in columns]).select_from(table(name)))
             key = PRIMARY_KEYS.get(name, columns[0])
             out[name] = {}
