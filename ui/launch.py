@@ -14,7 +14,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,6 +61,8 @@ def run_streamlit(
     db_url: str | None = None,
     timeout_s: float = 60.0,
     env: dict[str, str] | None = None,
+    port: int | None = None,
+    options: Sequence[str] = (),
 ) -> Iterator[RunningApp]:
     """Run ``streamlit run SCRIPT`` headless on a free loopback port until the block ends.
 
@@ -77,13 +79,18 @@ def run_streamlit(
         How long to wait for ``/_stcore/health``.
     env : dict, optional, keyword-only
         More environment variables for the server (``BRASSMAP_TILES``...).
+    port : int, optional, keyword-only
+        The port to listen on (default: a free one); give it when the caller must know it first
+        (an OIDC redirect URI in a secrets file).
+    options : sequence of str, keyword-only
+        More ``streamlit run`` options, e.g. ``("--secrets.files", "/tmp/x/secrets.toml")``.
 
     Raises
     ------
     LaunchError
         If the server exits early or is not healthy in time (the message names the log).
     """
-    port = free_port()
+    port = port or free_port()
     env = {**os.environ, **(env or {}), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
     if db_url is not None:
         env["BRASSMAP_DB"] = db_url
@@ -91,7 +98,7 @@ def run_streamlit(
         sys.executable, "-m", "streamlit", "run", script.name,
         "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
         "--server.enableStaticServing", "true", "--server.fileWatcherType", "none",
-        "--browser.gatherUsageStats", "false",
+        "--browser.gatherUsageStats", "false", *options,
     ]  # fmt: skip
     base_url = f"http://127.0.0.1:{port}"
     log_path.parent.mkdir(parents=True, exist_ok=True)
