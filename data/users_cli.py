@@ -61,11 +61,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _record(store: Any, by: str, action: str, user: Any) -> None:
-    """Append the role change to the audit trail when it exists (data.audit, issue 14)."""
-    try:
-        from data import audit  # type: ignore[attr-defined]
-    except ImportError:
-        return
-    record = getattr(audit, "record_role_change", None)
-    if callable(record):
-        record(store, by=by, action=action, user=user)
+    """Append the role change to the audit trail (who changed whose role, to what scope)."""
+    from data import audit
+
+    audit.record_role_change(store, by=by, action=action, user=user)

@@ -194,17 +194,12 @@ def _note_sign_in(user: User, claims: Mapping[str, Any]) -> None:
 
 
 def record_access(action: str, name: str, details: dict[str, Any]) -> None:
-    """Append a sign-in or sign-out to the audit trail (``data.audit`` when present), and log it."""
-    _LOG.info("%s: %s %s", action, name, details)
-    try:
-        from data import audit  # type: ignore[attr-defined]
-    except ImportError:
-        return
-    record = getattr(audit, "record", None)
-    if callable(record):
-        from ui.loading import database_url, store_for
+    """Append a sign-in or sign-out to the audit trail (:func:`data.audit.record`), and log it."""
+    from data import audit
+    from ui.loading import database_url, store_for
 
-        record(store_for(database_url()), user=name, action=action, details=details)
+    _LOG.info("%s: %s %s", action, name, details)
+    audit.record(store_for(database_url()), user=name, action=action, details=details)
 
 
 def may(role: str) -> bool:
