@@ -6,6 +6,7 @@ dashboard's graph view builds it, so the checks are on what Vega draws.
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from typing import Any
 
@@ -27,7 +28,7 @@ def _payload(series_sizes: list[int]) -> dict[str, Any]:
              S.SERIES_ID: f"S-{number:03d}", S.IN_FILTER: True}
             for k, node in enumerate(ids)
         ]  # fmt: skip
-        edges += [{"source": a, "target": b, "status": "hit"} for a, b in zip(ids, ids[1:], strict=False)]
+        edges += [{"source": a, "target": b, "status": "hit"} for a, b in itertools.pairwise(ids)]
     return {"nodes": nodes, "edges": edges}
 
 
@@ -61,7 +62,7 @@ def test_beyond_every_colour_and_shape_pairs_repeat_evenly_and_never_side_by_sid
     uses = Counter(styles.values())
     assert len(uses) == len(SERIES_PALETTE) * len(SERIES_SHAPES)
     assert max(uses.values()) - min(uses.values()) <= 1
-    assert all(styles[a] != styles[b] for a, b in zip(names, names[1:], strict=False))
+    assert all(styles[a] != styles[b] for a, b in itertools.pairwise(names))
 
 
 def test_a_series_keeps_its_map_colour_while_that_colour_is_free() -> None:
@@ -92,7 +93,8 @@ def test_picking_a_series_fades_the_other_series_nodes_and_links() -> None:
     picked_edges = [row["picked"] for row in spec["datasets"]["edges"]]
     assert picked_edges == [False, False, True, True, False]
     edge_opacity = spec["layer"][0]["encoding"]["opacity"]
-    assert edge_opacity["condition"] == {"test": "datum.picked", "value": 0.9} and edge_opacity["value"] <= 0.15
+    assert edge_opacity["condition"] == {"test": "datum.picked", "value": 0.9}
+    assert edge_opacity["value"] <= 0.15
     assert _node_layer(spec)["encoding"]["opacity"]["value"] <= 0.25
     plain = graph_spec(*payload_frames(_payload([3, 3, 2]), picked=None), picked=None)
     assert plain["layer"][0]["encoding"]["opacity"]["value"] >= 0.8, "no pick: nothing faded"
