@@ -21,7 +21,7 @@ from sqlalchemy import create_engine, inspect
 from sqlalchemy.engine import Engine
 
 from data.__main__ import main as data_main
-from data.errors import OutdatedStoreError
+from data.errors import OutdatedStoreError, StoreError
 from data.migrations import HEAD, REVISIONS, VERSION_TABLE
 from data.migrations.upgrade import alembic_config, transactional_engine, upgrade_store
 from data.store import Store
@@ -112,6 +112,20 @@ def test_a_second_upgrade_changes_nothing(release_copy: Path, capsys) -> None:
     assert again.applied == ()
     assert "nothing to do" in again.summary()
     assert _read(release_copy) == once
+
+
+def test_a_failing_upgrade_changes_nothing(release_copy: Path) -> None:
+    """A revision that fails half-way (its temporary table's name is taken) leaves every row as it was."""
+    engine = sqlite_engine(release_copy)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("CREATE TABLE _alembic_tmp_evidence (x INTEGER)")
+    engine.dispose()
+    before = _read(release_copy)
+    with pytest.raises(StoreError, match="failed and was rolled back, nothing changed"):
+        upgrade_store(_url(release_copy))
+    assert _read(release_copy) == before  # incidents' times (rewritten before evidence failed) are back
+    with pytest.raises(OutdatedStoreError):
+        Store(_url(release_copy))
 
 
 def test_the_upgraded_store_loads_and_exports(release_copy: Path, tmp_path: Path) -> None:
