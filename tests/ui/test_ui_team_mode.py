@@ -127,3 +127,29 @@ def test_memphis_viewer_receives_no_detroit_incident(team: Callable[..., AppTest
         assert at.sidebar.multiselect[0].options == ["Memphis"]
     finally:
         forget(store, "mem@pd.gov")
+
+
+def test_idle_past_the_timeout_signs_out(team: Callable[..., AppTest]) -> None:
+    stale = time.time() - 31 * 60  # signed in 31 minutes ago, nothing since (default timeout: 30)
+    at = team({"email": "idle@pd.gov", "sub": "idle", "groups": ["watch"], "auth_time": stale})
+    assert not at.exception
+    assert at.user == {"is_logged_in": False}  # st.logout() was called
+    assert "MEM-" not in sent(at) and "Detroit" not in sent(at)
+
+
+def test_activity_within_the_timeout_keeps_the_user_signed_in(team: Callable[..., AppTest]) -> None:
+    recent = time.time() - 29 * 60
+    at = team({"email": "busy@pd.gov", "sub": "busy", "groups": ["watch"], "auth_time": recent})
+    assert not at.exception
+    assert at.user.get("is_logged_in") is True
+    assert any(md("busy@pd.gov") in caption.value for caption in at.sidebar.caption)
+
+
+def test_the_idle_timeout_is_configurable(team: Callable[..., AppTest]) -> None:
+    SECRETS["brassmap"]["idle_timeout_minutes"] = 5
+    try:
+        six_minutes_ago = time.time() - 6 * 60
+        at = team({"email": "five@pd.gov", "sub": "five", "groups": ["watch"], "auth_time": six_minutes_ago})
+    finally:
+        del SECRETS["brassmap"]["idle_timeout_minutes"]
+    assert at.user == {"is_logged_in": False}
