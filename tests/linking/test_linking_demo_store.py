@@ -1,4 +1,4 @@
-"""Exports written from a real demo store (SQLite file) read back in independent readers."""
+"""Exports written from a real demo store read back in independent readers (SQLite file, then PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 import zipfile
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -24,16 +25,17 @@ from linking.exports import EXPORTERS
 from linking.filters import Filters
 from linking.pairs import pair_statuses
 from linking.selection import select
+from tests.backends import BACKENDS, database_url
 
 REPO = Path(__file__).resolve().parents[2]
 TODAY = date(2022, 1, 1)
 
 
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> str:
-    url = f"sqlite:///{tmp_path_factory.mktemp('linking-demo') / 'demo.sqlite'}"
-    build_demo_store(Store(url), seed=7, incidents=500)
-    return url
+@pytest.fixture(scope="module", params=BACKENDS)
+def demo_db(request, tmp_path_factory) -> Iterator[str]:
+    with database_url(request.param, tmp_path_factory.mktemp("linking-demo")) as url:
+        build_demo_store(Store(url), seed=7, incidents=500)
+        yield url
 
 
 @pytest.fixture(scope="module")
