@@ -7,7 +7,6 @@ at once and nothing is keyed by object identity. Results are shared: never mutat
 
 from __future__ import annotations
 
-import getpass
 from datetime import date
 
 import pandas as pd
@@ -17,6 +16,7 @@ from data.lead_events import events_token, read_events
 from linking.filters import Filters
 from linking.leads import lead_table, reference_date
 from ui import loading
+from ui.identity import current_user
 
 
 def token(url: str) -> int:
@@ -51,7 +51,7 @@ def bulletin_bytes(url: str, dataset_version: str, series_id: str) -> bytes:
     whole = Filters(series_id=series_id)
     selection = loading.selection_for(url, dataset_version, whole, reference_date(frames))
     events = read_events(loading.store_for(url))
-    by = f"{getpass.getuser()} (dashboard)"
+    by = f"{current_user().name} (dashboard)"  # the signed-in user in team mode, the OS account locally
     return build_bulletin(selection, series_id, events=events, generated_by=by)
 
 
