@@ -9,6 +9,7 @@ city name; after it, Memphis incidents arrive and no Detroit incident ever does.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -85,10 +86,10 @@ class TeamServer:
     log: Path
 
 
-@pytest.fixture(scope="module")
-def team_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TeamServer]:
+@contextmanager
+def _team_server(folder: Path, idle_minutes: float) -> Iterator[TeamServer]:
+    """The dashboard in team mode on a demo store (mem@pd.gov: a Memphis viewer), with its OIDC provider."""
     need_chromium()
-    folder = tmp_path_factory.mktemp("team-mode")
     db = f"sqlite:///{folder / 'demo.sqlite'}"
     store = Store(db)
     build_demo_store(store, seed=2019, incidents=3_000)
@@ -98,11 +99,17 @@ def team_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TeamServer
         port = free_port()
         secrets = write_team_secrets(
             folder / "secrets.toml", app_port=port, provider=provider,
-            brassmap={"mode": "team", "use_notice": NOTICE, "idle_timeout_minutes": 30},
+            brassmap={"mode": "team", "use_notice": NOTICE, "idle_timeout_minutes": idle_minutes},
         )  # fmt: skip
         log = folder / "streamlit.log"
         with run_streamlit(log, db_url=db, port=port, options=("--secrets.files", str(secrets))) as app:
             yield TeamServer(app.url, log)
+
+
+@pytest.fixture(scope="module")
+def team_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TeamServer]:
+    with _team_server(tmp_path_factory.mktemp("team-mode"), idle_minutes=30) as server:
+        yield server
 
 
 def _sign_in(page: Any, sub: str) -> None:
@@ -168,3 +175,22 @@ def test_a_user_without_a_role_sees_no_access(team_server: TeamServer, browser: 
             assert received.holding(needle) == 0, needle
     finally:
         context.close()
+
+
+def test_a_page_left_open_is_signed_out_after_the_idle_timeout(
+    tmp_path_factory: pytest.TempPathFactory, browser: Any
+) -> None:
+    """Nobody clicks: the page's own idle watch signs the user out (15 s timeout here)."""
+    with _team_server(tmp_path_factory.mktemp("team-idle"), idle_minutes=0.25) as server:
+        context = browser.new_context()
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT_MS)
+        try:
+            page.goto(server.url)
+            _sign_in(page, "mem")
+            page.get_by_text("Signed in as").wait_for()
+            page.get_by_role("button", name="End session").wait_for(timeout=90_000)  # the provider's page
+            page.get_by_role("button", name="End session").click()
+            page.get_by_role("button", name="Sign in").wait_for()
+        finally:
+            context.close()
