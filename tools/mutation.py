@@ -1,15 +1,19 @@
 """``make mutation``: mutmut over the code where a bug hurts an analyst most (issue #15).
 
-The modules and the test subset are listed here and nowhere else. The run happens in a
-scratch copy of the tracked files (``var/mutation-work``) with a generated ``[tool.mutmut]``
-section, so the repository's own ``pyproject.toml`` is not touched. Results go to
-``var/mutation.json``: per module ``{"killed", "survived", "total"}`` plus every survivor.
+The targets (a file, or chosen functions of a file) and the tests run against them are listed
+here and nowhere else (``TARGETS``). The run happens in a scratch copy of the tracked files
+(``var/mutation-work``) with a generated ``[tool.mutmut]`` section, so the repository's own
+``pyproject.toml`` is not touched. mutmut runs, for each mutant, only the listed tests that
+call the mutated function. Results go to ``var/mutation.json``: per module
+``{"killed", "survived", "total"}`` plus every survivor (and every mutant no listed test
+reaches, which counts as not killed).
 
 Not part of CI (like the benchmark). Two workers at most: the machine is shared.
 
 Usage::
 
     python -m tools.mutation [--max-children 2] [--only data/csv_out.py ...]
+    python -m tools.mutation_report var/mutation.json     # the README table
 """
 
 from __future__ import annotations
@@ -19,38 +23,118 @@ import json
 import shutil
 import subprocess
 import sys
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# module -> the tests that guard it (run for every mutant of that module)
-MODULES: dict[str, tuple[str, ...]] = {
-    "data/csv_out.py": (
-        "tests/data/test_data_csv_out.py",
-        "tests/data/test_data_csv_out_mutants.py",
-        "tests/data/test_data_planted.py",
-        "tests/linking/test_linking_cleaning.py",
+
+@dataclass(frozen=True)
+class Target:
+    """One file to mutate: why it matters, the tests that guard it, optionally only some functions.
+
+    ``functions`` holds mutmut's names for functions (``x_name``) and methods
+    (``xǁClassǁname``); empty means every function in the file.
+    """
+
+    why: str
+    tests: tuple[str, ...]
+    functions: tuple[str, ...] = ()
+
+
+TARGETS: dict[str, Target] = {
+    "geo/escape.py": Target(
+        "HTML/JS escaping of every value on a map page",
+        ("tests/geo/test_geo_escape.py",),
     ),
-    "geo/escape.py": ("tests/geo/test_geo_escape.py",),
-    "ui/text.py": ("tests/ui/test_ui_helpers.py",),
-    "data/addresses.py": ("tests/linking/test_linking_exports.py",),
-    "linking/pairs.py": ("tests/linking/test_linking_graph.py", "tests/linking/test_linking_planted.py"),
-    "data/coords.py": ("tests/data/test_data_incidents.py",),
-    "linking/filters.py": ("tests/linking/test_linking_filters.py",),
+    "ui/text.py": Target("Markdown escaping in the dashboard", ("tests/ui/test_ui_helpers.py",)),
+    "data/csv_out.py": Target(
+        "formula-safe CSV writer (exports and rejects reports)",
+        (
+            "tests/data/test_data_csv_out.py",
+            "tests/data/test_data_csv_out_mutants.py",
+            "tests/data/test_data_planted.py",
+            "tests/linking/test_linking_cleaning.py",
+        ),
+    ),
+    "data/addresses.py": Target(
+        "redaction: exact address cut to the block in exports",
+        ("tests/linking/test_linking_block_addresses.py",),
+    ),
+    "linking/exports/_common.py": Target(
+        "export writers: values cleaned, addresses generalised, serials only when asked",
+        (
+            "tests/linking/test_linking_exports.py",
+            "tests/linking/test_linking_cleaning.py",
+            "tests/linking/test_linking_planted.py",
+        ),
+        ("x_clean_text", "x_clean_value", "x__generalised", "x_generalised_selection", "x_export_graph"),
+    ),
+    "linking/pairs.py": Target(
+        "link status of a pair (the strongest row wins)",
+        (
+            "tests/linking/test_linking_pairs.py",
+            "tests/linking/test_linking_graph.py",
+            "tests/linking/test_linking_planted.py",
+        ),
+    ),
+    "data/validation/tail.py": Target(
+        "duplicate ids in one file are rejected",
+        ("tests/data/test_data_planted.py", "tests/data/test_data_incidents.py"),
+    ),
+    "data/coords.py": Target(
+        "coordinates: parsed, range-checked, far-from-city flagged",
+        ("tests/data/test_data_incidents.py", "tests/data/test_data_hostile_values.py"),
+        ("x_parse_location", "x_haversine_km", "x__far_from_city"),
+    ),
+    "data/store.py": Target(
+        "the store's upsert: a re-import replaces the stored row",
+        (
+            "tests/data/test_data_store_upsert.py",
+            "tests/data/test_data_store.py",
+            "tests/data/test_data_planted.py",
+        ),
+        ("xǁStoreǁ_upsert", "x__storable"),
+    ),
+    "data/_sql.py": Target(
+        "the store's upsert statement (insert or update, for SQLite and PostgreSQL)",
+        ("tests/data/test_data_store_upsert.py", "tests/data/test_data_planted.py"),
+        ("x_upsert_statement",),
+    ),
+    "linking/filters.py": Target(
+        "the filters: validation, the URL round trip, the description",
+        ("tests/linking/test_linking_filters.py", "tests/linking/test_linking_filter_values.py"),
+    ),
 }
+DOC_EXAMPLES = "tools/mutation_doctests.py"  # every module's docstring examples, run for every target
 KILLED = {1, 3, 36, 24, -24, 152, 255}  # a failing test or a timeout kills the mutant
 SURVIVED = {0}
+NO_TESTS = {33, 5}
+
+
+def _dotted(module: str) -> str:
+    return module.removesuffix(".py").replace("/", ".")
+
+
+def _patterns(modules: list[str]) -> list[str]:
+    """mutmut mutant-name patterns selecting the chosen functions of each module."""
+    out = []
+    for module in modules:
+        functions = TARGETS[module].functions or ("*",)
+        out.extend(f"{_dotted(module)}.{name}__mutmut_*" for name in functions)
+    return out
 
 
 def _config(modules: list[str]) -> str:
-    tests = sorted({t for m in modules for t in MODULES[m]})
+    tests = sorted({t for m in modules for t in TARGETS[m].tests} | {DOC_EXAMPLES})
     quoted = ", ".join(json.dumps(m) for m in modules)
     return (
         "\n[tool.mutmut]\n"
-        f"paths_to_mutate = [{quoted}]\n"
+        f"source_paths = [{quoted}]\n"
         f"pytest_add_cli_args_test_selection = [{', '.join(json.dumps(t) for t in tests)}]\n"
         'pytest_add_cli_args = ["-p", "no:cacheprovider", "-q", "-x"]\n'
-        'also_copy = ["data", "geo", "linking", "ui", "tests", "bench", "dashboard.py", "docs"]\n'
+        'also_copy = ["data", "geo", "linking", "ui", "tests", "bench", "dashboard.py", "docs", "tools"]\n'
     )
 
 
@@ -74,15 +158,31 @@ def _prepare(work: Path, modules: list[str]) -> None:
     pyproject.write_text(pyproject.read_text() + _config(modules))
 
 
+def _chosen(module: str, name: str) -> bool:
+    functions = TARGETS[module].functions
+    short = name.removeprefix(_dotted(module) + ".").rsplit("__mutmut_", 1)[0]
+    return not functions or short in functions
+
+
 def _results(work: Path, modules: list[str]) -> dict:
-    report: dict = {"modules": {}, "survivors": []}
+    report: dict = {"modules": {}, "survivors": [], "no_tests": []}
     for module in modules:
         meta = work / "mutants" / (module + ".meta")
         codes = json.loads(meta.read_text())["exit_code_by_key"] if meta.exists() else {}
+        codes = {k: c for k, c in codes.items() if _chosen(module, k)}
         killed = sorted(k for k, c in codes.items() if c in KILLED)
         survived = sorted(k for k, c in codes.items() if c in SURVIVED)
-        report["modules"][module] = {"killed": len(killed), "survived": len(survived), "total": len(codes)}
+        untested = sorted(k for k, c in codes.items() if c in NO_TESTS)
+        report["modules"][module] = {
+            "killed": len(killed),
+            "survived": len(survived),
+            "no_tests": len(untested),
+            "total": len(codes),
+            "functions": list(TARGETS[module].functions) or "all",
+            "why": TARGETS[module].why,
+        }
         report["survivors"].extend({"module": module, "mutant": name} for name in survived)
+        report["no_tests"].extend({"module": module, "mutant": name} for name in untested)
     total = sum(m["total"] for m in report["modules"].values())
     killed_all = sum(m["killed"] for m in report["modules"].values())
     report["score"] = round(killed_all / total, 4) if total else None
@@ -90,25 +190,33 @@ def _results(work: Path, modules: list[str]) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run mutmut on the listed modules and write ``var/mutation.json``."""
+    """Run mutmut on the listed targets and write ``var/mutation.json``."""
     parser = argparse.ArgumentParser(prog="python -m tools.mutation", description=__doc__.splitlines()[0])
     parser.add_argument("--max-children", type=int, default=2, help="parallel workers (default 2)")
-    parser.add_argument("--only", nargs="+", choices=list(MODULES), help="mutate just these modules")
+    parser.add_argument("--only", nargs="+", choices=list(TARGETS), help="mutate just these modules")
+    parser.add_argument("--out", default=str(ROOT / "var" / "mutation.json"), help="where to write the JSON")
     args = parser.parse_args(argv)
-    modules = list(args.only or MODULES)
+    modules = list(args.only or TARGETS)
     work = ROOT / "var" / "mutation-work"
+    started = time.monotonic()
     _prepare(work, modules)
     mutmut = Path(sys.executable).with_name("mutmut")
     subprocess.run(
-        [str(mutmut), "run", "--max-children", str(max(1, min(args.max_children, 2)))], cwd=work, check=False
+        [str(mutmut), "run", "--max-children", str(max(1, min(args.max_children, 2))), *_patterns(modules)],
+        cwd=work,
+        check=False,
     )
     report = _results(work, modules)
-    out = ROOT / "var" / "mutation.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(report, indent=2) + "\n")
+    report["wall_seconds"] = round(time.monotonic() - started)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     for module, counts in report["modules"].items():
-        print(f"{module}: {counts['killed']}/{counts['total']} killed, {counts['survived']} survived")
-    print(f"wrote {out} (score {report['score']})")
+        print(
+            f"{module}: {counts['killed']}/{counts['total']} killed, {counts['survived']} survived, "
+            f"{counts['no_tests']} reached by no listed test"
+        )
+    print(f"wrote {out} (score {report['score']}, {report['wall_seconds']} s)")
     return 0
 
 

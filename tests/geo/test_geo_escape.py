@@ -5,9 +5,11 @@ from __future__ import annotations
 import html
 import json
 
+import numpy as np
+import pandas as pd
 import pytest
 
-from geo.escape import escape_text, json_for_script
+from geo.escape import escape_many, escape_text, json_for_script
 from tests.geo._geo_frames import PAYLOADS
 
 
@@ -41,3 +43,43 @@ def test_json_for_script_cannot_close_a_script_and_reads_back(payload: str) -> N
 
 def test_json_for_script_writes_non_finite_numbers_as_null() -> None:
     assert json_for_script([float("inf"), float("-inf"), float("nan"), 2]) == "[null,null,null,2]"
+
+
+# --- what a popup, tooltip or legend shows for values that are not plain text (mutation testing) ---
+
+
+def test_escape_text_shows_numbers_and_the_text_nan_but_hides_pandas_missing_markers() -> None:
+    # a count or a year in a popup must show; a missing value must not show as "<NA>"/"NaT"/"nan"
+    assert escape_text(42) == "42"
+    assert escape_text(2.5) == "2.5"
+    assert escape_text(pd.NA) == ""
+    assert escape_text(pd.NaT) == ""
+    assert escape_text(np.float32("nan")) == ""
+    # ... while the same words typed in a text field are data and stay
+    assert [escape_text(t) for t in ("nan", "NaT", "<NA>")] == ["nan", "NaT", "&lt;NA&gt;"]
+
+
+def test_escape_text_cuts_only_text_longer_than_the_limit_and_never_exceeds_it() -> None:
+    assert escape_text("abcd", max_length=4) == "abcd"
+    assert escape_text("abcde", max_length=4) == "abc…"
+    assert escape_text("abc", max_length=1) == "…"
+
+
+def test_escape_many_escapes_each_value_keeps_missing_ones_missing_and_cuts_long_ones() -> None:
+    values: list[object] = ["<b>", None, float("nan"), pd.NA, 7, "", "`$`", "x" * 8]
+    assert escape_many(values) == ["&lt;b&gt;", None, None, None, "7", "", "&#96;&#36;&#96;", "x" * 8]
+    assert escape_many(values, max_length=4) == [
+        "&lt;b&gt;", None, None, None, "7", "", "&#96;&#36;&#96;", "xxx…"
+    ]
+    # a non-text value cut too, and escaped after the cut
+    assert escape_many([12345678, pd.Timestamp("2024-01-02")], max_length=5) == ["1234…", "2024…"]
+    # and the list is the same as escaping one by one (missing values apart)
+    assert escape_many(["a<b", 3.5]) == [escape_text("a<b"), escape_text(3.5)]
+
+
+def test_json_for_script_is_compact_and_keeps_nested_keys_with_non_finite_values() -> None:
+    # the payload of every map layer: no padding spaces in megabytes of JSON
+    assert json_for_script({"a": [1, 2], "b": "x"}) == '{"a":[1,2],"b":"x"}'
+    # the slow path (a NaN somewhere) keeps keys, finite floats and nesting
+    text = json_for_script({"a": float("nan"), "b": [1.5, {"c": float("inf"), "d": 2.5}]})
+    assert text == '{"a":null,"b":[1.5,{"c":null,"d":2.5}]}'
