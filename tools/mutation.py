@@ -84,8 +84,8 @@ TARGETS: dict[str, Target] = {
         ("tests/data/test_data_planted.py", "tests/data/test_data_incidents.py"),
     ),
     "data/coords.py": Target(
-        "coordinates: parsed, range-checked, far-from-city flagged",
-        ("tests/data/test_data_incidents.py", "tests/data/test_data_hostile_values.py"),
+        "coordinates: location text parsed, distance to the city, far-from-city flagged",
+        ("tests/data/test_data_coords.py", "tests/data/test_data_incidents.py"),
         ("x_parse_location", "x_haversine_km", "x__far_from_city"),
     ),
     "data/store.py": Target(
@@ -128,6 +128,9 @@ def _patterns(modules: list[str]) -> list[str]:
 
 def _config(modules: list[str]) -> str:
     tests = sorted({t for m in modules for t in TARGETS[m].tests} | {DOC_EXAMPLES})
+    missing = [t for t in tests if not (ROOT / t).exists()]
+    if missing:
+        raise SystemExit(f"tools/mutation.py lists test files that do not exist: {', '.join(missing)}")
     quoted = ", ".join(json.dumps(m) for m in modules)
     return (
         "\n[tool.mutmut]\n"
@@ -164,58 +167,75 @@ def _chosen(module: str, name: str) -> bool:
     return not functions or short in functions
 
 
-def _results(work: Path, modules: list[str]) -> dict:
-    report: dict = {"modules": {}, "survivors": [], "no_tests": []}
-    for module in modules:
-        meta = work / "mutants" / (module + ".meta")
-        codes = json.loads(meta.read_text())["exit_code_by_key"] if meta.exists() else {}
-        codes = {k: c for k, c in codes.items() if _chosen(module, k)}
-        killed = sorted(k for k, c in codes.items() if c in KILLED)
-        survived = sorted(k for k, c in codes.items() if c in SURVIVED)
-        untested = sorted(k for k, c in codes.items() if c in NO_TESTS)
-        report["modules"][module] = {
-            "killed": len(killed),
-            "survived": len(survived),
-            "no_tests": len(untested),
-            "total": len(codes),
-            "functions": list(TARGETS[module].functions) or "all",
-            "why": TARGETS[module].why,
-        }
-        report["survivors"].extend({"module": module, "mutant": name} for name in survived)
-        report["no_tests"].extend({"module": module, "mutant": name} for name in untested)
-    total = sum(m["total"] for m in report["modules"].values())
-    killed_all = sum(m["killed"] for m in report["modules"].values())
-    report["score"] = round(killed_all / total, 4) if total else None
-    return report
+def _counts(work: Path, module: str) -> dict[str, list[str]]:
+    meta = work / "mutants" / (module + ".meta")
+    codes = json.loads(meta.read_text())["exit_code_by_key"] if meta.exists() else {}
+    codes = {k: c for k, c in codes.items() if _chosen(module, k)}
+    return {
+        "killed": sorted(k for k, c in codes.items() if c in KILLED),
+        "survived": sorted(k for k, c in codes.items() if c in SURVIVED),
+        "no_tests": sorted(k for k, c in codes.items() if c in NO_TESTS),
+        "other": sorted(k for k, c in codes.items() if c not in KILLED | SURVIVED | NO_TESTS),
+    }
+
+
+def run_module(module: str, max_children: int) -> tuple[dict, list[str], list[str]]:
+    """Mutate one target in its own scratch copy with its own tests; return counts and the losers."""
+    work = ROOT / "var" / "mutation-work" / _dotted(module)
+    started = time.monotonic()
+    _prepare(work, [module])
+    mutmut = Path(sys.executable).with_name("mutmut")
+    log = work.parent / f"{_dotted(module)}.log"
+    with log.open("w") as handle:
+        subprocess.run(
+            [str(mutmut), "run", "--max-children", str(max_children), *_patterns([module])],
+            cwd=work,
+            check=False,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+        )
+    found = _counts(work, module)
+    total = sum(len(v) for v in found.values())
+    counts = {
+        "killed": len(found["killed"]),
+        "survived": len(found["survived"]),
+        "no_tests": len(found["no_tests"]),
+        "total": total,
+        "functions": list(TARGETS[module].functions) or "all",
+        "tests": list(TARGETS[module].tests),
+        "why": TARGETS[module].why,
+        "seconds": round(time.monotonic() - started),
+    }
+    return counts, found["survived"], found["no_tests"] + found["other"]
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run mutmut on the listed targets and write ``var/mutation.json``."""
+    """Run mutmut on the listed targets, one after the other, and write ``var/mutation.json``."""
     parser = argparse.ArgumentParser(prog="python -m tools.mutation", description=__doc__.splitlines()[0])
-    parser.add_argument("--max-children", type=int, default=2, help="parallel workers (default 2)")
+    parser.add_argument("--max-children", type=int, default=2, help="parallel workers (default 2, at most 2)")
     parser.add_argument("--only", nargs="+", choices=list(TARGETS), help="mutate just these modules")
     parser.add_argument("--out", default=str(ROOT / "var" / "mutation.json"), help="where to write the JSON")
     args = parser.parse_args(argv)
     modules = list(args.only or TARGETS)
-    work = ROOT / "var" / "mutation-work"
-    started = time.monotonic()
-    _prepare(work, modules)
-    mutmut = Path(sys.executable).with_name("mutmut")
-    subprocess.run(
-        [str(mutmut), "run", "--max-children", str(max(1, min(args.max_children, 2))), *_patterns(modules)],
-        cwd=work,
-        check=False,
-    )
-    report = _results(work, modules)
-    report["wall_seconds"] = round(time.monotonic() - started)
     out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
-    for module, counts in report["modules"].items():
+    report: dict = {"modules": {}, "survivors": [], "not_killed_otherwise": []}
+    started = time.monotonic()
+    for module in modules:
+        counts, survivors, others = run_module(module, max(1, min(args.max_children, 2)))
+        report["modules"][module] = counts
+        report["survivors"].extend({"module": module, "mutant": name} for name in survivors)
+        report["not_killed_otherwise"].extend({"module": module, "mutant": name} for name in others)
         print(
             f"{module}: {counts['killed']}/{counts['total']} killed, {counts['survived']} survived, "
-            f"{counts['no_tests']} reached by no listed test"
+            f"{counts['no_tests']} reached by no listed test ({counts['seconds']} s)",
+            flush=True,
         )
+    total = sum(m["total"] for m in report["modules"].values())
+    killed = sum(m["killed"] for m in report["modules"].values())
+    report["score"] = round(killed / total, 4) if total else None
+    report["wall_seconds"] = round(time.monotonic() - started)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     print(f"wrote {out} (score {report['score']}, {report['wall_seconds']} s)")
     return 0
 
