@@ -24,6 +24,7 @@ import shutil
 import subprocess
 import sys
 import time
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,7 +82,12 @@ TARGETS: dict[str, Target] = {
     ),
     "data/validation/tail.py": Target(
         "duplicate ids in one file are rejected",
-        ("tests/data/test_data_planted.py", "tests/data/test_data_incidents.py"),
+        (
+            "tests/data/test_data_planted.py",
+            "tests/data/test_data_incidents.py",
+            "tests/data/test_data_links.py",
+            "tests/data/test_data_store_upsert.py",
+        ),
     ),
     "data/coords.py": Target(
         "coordinates: location text parsed, distance to the city, far-from-city flagged",
@@ -179,7 +185,41 @@ def _counts(work: Path, module: str) -> dict[str, list[str]]:
     }
 
 
-def run_module(module: str, max_children: int) -> tuple[dict, list[str], list[str]]:
+_DIFFS = """
+import json, sys
+from mutmut.mutation.diff_apply import get_diff_for_mutant
+path, names = sys.argv[1], sys.argv[2:]
+out = {}
+for name in names:
+    lines = get_diff_for_mutant(name, path=path).splitlines()
+    out[name] = "\\n".join(
+        line[0] + " " + line[1:].strip() for line in lines
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    )
+print(json.dumps(out))
+"""
+
+
+def _changes(work: Path, module: str, names: list[str]) -> dict[str, str]:
+    """Each mutant's changed lines (``- old`` / ``+ new``, stripped), read with mutmut's own diff."""
+    if not names:
+        return {}
+    done = subprocess.run(
+        [sys.executable, "-c", _DIFFS, module, *names], cwd=work, capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        return {name: "(diff unavailable)" for name in names}
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _equivalent() -> dict[tuple[str, str], str]:
+    """(module, change) -> why the mutant cannot change behaviour, from tools/mutation_equivalent.toml."""
+    path = ROOT / "tools" / "mutation_equivalent.toml"
+    data = tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    return {(e["module"], e["change"].strip()): e["why"] for e in data.get("equivalent", [])}
+
+
+def run_module(module: str, max_children: int) -> tuple[dict, list[dict], list[dict]]:
     """Mutate one target in its own scratch copy with its own tests; return counts and the losers."""
     work = ROOT / "var" / "mutation-work" / _dotted(module)
     started = time.monotonic()
@@ -196,9 +236,34 @@ def run_module(module: str, max_children: int) -> tuple[dict, list[str], list[st
         )
     found = _counts(work, module)
     total = sum(len(v) for v in found.values())
+    changes = _changes(work, module, found["survived"] + found["no_tests"] + found["other"])
+    known = _equivalent()
+    survivors = []
+    for name in found["survived"]:
+        why = known.get((module, changes.get(name, "")))
+        survivors.append(
+            {"module": module, "mutant": name, "change": changes.get(name, ""), "equivalent": why}
+        )
+    others = [
+        {
+            "module": module,
+            "mutant": name,
+            "change": changes.get(name, ""),
+            "status": "no test reaches it"
+            if name in found["no_tests"]
+            else "other (suspicious or not checked)",
+        }
+        for name in found["no_tests"] + found["other"]
+    ]
+    equivalent = sum(1 for s in survivors if s["equivalent"])
     counts = {
         "killed": len(found["killed"]),
         "survived": len(found["survived"]),
+        "equivalent": equivalent,
+        "score": round(len(found["killed"]) / total, 4) if total else None,
+        "score_without_equivalent": round(len(found["killed"]) / (total - equivalent), 4)
+        if total - equivalent
+        else None,
         "no_tests": len(found["no_tests"]),
         "total": total,
         "functions": list(TARGETS[module].functions) or "all",
@@ -206,7 +271,7 @@ def run_module(module: str, max_children: int) -> tuple[dict, list[str], list[st
         "why": TARGETS[module].why,
         "seconds": round(time.monotonic() - started),
     }
-    return counts, found["survived"], found["no_tests"] + found["other"]
+    return counts, survivors, others
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -223,11 +288,12 @@ def main(argv: list[str] | None = None) -> int:
     for module in modules:
         counts, survivors, others = run_module(module, max(1, min(args.max_children, 2)))
         report["modules"][module] = counts
-        report["survivors"].extend({"module": module, "mutant": name} for name in survivors)
-        report["not_killed_otherwise"].extend({"module": module, "mutant": name} for name in others)
+        report["survivors"].extend(survivors)
+        report["not_killed_otherwise"].extend(others)
         print(
-            f"{module}: {counts['killed']}/{counts['total']} killed, {counts['survived']} survived, "
-            f"{counts['no_tests']} reached by no listed test ({counts['seconds']} s)",
+            f"{module}: {counts['killed']}/{counts['total']} killed, {counts['survived']} survived "
+            f"({counts['equivalent']} of them equivalent), {counts['no_tests']} reached by no listed test "
+            f"({counts['seconds']} s)",
             flush=True,
         )
     total = sum(m["total"] for m in report["modules"].values())

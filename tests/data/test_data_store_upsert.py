@@ -11,6 +11,7 @@ import pytest
 from data import schema as S
 from data import store as store_module
 from data.importer import import_file
+from data.store import Store
 from tests.data.conftest import incident_csv, incident_mapping, write
 
 ADDRESS = '\naddress = "addr"\n'
@@ -69,3 +70,33 @@ def test_a_file_longer_than_one_chunk_is_stored_whole(
     assert sorted(incidents.index) == ["001", "002", "003", "004", "005"]
     assert incidents.loc["005", S.LATITUDE] == 42.35
     assert store.count(S.INCIDENTS) == 5
+
+
+def test_the_synthetic_flag_is_read_from_its_column_and_false_when_not_mapped(store, tmp_path) -> None:
+    # the demo guard and "replace the demo" rely on it: demo rows true, real rows false
+    header = "id,city,when,lat,lon,type,synthetic\n"
+    demo = write(
+        tmp_path,
+        "demo.csv",
+        header + "D-1,Detroit,2019-06-01,42.36,-83.10,homicide,true\n"
+        "D-2,Detroit,2019-06-02,42.37,-83.11,homicide,yes\n",
+    )
+    import_file(demo, incident_mapping('\nis_synthetic = "synthetic"\n'), store)
+    assert _incidents(store)[S.IS_SYNTHETIC].tolist() == [True, True]
+    other = Store(f"sqlite:///{tmp_path / 'real.sqlite'}")
+    import_file(
+        incident_csv(tmp_path, ["R-1,Detroit,2019-06-01,42.36,-83.10,homicide"]), incident_mapping(), other
+    )
+    assert _incidents(other)[S.IS_SYNTHETIC].tolist() == [False]
+
+
+def test_a_database_other_than_sqlite_or_postgresql_is_named_in_the_error() -> None:
+    from types import SimpleNamespace
+
+    from data._sql import IMPORTS, upsert_statement
+    from data.errors import BrassmapError
+
+    connection = SimpleNamespace(dialect=SimpleNamespace(name="mysql"))
+    with pytest.raises(BrassmapError) as caught:
+        upsert_statement(connection, IMPORTS)  # type: ignore[arg-type]
+    assert str(caught.value) == "the store supports SQLite and PostgreSQL databases, not mysql; change --db"

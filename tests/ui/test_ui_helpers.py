@@ -70,6 +70,11 @@ def test_ui_markdown_escaping_leaves_no_live_syntax():
     assert "\\<img" in text
 
 
+def test_ui_markdown_value_stays_on_one_line():
+    # a line break in a series id or a note would start a heading, a list or a rule in the notice
+    assert md("S-1\r\n# Big heading\n---\rend") == "S\\-1  \\# Big heading \\-\\-\\- end"
+
+
 def test_ui_upload_name_is_never_a_path_and_suffix_follows_content(tmp_path):
     csv_path = store_upload(b"incident_id,city\n001,Detroit\n", tmp_root=tmp_path)
     assert csv_path.name == "upload.csv"
