@@ -1,15 +1,15 @@
-"""``python -m data db upgrade|revision``: the store's schema revisions (see :mod:`data.migrations`)."""
+"""``python -m data db upgrade|status|revision``: the store's schema revisions (:mod:`data.migrations`)."""
 
 from __future__ import annotations
 
 import argparse
 from typing import Any
 
-EXIT_OK = 0
+EXIT_OK, EXIT_OUTDATED = 0, 1
 
 
 def add_parser(commands: Any, db_help: str) -> None:
-    """Add the ``db`` command (``upgrade``, ``revision``) to the ``python -m data`` subparsers."""
+    """Add the ``db`` command (``upgrade``, ``status``, ``revision``) to the ``python -m data`` subparsers."""
     database = commands.add_parser(
         "db", help="the store's schema: upgrade a store written by an earlier brassmap",
         description="Schema revisions of the store (Alembic scripts, data/migrations/versions).")  # fmt: skip
@@ -20,6 +20,9 @@ def add_parser(commands: Any, db_help: str) -> None:
         "changes nothing). Back the store up first. Running it again changes nothing; an empty database "
         "gets a new store.")  # fmt: skip
     upgrade.add_argument("--db", metavar="URL", help=db_help)
+    status = actions.add_parser(
+        "status", help="print the store's schema revision and whether it needs an upgrade (exit 1 if so)")
+    status.add_argument("--db", metavar="URL", help=db_help)
     revision = actions.add_parser(
         "revision", help="(developers) draft a revision for a change to data/_sql.py",
         description="Write data/migrations/versions/vNNNN_<message>.py from the difference between the "
@@ -29,8 +32,8 @@ def add_parser(commands: Any, db_help: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Carry out ``db upgrade|revision``; return the exit code (errors raise ``BrassmapError``)."""
-    from data.migrations.upgrade import draft_revision, upgrade_store
+    """Carry out ``db upgrade|status|revision``; return the exit code (errors raise ``BrassmapError``)."""
+    from data.migrations.upgrade import draft_revision, store_status, upgrade_store
     from data.store import default_db_url
 
     if args.db_command == "revision":
@@ -38,5 +41,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"wrote {path}: read it, write the data conversion if any, then add its revision to REVISIONS "
               "in data/migrations/__init__.py and run tests/data/test_migrations.py")  # fmt: skip
         return EXIT_OK
+    if args.db_command == "status":
+        line, current = store_status(args.db or default_db_url())
+        print(line)
+        return EXIT_OK if current else EXIT_OUTDATED
     print(upgrade_store(args.db or default_db_url()).summary())
     return EXIT_OK

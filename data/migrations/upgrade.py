@@ -146,6 +146,28 @@ def upgrade_store(url: str) -> UpgradeResult:
         raise StoreError(f"upgrading {where} failed and was rolled back, nothing changed: {exc}") from exc
 
 
+def store_status(url: str) -> tuple[str, bool]:
+    """One line on the store's schema revision, and whether it is current (nothing is changed)."""
+    where = shown(url)
+    new = f"{where} holds no brassmap store yet (one is created at schema revision {HEAD} on first use)"
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        return new, True  # connecting would create the file
+    try:
+        engine = create_engine(url)
+        try:
+            with engine.connect() as connection:
+                state = schema_state(connection)
+        finally:
+            engine.dispose()
+    except SQLAlchemyError as exc:
+        raise StoreError(f"cannot read the schema revision of {where}: {exc}") from exc
+    if state.is_new:
+        return new, True
+    if state.is_current:
+        return f"{where} is at schema revision {HEAD}, the current one", True
+    return outdated_message(state, where), False
+
+
 def draft_revision(message: str) -> Path:
     """Write a draft revision for the difference between the revisions so far and :mod:`data._sql`.
 

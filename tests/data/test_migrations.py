@@ -105,6 +105,18 @@ def test_the_upgrade_keeps_every_row_and_every_value(release_copy: Path, capsys)
     assert list(after[VERSION_TABLE.name]) == [HEAD]
 
 
+def test_db_status_says_whether_an_upgrade_is_needed(release_copy: Path, tmp_path: Path, capsys) -> None:
+    url = _url(release_copy)
+    assert data_main(["db", "status", "--db", url]) == 1
+    assert f"python -m data db upgrade --db {url}" in capsys.readouterr().out
+    upgrade_store(url)
+    assert data_main(["db", "status", "--db", url]) == 0
+    assert f"is at schema revision {HEAD}, the current one" in capsys.readouterr().out
+    missing = tmp_path / "none.sqlite"
+    assert data_main(["db", "status", "--db", _url(missing)]) == 0
+    assert "holds no brassmap store yet" in capsys.readouterr().out and not missing.exists()
+
+
 def test_a_second_upgrade_changes_nothing(release_copy: Path, capsys) -> None:
     upgrade_store(_url(release_copy))
     once = _read(release_copy)
