@@ -283,17 +283,25 @@ def _since_bound(since: dt.date | dt.datetime) -> dt.datetime:
     return dt.datetime(since.year, since.month, since.day, tzinfo=dt.UTC)
 
 
-def iter_records(target: Store | Engine, *, since: dt.date | dt.datetime | None = None,
-                 user: str | None = None, action: str | None = None,
-                 batch: int = 10_000) -> Generator[AuditRecord, None, None]:  # fmt: skip
-    """The trail's records in ``seq`` order, optionally from a UTC day/time on, of one user or action."""
-    query = select(*(AUDIT_LOG.c[name] for name in COLUMNS)).order_by(AUDIT_LOG.c.seq)
+def _query(since: dt.date | dt.datetime | None, user: str | None, action: str | None,
+           newest_first: bool, limit: int | None) -> Any:  # fmt: skip
+    columns = select(*(AUDIT_LOG.c[name] for name in COLUMNS))
+    query = columns.order_by(AUDIT_LOG.c.seq.desc() if newest_first else AUDIT_LOG.c.seq)
     if since is not None:
         query = query.where(AUDIT_LOG.c.recorded_at >= _since_bound(since))
     if user:
         query = query.where(AUDIT_LOG.c.user_name == user)
     if action:
         query = query.where(AUDIT_LOG.c.action == action)
+    return query if limit is None else query.limit(limit)
+
+
+def iter_records(target: Store | Engine, *, since: dt.date | dt.datetime | None = None,
+                 user: str | None = None, action: str | None = None, newest_first: bool = False,
+                 limit: int | None = None, batch: int = 10_000,
+                 ) -> Generator[AuditRecord, None, None]:  # fmt: skip
+    """The trail's records in ``seq`` order (or newest first), from a UTC day on, of a user or action."""
+    query = _query(since, user, action, newest_first, limit)
     try:
         with _engine(target).connect() as connection:
             result = connection.execution_options(yield_per=batch).execute(query)
@@ -311,14 +319,11 @@ def read_frame(target: Store | Engine, *, since: dt.date | dt.datetime | None = 
                action: str | None = None, newest_first: bool = False,
                limit: int | None = None) -> pd.DataFrame:  # fmt: skip
     """The trail (or its filtered part) as a frame with :data:`COLUMNS`."""
-    rows = [tuple(r.__dict__[c] for c in COLUMNS) for r in iter_records(target, since=since, user=user,
-                                                                      action=action)]  # fmt: skip
-    frame = pd.DataFrame.from_records(rows, columns=list(COLUMNS))
-    if newest_first:
-        frame = frame.iloc[::-1].reset_index(drop=True)
-    if limit is not None:
-        frame = frame.head(limit)
-    return frame
+    found = iter_records(target, since=since, user=user, action=action, newest_first=newest_first,
+                         limit=limit)  # fmt: skip
+    with closing(found) as records:
+        rows = [tuple(getattr(r, c) for c in COLUMNS) for r in records]
+    return pd.DataFrame.from_records(rows, columns=list(COLUMNS))
 
 
 def count(target: Store | Engine) -> int:

@@ -14,7 +14,7 @@ from geo.map_spec import TileSource
 from linking.filters import Filters
 from linking.registry import UnknownSeriesError, series_index_of
 from linking.selection import Selection
-from ui import loading, map_state, url
+from ui import audit_log, loading, map_state, url
 from ui import tiles as tile_choice
 from ui.filters import PERIOD_KEYS, filters_ui, relative_period, seed_widgets
 from ui.identity import current_user
@@ -115,6 +115,7 @@ def build_context() -> PageContext:
             f"Series {md(series_id)} has no shooting in the current filter; "
             "it is shown whole in the drill-down."
         )
+    audit_log.record_view(selection, series_id=series_id, incident_id=incident_id)  # when it changed
     url.write_url(
         filters,
         tiles=tiles,

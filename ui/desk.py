@@ -7,7 +7,9 @@ at once and nothing is keyed by object identity. Results are shared: never mutat
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import date
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -43,25 +45,37 @@ def queue_for(url: str, dataset_version: str, events_version: int, cities: tuple
     return lead_queue(frames, leads, today=today, cities=cities, open_only=True)
 
 
-def bulletin_bytes(url: str, dataset_version: str, series_id: str) -> bytes:
-    """The bulletin PDF of one whole series (made on click; never cached: it carries its generation time)."""
-    from linking.bulletin import build_bulletin
+def bulletin_bytes(url: str, dataset_version: str, series_id: str, *, by: str | None = None,
+                   note: Callable[[Mapping[str, Any]], None] | None = None) -> bytes:  # fmt: skip
+    """The bulletin PDF of one whole series (made on click; never cached: it carries its generation time).
+
+    ``by`` names who made it (default: this session's user); ``note`` records it in the audit trail.
+    """
+    from linking.audit_details import bulletin_details
+    from linking.bulletin import build_bulletin, bulletin_file_name
 
     frames = loading.frames_for(url, dataset_version)
     whole = Filters(series_id=series_id)
     selection = loading.selection_for(url, dataset_version, whole, reference_date(frames))
     events = read_events(loading.store_for(url))
-    by = f"{current_user().name} (dashboard)"  # the signed-in user in team mode, the OS account locally
-    return build_bulletin(selection, series_id, events=events, generated_by=by)
+    maker = f"{by or current_user().name} (dashboard)"  # signed-in user in team mode, the OS account locally
+    data = build_bulletin(selection, series_id, events=events, generated_by=maker)
+    if note is not None:
+        details = bulletin_details(series_id, data, file_name=bulletin_file_name(series_id),
+                                   include_sensitive=False, dataset_version=dataset_version)  # fmt: skip
+        note({**details, "generated_by": maker})
+    return data
 
 
 def bulletin_button(url: str, dataset_version: str, series_id: str, *, key: str) -> None:
     """One click downloads the series bulletin (PDF); the bytes are made when clicked."""
     from linking.bulletin import bulletin_file_name
+    from ui import audit_log
 
+    by, note = current_user().name, audit_log.deferred("bulletin")  # taken now: the click runs elsewhere
     st.download_button(
         "Bulletin (PDF)",
-        data=lambda: bulletin_bytes(url, dataset_version, series_id),
+        data=lambda: bulletin_bytes(url, dataset_version, series_id, by=by, note=note),
         file_name=bulletin_file_name(series_id),
         mime="application/pdf",
         key=key,

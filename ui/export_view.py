@@ -11,9 +11,11 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from linking.audit_details import export_details
 from linking.counting import count_links
 from linking.exports import EXPORTERS
 from linking.selection import Selection
+from ui import audit_log
 from ui.errors import guarded_fragment
 from ui.text import md
 
@@ -24,8 +26,14 @@ K_SCOPE = "export_scope"
 K_SENSITIVE = "export_sensitive"
 
 
-def _lazy_bytes(exporter_name: str, selection: Selection, *, include_sensitive: bool) -> Callable[[], bytes]:
-    """Return a no-argument callable that renders one export (run on click, in a worker thread)."""
+def _lazy_bytes(exporter_name: str, selection: Selection, *, include_sensitive: bool,
+                file_name: str) -> Callable[[], bytes]:  # fmt: skip
+    """Return a no-argument callable that renders one export (run on click, in a worker thread).
+
+    The export is recorded in the audit trail with its format, filter, row counts and the SHA-256 of
+    the bytes handed to the browser, as the user who drew the button.
+    """
+    note = audit_log.deferred("export")
 
     def render() -> bytes:
         exporter = EXPORTERS[exporter_name]
@@ -35,7 +43,10 @@ def _lazy_bytes(exporter_name: str, selection: Selection, *, include_sensitive: 
             len(selection.incidents),
             selection.filters.describe(),
         )
-        return exporter.export(selection, include_sensitive=include_sensitive)
+        data = exporter.export(selection, include_sensitive=include_sensitive)
+        note(export_details(selection, data, export_format=exporter_name, file_name=file_name,
+                            include_sensitive=include_sensitive))  # fmt: skip
+        return data
 
     return render
 
@@ -84,7 +95,8 @@ def export_panel(filter_selection: Selection, series_selection: Selection | None
         extension = str(exporter.extension).lstrip(".")
         columns[index % 4].download_button(
             f"{exporter.label} (.{extension})",
-            data=_lazy_bytes(name, selection, include_sensitive=include_sensitive),
+            data=_lazy_bytes(name, selection, include_sensitive=include_sensitive,
+                             file_name=f"{stem}.{extension}"),
             file_name=f"{stem}.{extension}",
             mime=exporter.mime_type,
             key=f"download_{name}",

@@ -20,18 +20,21 @@ import logging
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from data import schema as S
+from data.audit import import_details
 from data.csv_out import csv_bytes
 from data.demo_guard import batch_mix, mix_of
 from data.errors import AllRowsRejectedError, BrassmapError, UnsupportedFormatError
 from data.importer import ValidatedBatch, import_file, read_validated, sniff_format, summarise
 from data.mapping import Mapping
-from data.store import Store
+from data.store import Store, sha256_of
+from ui import audit_log
 from ui.errors import guarded_fragment, report_exception
 from ui.import_mapping import choose_mapping, file_columns, forget_choices
 from ui.loading import clear_frames, record_counts, store_for
@@ -115,17 +118,22 @@ def _show_last_result() -> None:
 
 def _import(path: Path, mapping: Mapping, store: Store, display_name: str, *, replace_demo: bool) -> None:
     """Import and keep the outcome for the next run; the page then reloads on the new data."""
+    details: dict[str, Any] = {"file_name": display_name, "kind": mapping.kind, "replace_demo": replace_demo}
     try:
         report = import_file(path, mapping, store, display_name=display_name, replace_demo=replace_demo)
     except AllRowsRejectedError as exc:
         rejects = getattr(exc.report, "rejects", None)
         st.session_state[K_RESULT] = {"ok": False, "summary": exc.user_text, "rejects": rejects}
+        refused = import_details(exc.report, **details, sha256=sha256_of(path), error=str(exc))
+        audit_log.record("import", refused)
     except BrassmapError as exc:  # the same text as `python -m data import`
         LOG.warning("import of %s refused: %s", display_name, exc)
         st.session_state[K_RESULT] = {"ok": False, "summary": exc.user_text, "rejects": None}
+        audit_log.record("import", import_details(None, **details, sha256=sha256_of(path), error=str(exc)))
     else:
         LOG.info("imported %s: %s", display_name, report.summary())
         st.session_state[K_RESULT] = {"ok": True, "summary": report.summary(), "rejects": report.rejects}
+        audit_log.record("import", import_details(report, **details, sha256=report.batch.sha256))
     clear_frames()
     st.rerun(scope="app")
 
@@ -164,6 +172,7 @@ def _start_clean_ui(store: Store) -> None:
         confirmed = st.checkbox("Yes, delete everything in this database", key=K_CONFIRM_RESET)
         if st.button(RESET_LABEL, disabled=not confirmed, key="reset_go", icon=":material/delete_forever:"):
             store.clear()
+            audit_log.record("reset", {"removed": held})
             LOG.info("database emptied from the Import tab: %s", described)
             st.session_state.pop(K_CONFIRM_RESET, None)
             st.session_state[K_RESULT] = {

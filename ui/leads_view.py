@@ -17,7 +17,7 @@ from data import schema as S
 from data.errors import LeadEventError
 from data.lead_events import add_event
 from linking.triage import GROUPS
-from ui import loading
+from ui import audit_log, loading
 from ui.context import PageContext
 from ui.desk import bulletin_button, desk_for, queue_for, token
 from ui.kpis_view import kpis_section
@@ -121,9 +121,13 @@ def _event_buttons(ctx: PageContext, link_ids: list[str]) -> None:
 def _record(ctx: PageContext, link_ids: list[str], *, event: str, to: str, note: str, by: str,
             day: date | None) -> None:  # fmt: skip
     try:
-        add_event(loading.store_for(ctx.db_url), link_ids, event=event, day=day, by=by, to=to, note=note)
+        written = add_event(loading.store_for(ctx.db_url), link_ids, event=event, day=day, by=by, to=to,
+                            note=note)  # fmt: skip
     except LeadEventError as exc:
         st.error(str(exc))
         return
+    audit_log.record("lead_event", {"event": event, "link_ids": link_ids, "date": day, "by": by or None,
+                                    "to": to or None, "note": note or None,
+                                    "event_ids": [int(i) for i in written[S.EVENT_ID]]})  # fmt: skip
     st.session_state[K_MESSAGE] = f"Recorded {event} on {', '.join(link_ids)}."
     st.rerun()

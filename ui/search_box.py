@@ -7,7 +7,9 @@ from typing import Any
 
 import streamlit as st
 
+from linking.audit_details import search_details
 from linking.search import KIND_LABELS, Match, find
+from ui import audit_log
 from ui.picking import set_pick
 from ui.text import md
 
@@ -28,6 +30,8 @@ def _on_search(frames: Any) -> None:
     text = str(st.session_state.get(K_SEARCH) or "").strip()
     matches = find(frames, text) if text else []
     st.session_state[K_FOUND] = (text, matches)
+    if text:
+        audit_log.record("search", search_details(text, matches))
     if matches:
         first = matches[0]
         set_pick(first.series_id, first.incident_id)
