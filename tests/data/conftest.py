@@ -8,7 +8,6 @@ import pytest
 
 from data.mapping import Mapping, parse_mapping
 from data.store import Store
-from tests.data.audit_stores import store_url  # noqa: F401  (fixture: SQLite and PostgreSQL stores)
 
 INCIDENT_MAPPING = """
 kind = "incidents"

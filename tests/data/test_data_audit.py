@@ -41,9 +41,9 @@ def row(store: Store, seq: int) -> dict:
         return dict(connection.execute(select(AUDIT_LOG).where(AUDIT_LOG.c.seq == seq)).mappings().one())
 
 
-def test_an_intact_trail_verifies_with_its_count(store_url, capsys):
-    store = filled(store_url)
-    code, out = verify_cli(store_url, capsys)
+def test_an_intact_trail_verifies_with_its_count(db_url, capsys):
+    store = filled(db_url)
+    code, out = verify_cli(db_url, capsys)
     assert code == 0
     assert out.startswith("audit trail OK: 5 records, head 5:") and out.count("\n") == 0
     records = list(audit.iter_records(store))
@@ -55,65 +55,65 @@ def test_an_intact_trail_verifies_with_its_count(store_url, capsys):
     assert audit.head(store) == f"5:{records[-1].hash}"
 
 
-def test_an_empty_trail_is_ok(store_url, capsys):
-    Store(store_url)
-    assert verify_cli(store_url, capsys) == (0, "audit trail OK: 0 records, head (empty)")
+def test_an_empty_trail_is_ok(db_url, capsys):
+    Store(db_url)
+    assert verify_cli(db_url, capsys) == (0, "audit trail OK: 0 records, head (empty)")
 
 
-def test_an_edited_record_is_named(store_url, capsys):
-    store = filled(store_url)
+def test_an_edited_record_is_named(db_url, capsys):
+    store = filled(db_url)
     with store.engine.begin() as connection:
         connection.execute(update(AUDIT_LOG).where(AUDIT_LOG.c.seq == 3)
                            .values(details=audit.canonical_json({"filter": "cities: Elsewhere", "n": 3})))
-    code, out = verify_cli(store_url, capsys)
+    code, out = verify_cli(db_url, capsys)
     assert code == 1
     assert out.startswith("audit trail BROKEN at record 3: record 3 was changed")
 
 
-def test_an_edited_user_is_named_even_when_its_hash_is_recomputed(store_url, capsys):
-    store = filled(store_url)
+def test_an_edited_user_is_named_even_when_its_hash_is_recomputed(db_url, capsys):
+    store = filled(db_url)
     old = row(store, 2)
     forged = audit.record_hash(2, audit.time_text(old["recorded_at"]), "someone_else", old["action"],
                                old["details"], old["prev_hash"])  # fmt: skip
     with store.engine.begin() as connection:
         connection.execute(update(AUDIT_LOG).where(AUDIT_LOG.c.seq == 2)
                            .values(user_name="someone_else", hash=forged))
-    code, out = verify_cli(store_url, capsys)
+    code, out = verify_cli(db_url, capsys)
     assert code == 1
     assert "BROKEN at record 3: record 3 does not follow record 2" in out and "record 2 was rewritten" in out
 
 
 @pytest.mark.parametrize("seq", [1, 3])
-def test_a_deleted_record_in_the_middle_is_named(store_url, capsys, seq):
-    store = filled(store_url)
+def test_a_deleted_record_in_the_middle_is_named(db_url, capsys, seq):
+    store = filled(db_url)
     with store.engine.begin() as connection:
         connection.execute(delete(AUDIT_LOG).where(AUDIT_LOG.c.seq == seq))
-    code, out = verify_cli(store_url, capsys)
+    code, out = verify_cli(db_url, capsys)
     assert code == 1
     assert out.startswith(f"audit trail BROKEN at record {seq}: record {seq} is missing (deleted)")
 
 
-def test_the_deleted_last_record_is_named(store_url, capsys):
-    store = filled(store_url)
+def test_the_deleted_last_record_is_named(db_url, capsys):
+    store = filled(db_url)
     with store.engine.begin() as connection:
         connection.execute(delete(AUDIT_LOG).where(AUDIT_LOG.c.seq == 5))
-    code, out = verify_cli(store_url, capsys)
+    code, out = verify_cli(db_url, capsys)
     assert code == 1
     assert out.startswith("audit trail BROKEN at record 5: record 5 is missing (deleted)")
     assert "the chain head says the last record is 5" in out
 
 
-def test_every_record_deleted_is_caught(store_url, capsys):
-    store = filled(store_url, 2)
+def test_every_record_deleted_is_caught(db_url, capsys):
+    store = filled(db_url, 2)
     with store.engine.begin() as connection:
         connection.execute(delete(AUDIT_LOG))
-    code, out = verify_cli(store_url, capsys)
+    code, out = verify_cli(db_url, capsys)
     assert code == 1 and "BROKEN at record 1: record 1 is missing" in out
 
 
-def test_a_record_inserted_in_the_middle_is_named(store_url, capsys):
+def test_a_record_inserted_in_the_middle_is_named(db_url, capsys):
     """The intruder makes room at seq 3 and writes a record that chains correctly onto record 2."""
-    store = filled(store_url)
+    store = filled(db_url)
     before = row(store, 2)
     with store.engine.begin() as connection:
         for seq in (5, 4, 3):  # top down, so the primary key never collides
@@ -126,13 +126,13 @@ def test_a_record_inserted_in_the_middle_is_named(store_url, capsys):
         connection.execute(insert(AUDIT_LOG).values(seq=3, recorded_at=before["recorded_at"],
                                                     user_name="intruder", action="export", details=body,
                                                     prev_hash=before["hash"], hash=digest))  # fmt: skip
-    code, out = verify_cli(store_url, capsys)
+    code, out = verify_cli(db_url, capsys)
     assert code == 1
     assert out.startswith("audit trail BROKEN at record 4: record 4 was changed")
 
 
-def test_a_record_inserted_after_the_head_is_named(store_url, capsys):
-    store = filled(store_url, 3)
+def test_a_record_inserted_after_the_head_is_named(db_url, capsys):
+    store = filled(db_url, 3)
     last = row(store, 3)
     at = audit.time_text(last["recorded_at"])
     digest = audit.record_hash(4, at, "intruder", "view", "{}", last["hash"])
@@ -140,23 +140,23 @@ def test_a_record_inserted_after_the_head_is_named(store_url, capsys):
         connection.execute(insert(AUDIT_LOG).values(seq=4, recorded_at=last["recorded_at"],
                                                     user_name="intruder", action="view", details="{}",
                                                     prev_hash=last["hash"], hash=digest))  # fmt: skip
-    code, out = verify_cli(store_url, capsys)
+    code, out = verify_cli(db_url, capsys)
     assert code == 1
     assert out.startswith("audit trail BROKEN at record 4: record 4 was inserted after the chain head")
 
 
-def test_a_deleted_head_is_caught(store_url, capsys):
-    store = filled(store_url, 2)
+def test_a_deleted_head_is_caught(db_url, capsys):
+    store = filled(db_url, 2)
     with store.engine.begin() as connection:
         connection.execute(delete(META).where(META.c.key == audit.HEAD_KEY))
-    code, out = verify_cli(store_url, capsys)
+    code, out = verify_cli(db_url, capsys)
     assert code == 1 and "the chain head is missing" in out
 
 
-def test_a_rewritten_tail_is_caught_by_a_head_kept_outside(store_url, capsys):
+def test_a_rewritten_tail_is_caught_by_a_head_kept_outside(db_url, capsys):
     """Rewriting every later record and the head fools the chain; a head kept elsewhere does not."""
-    store = filled(store_url, 4)
-    _, out = verify_cli(store_url, capsys)
+    store = filled(db_url, 4)
+    _, out = verify_cli(db_url, capsys)
     kept = out.rsplit("head ", 1)[1]
     assert kept == audit.head(store)
     first = row(store, 1)
@@ -165,13 +165,13 @@ def test_a_rewritten_tail_is_caught_by_a_head_kept_outside(store_url, capsys):
         connection.execute(delete(META).where(META.c.key == audit.HEAD_KEY))
     for i in range(4):  # the intruder rebuilds a clean-looking trail of the same length
         audit.append(store, "intruder", "view", {"n": i}, now=first["recorded_at"])
-    assert verify_cli(store_url, capsys)[0] == 0
-    code, out = verify_cli(store_url, capsys, "--head", kept)
+    assert verify_cli(db_url, capsys)[0] == 0
+    code, out = verify_cli(db_url, capsys, "--head", kept)
     assert code == 1 and "BROKEN at record 4: record 4 differs from the head kept outside" in out
 
 
-def test_the_table_refuses_a_fork(store_url):
-    store = filled(store_url, 2)
+def test_the_table_refuses_a_fork(db_url):
+    store = filled(db_url, 2)
     first = row(store, 1)
     with pytest.raises(IntegrityError), store.engine.begin() as connection:
         connection.execute(insert(AUDIT_LOG).values(seq=3, recorded_at=first["recorded_at"], user_name="x",
@@ -199,14 +199,14 @@ for i in range({n}):
 """
 
 
-def test_two_processes_appending_at_once_never_fork_the_chain(store_url):
-    Store(store_url)
+def test_two_processes_appending_at_once_never_fork_the_chain(db_url):
+    Store(db_url)
     n = 40
     who = ("writer_a", "writer_b")
-    scripts = [_WRITER.format(root=str(REPO_ROOT), url=store_url, n=n, who=name) for name in who]
+    scripts = [_WRITER.format(root=str(REPO_ROOT), url=db_url, n=n, who=name) for name in who]
     writers = [subprocess.Popen([sys.executable, "-c", script]) for script in scripts]
     assert [w.wait(timeout=300) for w in writers] == [0, 0]
-    store = Store(store_url)
+    store = Store(db_url)
     records = list(audit.iter_records(store))
     assert [r.seq for r in records] == list(range(1, 2 * n + 1))
     assert sorted(r.user_name for r in records) == ["writer_a"] * n + ["writer_b"] * n
