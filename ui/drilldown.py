@@ -59,23 +59,86 @@ def drilldown_counts(selection: Selection, series_id: str) -> LinkCounts:
     return count_links(member_links)
 
 
-def timeline_chart(members: pd.DataFrame, series_id: str) -> alt.Chart:
-    """A chronological lane: one dot per shooting at its local time, joined in time order."""
+TIMELINE_MIN_WIDTH = 560  # px of plot the stop labels are laid out for; wider only spreads them more
+_LABEL_PX = (7, 8)  # px per digit at font size 11, and the gap kept between two labels
+_TITLE_AND_AXIS_PX = 70
+_TIER_DY = (-13, 15, -29, 31, -45, 47, -61, 63)  # label rows: above the dot, below it, further out...
+
+
+def label_tiers(
+    when: pd.Series, lanes: pd.Series, stops: pd.Series, *, width_px: int = TIMELINE_MIN_WIDTH
+) -> list[int]:
+    """Give each stop label a row (0 just above its dot, 1 just below, 2 further above...) so none overlap.
+
+    Labels are placed as on a time axis of ``width_px`` pixels spanning the
+    padded range of ``when`` (:func:`timeline_domain`); in each lane, in time
+    order, a label takes the first row whose last label ends before it starts.
+    Beyond the rows there are, the least crowded row is reused.
+
+    Examples
+    --------
+    >>> days = pd.to_datetime(pd.Series(["2021-01-01", "2021-01-02", "2021-06-01"]))
+    >>> label_tiers(days, pd.Series(["A", "A", "A"]), pd.Series([1, 2, 3]))
+    [0, 1, 0]
+    """
+    start, end = timeline_domain(when)
+    scale = width_px / max((end - start).total_seconds(), 1.0)
+    x = (pd.to_datetime(when) - start).dt.total_seconds().to_numpy() * scale
+    tiers = [0] * len(x)
+    last_end: dict[str, list[float]] = {}
+    order = sorted(range(len(x)), key=lambda i: (x[i], i))
+    for i in order:
+        half = (_LABEL_PX[0] * len(str(stops.iloc[i])) + _LABEL_PX[1]) / 2
+        ends = last_end.setdefault(str(lanes.iloc[i]), [float("-inf")] * len(_TIER_DY))
+        free = [tier for tier, edge in enumerate(ends) if edge <= x[i] - half]
+        tier = free[0] if free else min(range(len(ends)), key=lambda t: ends[t])
+        ends[tier] = x[i] + half
+        tiers[i] = tier
+    return tiers
+
+
+def timeline_domain(when: pd.Series) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The time axis' range: the shootings' span padded by 4 % (at least a day) on each side."""
+    times = pd.to_datetime(when)
+    first, last = times.min(), times.max()
+    pad = max((last - first) * 0.04, pd.Timedelta(days=1))
+    return first - pad, last + pad
+
+
+def _local(moment: pd.Timestamp) -> alt.DateTime:
+    """A Vega-Lite date-time (read as local time, as the chart's data is)."""
+    return alt.DateTime(
+        year=moment.year, month=moment.month, date=moment.day, hours=moment.hour, minutes=moment.minute
+    )
+
+
+def timeline_chart(members: pd.DataFrame, series_id: str) -> alt.LayerChart:
+    """A chronological lane per city: one dot per shooting at its local time, joined in time order.
+
+    Stop numbers sit above or below their dots in rows (:func:`label_tiers`), so
+    two shootings close in time never print their numbers over each other.
+    """
+    when = pd.to_datetime(members[S.LOCAL_TIME]).reset_index(drop=True)
     lane = pd.DataFrame(
         {
-            "when": pd.to_datetime(members[S.LOCAL_TIME]),
-            "incident": members[S.INCIDENT_ID].astype(str),
-            "type": members[S.INCIDENT_TYPE].astype(str).map(S.INCIDENT_TYPE_LABELS),
-            "city": members[S.CITY].astype(str),
+            "when": when,
+            "incident": members[S.INCIDENT_ID].astype(str).to_numpy(),
+            "type": members[S.INCIDENT_TYPE].astype(str).map(S.INCIDENT_TYPE_LABELS).to_numpy(),
+            "city": members[S.CITY].astype(str).to_numpy(),
             "stop": range(1, len(members) + 1),
         }
     )
+    lane["tier"] = label_tiers(lane["when"], lane["city"], lane["stop"]) if len(lane) else []
+    x_scale: alt.Scale | alt.UndefinedType = alt.Undefined
+    if len(lane):  # the range label_tiers laid the labels out on (local times, as Vega reads the data)
+        x_scale = alt.Scale(domain=[_local(t) for t in timeline_domain(lane["when"])], nice=False)
     base = alt.Chart(lane).encode(
-        x=alt.X("when:T", title="Local date and time"),
+        x=alt.X("when:T", title="Local date and time", scale=x_scale),
         y=alt.Y("city:N", title=None),
     )
-    path = base.mark_line(color=series_colour(series_id), strokeWidth=2, opacity=0.6).encode(order="stop:Q")
-    dots = base.mark_circle(size=140, color=series_colour(series_id), opacity=1).encode(
+    colour = series_colour(series_id)
+    path = base.mark_line(color=colour, strokeWidth=2, opacity=0.6).encode(order="stop:Q")
+    dots = base.mark_circle(size=140, color=colour, opacity=1).encode(
         tooltip=[
             alt.Tooltip("stop:Q", title="#"),
             alt.Tooltip("incident:N", title="Incident"),
@@ -84,8 +147,22 @@ def timeline_chart(members: pd.DataFrame, series_id: str) -> alt.Chart:
             alt.Tooltip("city:N", title="City"),
         ]
     )
-    labels = base.mark_text(dy=-14, fontSize=11).encode(text="stop:Q")
-    return (path + dots + labels).properties(height=160, title=f"Series {series_id}: shootings in time order")
+    used = int(lane["tier"].max()) + 1 if len(lane) else 1
+    labels = [
+        base.transform_filter(alt.datum.tier == tier)
+        .mark_text(dy=_TIER_DY[tier], fontSize=11)
+        .encode(text="stop:Q")
+        .properties(name=f"stop_labels_{tier}")
+        for tier in range(used)
+    ]
+    lanes = max(1, lane["city"].nunique())
+    lane_px = 40 + 32 * ((used + 1) // 2)  # rows above and below the dots, clear of the axis
+    chart = alt.LayerChart(layer=[path, dots, *labels])
+    return chart.properties(
+        height=max(120, lanes * lane_px) + _TITLE_AND_AXIS_PX,  # Streamlit fits title and axis inside it
+        title="Shootings in time order",
+        usermeta={"embedOptions": {"renderer": "svg"}},  # labels are text a test (and a reader) can find
+    )
 
 
 def blank_missing(table: pd.DataFrame) -> pd.DataFrame:
@@ -149,22 +226,20 @@ def drilldown_ui(
     if flags:
         st.warning("This series " + "; ".join(flags) + ".", icon=":material/flag:")
     st.caption(S.LEAD_DISCLAIMER)
-    left, right = st.columns([3, 2])
-    with left:
-        map_ui(
-            selection,
-            db_url=db_url,
-            series_id=series_id,
-            tiles=tiles,
-            key="drilldown_map",
-            height=420,
-            pickable=False,
-            fit_to_points=True,
-        )
-    with right:
-        st.altair_chart(timeline_chart(members, series_id), width="stretch")
-        path = " → ".join(members[S.INCIDENT_ID].astype(str))
-        st.caption(f"Path in time order: {md(path)}")
+    # the timeline and the map each take the page's width: side by side, a laptop cut both off
+    st.altair_chart(timeline_chart(members, series_id), width="stretch")
+    path = " → ".join(members[S.INCIDENT_ID].astype(str))
+    st.caption(f"Path in time order: {md(path)}")
+    map_ui(
+        selection,
+        db_url=db_url,
+        series_id=series_id,
+        tiles=tiles,
+        key="drilldown_map",
+        height=460,
+        pickable=False,
+        fit_to_points=True,
+    )
     st.markdown("**Incidents**")
     if incident_id is not None:
         st.caption(f"Picked: incident {md(incident_id)}.")
