@@ -308,6 +308,7 @@ def area_payload(
     colour: str,
     weight: float,
     name_length: int = TEXT_LIMIT,
+    decimals: int = 5,
 ) -> dict[str, Any]:
     """Payload for ``brassmap.areas``: outlines with name and incident count.
 
@@ -322,10 +323,12 @@ def area_payload(
         caller); vertices are rounded to 5 decimals here.
     name_length : int, keyword-only
         Cut area names to this many characters.
+    decimals : int, keyword-only
+        Round vertices to this many decimals (5: about 1 m; 4: about 11 m).
     """
     import shapely
 
-    rounded = shapely.transform(outlines, lambda xy: np.round(xy, 5))
+    rounded = shapely.transform(outlines, lambda xy: np.round(xy, decimals))
     names = boundaries[S.NAME] if S.NAME in boundaries.columns else boundaries[S.BOUNDARY_ID]
     ids = boundaries[S.BOUNDARY_ID].astype(str).tolist()
     features = []

@@ -69,6 +69,9 @@ BOUNDARY_LAYER_NAMES: dict[str, str] = {
 }
 
 
+_AREA_STYLE = ("#5d4037", 1.5)  # outline colour and weight of a boundary kind without its own style
+
+
 class MapInputError(BrassmapError, ValueError):
     """A frame handed to :func:`build_map_spec` lacks what the map needs."""
 
@@ -202,12 +205,13 @@ def _boundary_layers(
     """One outline layer per boundary kind, with incident counts per area.
 
     Outlines are simplified until the layer fits its share of
-    :data:`AREA_BUDGET`; if even the coarsest outlines with short names take
-    more than twice that, the layer is left out and a note says so. Legend
-    rows and notes are appended to ``legend`` and ``notes``.
+    :data:`AREA_BUDGET`: the kinds with fewest areas are built first, each
+    taking an even share of what the ones before left, so the 972
+    neighbourhoods of seven cities get what city limits did not need. If even
+    the coarsest outlines with short names take more than twice the share,
+    the layer is left out and a note on the map says so. Legend rows and
+    notes are appended to ``legend`` and ``notes``.
     """
-    from geo.layers import area_payload
-
     if boundaries is None or len(boundaries) == 0:
         return []
     _require(boundaries, [S.BOUNDARY_ID, S.GEOMETRY], "boundaries")
@@ -221,37 +225,72 @@ def _boundary_layers(
         if S.LAYER in boundaries.columns
         else pd.Series("areas", boundaries.index)
     )
+    built: dict[str, LayerSpec] = {}
+    left_out: list[str] = []
+    order = list(pd.unique(kinds))
+    remaining = AREA_BUDGET
+    # the kinds with fewest areas first: what city limits leave of their share goes to the neighbourhoods
+    by_size = sorted(order, key=lambda kind: int((kinds == kind).sum()))
+    for index, kind in enumerate(by_size):
+        budget = max(remaining, 0) // (len(by_size) - index)
+        layer = _area_layer(boundaries.loc[kinds == kind], str(kind), counts, budget)
+        if layer is None:
+            left_out.append(str(kind))
+            continue
+        built[str(kind)] = layer
+        remaining -= layer.size
     layers: list[LayerSpec] = []
-    per_layer_budget = AREA_BUDGET // max(1, kinds.nunique())
-    for kind in pd.unique(kinds):
-        part = boundaries.loc[kinds == kind]
-        colour, weight = BOUNDARY_STYLES.get(kind, ("#5d4037", 1.5))
-        name = BOUNDARY_LAYER_NAMES.get(kind, f"Boundaries: {kind}")
-        tolerance = 0.0002
-        outlines = shapely.simplify(
-            repaired_polygons(part.geometry.to_numpy()), tolerance, preserve_topology=True
-        )
-        while True:
-            payload = area_payload(part, counts, outlines=outlines, colour=colour, weight=weight)
-            layer = LayerSpec.of("areas", payload, name, budget=per_layer_budget, key=str(kind))
-            if layer.size <= per_layer_budget or tolerance > 0.05:
-                break
-            tolerance *= 2.5  # simplify the simplified outlines further: cheap, error stays < 2 × tolerance
-            outlines = shapely.simplify(outlines, tolerance, preserve_topology=True)
-        if layer.size > per_layer_budget:
-            payload = area_payload(
-                part, counts, outlines=outlines, colour=colour, weight=weight, name_length=40
-            )
-            layer = LayerSpec.of("areas", payload, name, budget=2 * per_layer_budget, key=str(kind))
-        if layer.size > 2 * per_layer_budget:
+    for kind in map(str, order):
+        if kind in left_out:
+            name = BOUNDARY_LAYER_NAMES.get(kind, f"Boundaries: {kind}")
             notes.append(
-                f"{layer.name}: {len(part):,} areas are too many to draw on one map "
-                "and are left out; filter to fewer cities."
+                escape_text(
+                    f"{name}: {int((kinds == kind).sum()):,} areas are too many to draw on one map "
+                    "and are left out; filter to fewer cities."
+                )
             )
             continue
+        layer = built[kind]
         layers.append(layer)
+        colour = BOUNDARY_STYLES.get(kind, _AREA_STYLE)[0]
         legend.append({"kind": "line", "colour": colour, "label": layer.name})
     return layers
+
+
+def _area_layer(part: Any, kind: str, counts: pd.Series, budget: int) -> LayerSpec | None:
+    """One boundary kind's outlines, simplified until they fit ``budget`` bytes (``None``: not in twice that).
+
+    Outlines are simplified with a growing tolerance (cheap: the simplified
+    outlines are simplified again, error < 2 × tolerance); once the tolerance
+    passes about 50 m, vertices are rounded to 4 decimals (11 m) instead of 5.
+    When no tolerance brings the layer within ``budget``, the finest outlines
+    within twice the budget are kept (names cut to 40 characters).
+    """
+    from geo.layers import area_payload
+
+    colour, weight = BOUNDARY_STYLES.get(kind, _AREA_STYLE)
+    name = BOUNDARY_LAYER_NAMES.get(kind, f"Boundaries: {kind}")
+    tolerance = 0.0002
+    outlines = repaired_polygons(part.geometry.to_numpy())
+    fallback: LayerSpec | None = None
+    previous = None
+    while tolerance <= 0.05:
+        outlines = shapely.simplify(outlines, tolerance, preserve_topology=True)
+        decimals = 5 if tolerance < 0.0005 else 4
+        style: dict[str, Any] = {"colour": colour, "weight": weight, "decimals": decimals}
+        payload = area_payload(part, counts, outlines=outlines, **style)
+        layer = LayerSpec.of("areas", payload, name, budget=budget, key=kind)
+        if layer.size <= budget:
+            return layer
+        if fallback is None:
+            short = area_payload(part, counts, outlines=outlines, name_length=40, **style)
+            candidate = LayerSpec.of("areas", short, name, budget=2 * budget, key=kind)
+            fallback = candidate if candidate.size <= 2 * budget else None
+        if previous is not None and layer.size > 0.97 * previous:
+            break  # simplifying further no longer shrinks it (each area keeps a few vertices)
+        previous = layer.size
+        tolerance *= 2.5
+    return fallback
 
 
 def _series_fit(placed: pd.DataFrame, series_id: str) -> Fit | None:
