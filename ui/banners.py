@@ -6,17 +6,18 @@ import streamlit as st
 
 from data import schema as S
 from ui.context import PageContext
+from ui.layout import compact_page
 from ui.loading import store_is_empty, store_mix_for
 from ui.url import show_url_notice
 
 
 def banners_ui(ctx: PageContext) -> None:
     """Draw the title and whatever the analyst must know before reading the numbers."""
+    compact_page()
     st.title("brassmap — shootings and NIBIN links")
     st.caption(
-        "Filter in the sidebar; the map, the link graph, the tables and the exports all follow it. "
-        "Pick a series in the graph, on the map or in the table to see it in detail. "
-        "The URL keeps the view, so it can be shared."
+        "The sidebar's filters drive the map, graph, tables and exports. Pick a series on the graph, "
+        "map or table to see it in detail; the URL keeps the view."
     )
     held = store_mix_for(ctx.db_url, ctx.dataset_version)
     if held.holds_demo and held.holds_real:  # a store filled before demo and real records were kept apart
@@ -29,8 +30,7 @@ def banners_ui(ctx: PageContext) -> None:
         )
     elif ctx.is_synthetic:
         st.warning(
-            f"**{S.SYNTHETIC_LABEL}.** Generated for demonstration. To work on your own data, import it in "
-            "the *Import data* tab below: it replaces the demo (real records are never mixed into it).",
+            f"**{S.SYNTHETIC_LABEL}.** Your own data replaces it: *Import data* tab below.",
             icon=":material/science:",
         )
     elif store_is_empty(ctx.db_url, ctx.dataset_version):

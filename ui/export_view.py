@@ -24,6 +24,7 @@ SCOPE_FILTER = "Current filter"
 SCOPE_SERIES = "Picked series"
 K_SCOPE = "export_scope"
 K_SENSITIVE = "export_sensitive"
+BUTTON_COLUMNS = 2  # a label and its file type ("GraphML (Gephi, Cytoscape, yEd) (.graphml)") fit at 1366 px
 
 
 def _lazy_bytes(exporter_name: str, selection: Selection, *, include_sensitive: bool,
@@ -90,10 +91,10 @@ def export_panel(filter_selection: Selection, series_selection: Selection | None
         f"{md(selection.filters.describe())}. Every file marks which links are leads and which are hits."
     )
     stem = file_stem(selection)
-    columns = st.columns(4)
+    columns = st.columns(BUTTON_COLUMNS)
     for index, (name, exporter) in enumerate(EXPORTERS.items()):
         extension = str(exporter.extension).lstrip(".")
-        columns[index % 4].download_button(
+        columns[index % BUTTON_COLUMNS].download_button(
             f"{exporter.label} (.{extension})",
             data=_lazy_bytes(name, selection, include_sensitive=include_sensitive,
                              file_name=f"{stem}.{extension}"),

@@ -4,7 +4,7 @@ A dashboard on a demo store holding the real city limits, neighbourhoods and
 police districts (read in place from ../shared), a small MBTiles basemap the
 app serves itself (zoom 0-3 only, so deeper tiles fail), and a point
 threshold of 500. Every request off 127.0.0.1 is aborted and recorded.
-Screenshots go to tests/artifacts/.
+Screenshots go to tests/artifacts/ (both screen sizes: test_browser_layout.py).
 """
 
 from __future__ import annotations
@@ -197,21 +197,6 @@ def test_layer_toggles_survive_a_filter_change_and_come_back_from_the_url(browse
         frame.locator("path.brassmap-heat").first.wait_for(state="attached", timeout=TIMEOUT_MS)
         assert frame.locator("#map").evaluate(HEAT_ON) is True
         assert frame.locator("#map").evaluate("() => window.brassmapMap.getZoom()") == 13
-        assert recorder.outside == []
-    finally:
-        context.close()
-
-
-@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)])
-def test_screenshots_at_laptop_and_desktop_size(browser, geo_server, artifacts: Path, size) -> None:  # type: ignore[no-untyped-def]
-    context, page, recorder = _open(browser, geo_server, "tiles=off", size=size)
-    try:
-        frame = _map(page)
-        frame.locator("path.brassmap-hexagon").first.wait_for(state="attached", timeout=TIMEOUT_MS)
-        page.wait_for_timeout(500)
-        page.screenshot(path=str(artifacts / f"dashboard_{size[0]}x{size[1]}.png"))
-        box = page.locator(MAIN_MAP).first.bounding_box()
-        assert box is not None and box["y"] + 200 <= size[1], f"the map starts at {box} on a {size} screen"
         assert recorder.outside == []
     finally:
         context.close()
