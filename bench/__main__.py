@@ -55,9 +55,29 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--naive-timeout", type=float, default=60.0, help="seconds before the naive map gives up (default 60)"
     )
+    parser.add_argument(
+        "--db",
+        default=None,
+        help="database to benchmark (e.g. postgresql+psycopg://user:pw@host/db): empty or holding only the "
+        "demo; default a SQLite file under --work-dir",
+    )
     parser.add_argument("--work-dir", type=Path, default=DEFAULT_WORK_DIR, help="where stores live")
     parser.add_argument("--out", type=Path, default=None, help="also write the JSON report to this file")
     return parser
+
+
+def _hide_password(argv: list[str]) -> list[str]:
+    """The command line as the report shows it: a database URL's password as ``***``."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    shown = []
+    for arg in argv:
+        try:
+            shown.append(make_url(arg).render_as_string(hide_password=True) if "://" in arg else arg)
+        except ArgumentError:
+            shown.append(arg)
+    return shown
 
 
 _STARTED = time.monotonic()
@@ -83,7 +103,8 @@ def main(argv: list[str] | None = None) -> int:
         browser_changes=min(args.browser_changes, args.filters),
         naive_timeout_s=args.naive_timeout,
         skip_browser=args.skip_browser,
-        command="python -m bench " + shlex.join(sys.argv[1:] if argv is None else argv),
+        db_url=args.db,
+        command="python -m bench " + shlex.join(_hide_password(sys.argv[1:] if argv is None else argv)),
     )
     try:
         report = run_benchmark(options, log=_progress)

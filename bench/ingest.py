@@ -124,18 +124,27 @@ def write_incidents_csv(incidents: pd.DataFrame, path: Path, *, preset: Path | N
     return {"rows": len(incidents), "bytes": path.stat().st_size, "write_s": round(seconds, 3)}
 
 
-def time_import(csv_file: Path, store_file: Path, *, rows: int, preset: Path | None = None) -> dict[str, Any]:
+def time_import(
+    csv_file: Path, store_file: Path | str, *, rows: int, preset: Path | None = None
+) -> dict[str, Any]:
     """Import ``csv_file`` into a fresh store with ``python -m data import`` and time it.
+
+    ``store_file`` is a SQLite file (removed first) or the URL of an empty
+    database (e.g. a PostgreSQL scratch schema).
 
     The time is the subprocess's wall time (Python start-up included, so the
     rate is a lower bound). Raises :class:`BenchError` when the import fails.
     """
     preset = preset or incidents_preset()
-    for suffix in ("", "-journal", "-wal", "-shm"):
-        store_file.with_name(store_file.name + suffix).unlink(missing_ok=True)
+    if isinstance(store_file, Path):
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            store_file.with_name(store_file.name + suffix).unlink(missing_ok=True)
+        db = f"sqlite:///{store_file}"
+    else:
+        db = store_file
     command = [
         sys.executable, "-m", "data", "import", str(csv_file),
-        "--mapping", str(preset), "--db", f"sqlite:///{store_file}",
+        "--mapping", str(preset), "--db", db,
     ]  # fmt: skip
     done, seconds = timed(lambda: subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True))
     if done.returncode != 0:

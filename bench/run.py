@@ -14,7 +14,7 @@ from bench import baselines, ingest, server_side
 from bench.errors import BenchError
 from bench.machine import cpu_pressure, machine_info, tree_peak_rss_mb
 from bench.stats import median, spread, timed
-from bench.stores import bench_paths, ensure_demo_store
+from bench.stores import bench_paths, ensure_demo_store, scratch_database
 from bench.targets import evaluate_targets
 from bench.workload import city_names, varied_filters
 from data import schema as S
@@ -37,6 +37,7 @@ class RunOptions:
     naive_timeout_s: float = baselines.NAIVE_TIMEOUT_S
     skip_browser: bool = False
     command: str = ""
+    db_url: str | None = None
 
 
 def _per_view(median_view: dict[str, Any], all_view: dict[str, Any], key: str) -> dict[str, Any]:
@@ -69,16 +70,22 @@ def run_benchmark(options: RunOptions, *, log: Any = print) -> dict[str, Any]:
     from data.store import Store
     from linking.selection import select
 
-    paths = bench_paths(options.work_dir, seed=options.seed, incidents=options.incidents, links=options.links)
+    paths = bench_paths(
+        options.work_dir,
+        seed=options.seed,
+        incidents=options.incidents,
+        links=options.links,
+        db_url=options.db_url,
+    )
     report: dict[str, Any] = {"command": options.command, "machine": machine_info()}
     details: dict[str, Any] = {}
     errors: dict[str, str] = {}
 
-    log(f"store: {paths.store_file}")
+    log(f"store: {paths.shown_store}")
     built = ensure_demo_store(
         paths, seed=options.seed, incidents=options.incidents, links=options.links, fresh=options.fresh
     )
-    details["store"] = {k: v for k, v in built.items() if k != "url"} | {"file": str(paths.store_file)}
+    details["store"] = {k: v for k, v in built.items() if k != "url"} | {"file": paths.shown_store}
 
     log("cold load (fresh processes): from the database, then the dashboard's path")
     from_sql = baselines.run_child(["load", paths.store_url, "sql"], timeout_s=900)
@@ -99,10 +106,14 @@ def run_benchmark(options: RunOptions, *, log: Any = print) -> dict[str, Any]:
     }
 
     log("ingest: CSV in brassmap's export format through python -m data import")
+    cleanup = None
     try:
         if options.fresh or not paths.csv_file.exists():
             details["ingest_csv"] = ingest.write_incidents_csv(frames.incidents, paths.csv_file)
-        imported = ingest.time_import(paths.csv_file, paths.ingest_store_file, rows=len(frames.incidents))
+        target: Path | str = paths.ingest_store_file
+        if store.is_postgresql:  # a scratch schema in the same database, dropped afterwards
+            target, cleanup = scratch_database(paths.store_url, "brassmap_bench_ingest")
+        imported = ingest.time_import(paths.csv_file, target, rows=len(frames.incidents))
     except BenchError as exc:  # report the step as not measured, keep measuring the rest
         errors["ingest_rows_per_s"] = str(exc)
         report["ingest_rows_per_s"] = None
@@ -111,6 +122,8 @@ def run_benchmark(options: RunOptions, *, log: Any = print) -> dict[str, Any]:
         details["ingest"] = imported
     finally:
         paths.ingest_store_file.unlink(missing_ok=True)
+        if cleanup is not None:
+            cleanup()
 
     log(f"filters: {options.filters} varied city/date filters")
     chosen = varied_filters(frames.incidents, count=options.filters, seed=options.seed)

@@ -26,16 +26,26 @@ class BenchPaths:
 
     work_dir: Path
     stem: str
+    db_url: str | None = None
 
     @property
     def store_file(self) -> Path:
-        """The SQLite demo store the server-side and browser figures read."""
+        """The SQLite demo store the server-side and browser figures read (unless ``--db``)."""
         return self.work_dir / f"{self.stem}.sqlite"
 
     @property
     def store_url(self) -> str:
-        """SQLAlchemy URL of :attr:`store_file`."""
-        return f"sqlite:///{self.store_file}"
+        """SQLAlchemy URL of the demo store: ``--db`` when given, else :attr:`store_file`."""
+        return self.db_url or f"sqlite:///{self.store_file}"
+
+    @property
+    def shown_store(self) -> str:
+        """The demo store for the report (a database URL without its password)."""
+        if self.db_url is None:
+            return str(self.store_file)
+        from sqlalchemy.engine import make_url
+
+        return make_url(self.db_url).render_as_string(hide_password=True)
 
     @property
     def csv_file(self) -> Path:
@@ -52,7 +62,9 @@ class BenchPaths:
         return self.work_dir / f"{self.stem}-{name}"
 
 
-def bench_paths(work_dir: Path, *, seed: int, incidents: int, links: int | None) -> BenchPaths:
+def bench_paths(
+    work_dir: Path, *, seed: int, incidents: int, links: int | None, db_url: str | None = None
+) -> BenchPaths:
     """Name the files of one benchmark size.
 
     Examples
@@ -61,7 +73,8 @@ def bench_paths(work_dir: Path, *, seed: int, incidents: int, links: int | None)
     'demo-seed7-n2000-lauto.sqlite'
     """
     links_part = "auto" if links is None else str(links)
-    return BenchPaths(work_dir=Path(work_dir), stem=f"demo-seed{seed}-n{incidents}-l{links_part}")
+    stem = f"demo-seed{seed}-n{incidents}-l{links_part}"
+    return BenchPaths(work_dir=Path(work_dir), stem=stem, db_url=db_url)
 
 
 def _remove_sqlite(path: Path) -> None:
@@ -101,6 +114,8 @@ def ensure_demo_store(
     from data.store import Store
 
     paths.work_dir.mkdir(parents=True, exist_ok=True)
+    if paths.db_url is not None:
+        return _ensure_in_database(paths.db_url, seed=seed, incidents=incidents, links=links, fresh=fresh)
     if fresh:
         _remove_sqlite(paths.store_file)
     if paths.store_file.exists():
@@ -123,3 +138,60 @@ def ensure_demo_store(
         "build_s": round(seconds, 3),
         "counts": {kind: int(n) for kind, n in dict(counts).items()},
     }
+
+
+def _ensure_in_database(
+    url: str, *, seed: int, incidents: int, links: int | None, fresh: bool
+) -> dict[str, Any]:
+    """:func:`ensure_demo_store` in a database given by ``--db`` (e.g. PostgreSQL).
+
+    The database must be empty or hold only the synthetic demo: a demo of
+    another size, or any demo with ``--fresh``, is cleared and rebuilt; real
+    records are never touched (:class:`~bench.errors.BenchError`).
+    """
+    from bench.errors import BenchError
+    from data import schema as S
+    from data.demo import build_demo_store
+    from data.demo_guard import mix_of
+    from data.store import Store
+
+    store = Store(url)
+    if not store.is_empty():
+        mix = mix_of(store)
+        if mix.holds_real:
+            raise BenchError(
+                f"{store!r} holds real records; give --db an empty database (the benchmark writes a demo)"
+            )
+        if not fresh and store.count(S.INCIDENTS) == incidents:
+            return {"url": url, "reused": True, "build_s": None, "counts": None}
+        store.clear()
+    counts, seconds = timed(lambda: build_demo_store(store, seed=seed, incidents=incidents, links=links))
+    return {
+        "url": url,
+        "reused": False,
+        "build_s": round(seconds, 3),
+        "counts": {kind: int(n) for kind, n in dict(counts).items()},
+    }
+
+
+def scratch_database(url: str, name: str) -> tuple[str, Any]:
+    """An empty scratch store beside ``url`` for the ingest figure: ``(url, cleanup)``.
+
+    PostgreSQL: a schema ``name`` in the same database (dropped by ``cleanup``).
+    """
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    def run(statement: str) -> None:
+        engine = create_engine(url)
+        try:
+            with engine.begin() as connection:
+                connection.execute(text(statement))
+        finally:
+            engine.dispose()
+
+    run(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
+    run(f'CREATE SCHEMA "{name}"')
+    scratch = make_url(url).update_query_dict({"options": f"-csearch_path={name},public"})
+    drop = f'DROP SCHEMA IF EXISTS "{name}" CASCADE'
+    return scratch.render_as_string(hide_password=False), lambda: run(drop)

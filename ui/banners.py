@@ -6,6 +6,7 @@ import streamlit as st
 
 from data import schema as S
 from ui.context import PageContext
+from ui.freshness import new_data_notice
 from ui.layout import compact_page
 from ui.loading import store_is_empty, store_mix_for
 from ui.url import show_url_notice
@@ -19,6 +20,7 @@ def banners_ui(ctx: PageContext) -> None:
         "The sidebar's filters drive the map, graph, tables and exports. Pick a series on the graph, "
         "map or table to see it in detail; the URL keeps the view."
     )
+    new_data_notice(ctx.db_url, ctx.dataset_version)  # someone else imported while this page is open
     held = store_mix_for(ctx.db_url, ctx.dataset_version)
     if held.holds_demo and held.holds_real:  # a store filled before demo and real records were kept apart
         st.error(
