@@ -31,6 +31,11 @@ K_USER = "brassmap_user"
 K_SEEN = "brassmap_last_activity"
 LOCAL_LABEL = "local mode"
 NO_ACCESS = "No access"
+NO_AUTH = (
+    "Team mode is on, but `.streamlit/secrets.toml` has no `[auth]` section naming the identity provider "
+    "(redirect\\_uri, cookie\\_secret, client\\_id, client\\_secret, server\\_metadata\\_url): "
+    "add it (README, \"Team mode\") or switch team mode off."
+)
 _LOG = logging.getLogger(__name__)
 
 
@@ -43,6 +48,13 @@ def settings() -> TeamSettings:
     except FileNotFoundError:  # no secrets.toml at all: local mode
         section = {}
     return team_settings(section, os.environ)
+
+
+def _has_auth_section() -> bool:
+    try:
+        return "auth" in st.secrets
+    except FileNotFoundError:
+        return False
 
 
 def current_user() -> User:
@@ -89,6 +101,9 @@ def _gate() -> User:
         st.session_state[K_USER] = local_user()
         st.sidebar.caption(f"**{LOCAL_LABEL}**: no sign-in; this computer only (127.0.0.1).")
         return st.session_state[K_USER]
+    if not _has_auth_section() and not st.user.is_logged_in:
+        st.error(NO_AUTH)
+        st.stop()
     if not st.user.is_logged_in:
         st.session_state.pop(K_USER, None)
         _sign_in_page(config)

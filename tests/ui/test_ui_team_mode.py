@@ -20,7 +20,15 @@ from tests.ui.conftest import DASHBOARD
 from ui import loading
 from ui.text import md
 
+AUTH = {
+    "redirect_uri": "http://127.0.0.1:8501/oauth2callback",
+    "cookie_secret": "apptest-cookie-secret",
+    "client_id": "brassmap",
+    "client_secret": "apptest",
+    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+}
 SECRETS = {
+    "auth": AUTH,
     "brassmap": {
         "mode": "team",
         "use_notice": "AUTHORISED USE ONLY: test notice 4711.",
@@ -153,3 +161,35 @@ def test_the_idle_timeout_is_configurable(team: Callable[..., AppTest]) -> None:
     finally:
         del SECRETS["brassmap"]["idle_timeout_minutes"]
     assert at.user == {"is_logged_in": False}
+
+
+def test_memphis_viewer_search_finds_no_detroit_incident(
+    team: Callable[..., AppTest], demo_db: str, demo_frames
+) -> None:
+    store = Store(demo_db)
+    grant(store, "mem2@pd.gov", "viewer", cities=["Memphis"], by="test")
+    incidents = demo_frames.incidents
+    detroit = str(incidents.loc[incidents["city"] == "Detroit", "incident_id"].iloc[0])
+    memphis = str(incidents.loc[incidents["city"] == "Memphis", "incident_id"].iloc[0])
+    try:
+        at = team({"email": "mem2@pd.gov", "sub": "mem2"})
+        at.sidebar.text_input[0].input(detroit).run()
+        assert any(caption.value.startswith("Nothing found") for caption in at.sidebar.caption)
+        at.sidebar.text_input[0].input(memphis).run()
+        captions = [caption.value for caption in at.sidebar.caption]
+        assert any("Opened" in caption and md(memphis) in caption for caption in captions)
+        at.sidebar.text_input[0].input("DET-").run()
+        assert any(caption.value.startswith("Nothing found") for caption in at.sidebar.caption)
+    finally:
+        forget(store, "mem2@pd.gov")
+
+
+def test_team_mode_without_an_identity_provider_says_what_to_add(team: Callable[..., AppTest]) -> None:
+    del SECRETS["auth"]
+    try:
+        at = team()
+    finally:
+        SECRETS["auth"] = AUTH
+    assert not at.exception
+    assert "no `[auth]` section" in at.error[0].value
+    assert not at.button
