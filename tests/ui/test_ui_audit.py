@@ -1,0 +1,47 @@
+"""Imports and resets from the dashboard's Import data tab are recorded with the uploaded file's SHA-256."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from data import audit
+from data.store import Store
+from tests.ui.conftest import DASHBOARD
+from tests.ui.small_store import INCIDENTS_CSV, test_fire_only_store
+
+REAL_INCIDENTS = INCIDENTS_CSV.replace("T-", "R-").encode()
+WHO = "import-tester"
+
+
+def test_an_import_and_a_reset_from_the_tab_are_recorded(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    url = test_fire_only_store(tmp_path)
+    monkeypatch.setenv("BRASSMAP_DB", url)
+    for variable in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+        monkeypatch.setenv(variable, WHO)
+    at = AppTest.from_file(str(DASHBOARD), default_timeout=120).run()
+    before = audit.count(Store(url))
+    at = at.file_uploader(key="import_upload").set_value(("mine.csv", REAL_INCIDENTS, "text/csv")).run()
+    at.button(key="import_go").click().run()
+    assert not at.exception
+    imports = [r for r in list(audit.iter_records(Store(url)))[before:] if r.action == "import"]
+    assert len(imports) == 1
+    (record,) = imports
+    assert record.user_name == WHO and record.detail["via"] == "dashboard"
+    assert record.detail["file_name"] == "mine.csv" and record.detail["outcome"] == "stored"
+    assert record.detail["sha256"] == hashlib.sha256(REAL_INCIDENTS).hexdigest()
+    counts = tuple(record.detail[key] for key in ("rows_read", "rows_stored", "rows_rejected"))
+    assert counts == (2, 2, 0)
+
+    at.file_uploader(key="import_upload").set_value(None).run()
+    at.checkbox(key="reset_confirm").check().run()
+    at.button(key="reset_go").click().run()
+    assert not at.exception
+    reset = [r for r in audit.iter_records(Store(url)) if r.action == "reset"]
+    assert len(reset) == 1 and reset[0].user_name == WHO and reset[0].detail["removed"]["incidents"] == 4
+    assert audit.verify(Store(url)).ok, "the trail survives the reset"
