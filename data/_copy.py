@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Table
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 
 _ORDER = "_brassmap_row"
 
@@ -49,6 +50,16 @@ def copy_upsert(
     updates = ", ".join(f"{quote(n)} = EXCLUDED.{quote(n)}" for n in names if n not in keys)
     on_conflict = f"DO UPDATE SET {updates}" if updates else "DO NOTHING"
     raw: Any = connection.connection.driver_connection
+    try:
+        return _copy(raw, target, temporary, columns, key_list, on_conflict, chunks)
+    except raw.Error as exc:  # a driver error, reported like any other database error (data.store.save)
+        raise DBAPIError.instance(f"COPY into {table.name}", None, exc, raw.Error) from exc
+
+
+def _copy(
+    raw: Any, target: str, temporary: str, columns: str, key_list: str, on_conflict: str,
+    chunks: Iterable[list[tuple]],
+) -> int:  # fmt: skip
     total = 0
     with raw.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {temporary}")

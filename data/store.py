@@ -105,8 +105,8 @@ def _to_storage(values: pd.Series, dtype: str, *, postgis: bool = False) -> np.n
         import shapely
 
         shapes = np.asarray(values, dtype=object)
-        if postgis:
-            shapes = shapely.set_srid(shapes, SRID)
+        if postgis:  # PostGIS columns are 2-D in EPSG:4326 (a file's heights are dropped)
+            shapes = shapely.set_srid(shapely.force_2d(shapes), SRID)
         wkb = shapely.to_wkb(shapes, hex=postgis, include_srid=postgis)
         result = np.asarray(wkb, dtype=object)
     elif dtype == "int":

@@ -82,3 +82,25 @@ def test_sqlite_times_are_iso_text_any_sqlite_tool_reads(tmp_path):
     assert isinstance(stored, str) and stored.endswith("Z")
     assert parsed == first[S.OCCURRED_AT].strftime("%Y-%m-%d %H:%M:%S")
     assert isinstance(imported_at, str) and imported_at[:4].isdigit()
+
+
+def test_areas_with_heights_are_stored_flat_and_errors_stay_clear(db_url):
+    import pandas as pd
+    import shapely
+
+    from data.errors import StoreError
+    from data.store import ImportSource
+
+    store = Store(db_url)
+    square = shapely.Polygon([(-83.1, 42.3, 190), (-83.0, 42.3, 190), (-83.0, 42.4, 190), (-83.1, 42.3, 190)])
+    areas = pd.DataFrame({S.BOUNDARY_ID: ["city_limits/Detroit/Z"], S.NAME: ["Z"], S.CITY: ["Detroit"],
+                          S.LAYER: ["city_limits"], S.GEOMETRY: [square]})  # fmt: skip
+    source = ImportSource("areas.geojson", "0" * 64, 1, 1, 0, 0)
+    assert store.save({S.BOUNDARIES: areas}, source=source)[S.BOUNDARIES] == 1
+    stored = store.load_frames(use_snapshot=False).boundaries.geometry.iloc[0]
+    assert shapely.equals(shapely.force_2d(stored), shapely.force_2d(square))
+    if store.is_postgresql:  # the database refusing a row (text with NUL) is a StoreError, not a traceback
+        broken = areas.assign(**{S.BOUNDARY_ID: ["city_limits/Detroit/bad"], S.NAME: ["a\x00b"]})
+        with pytest.raises(StoreError, match=r"areas\.geojson .*rolled back"):
+            store.save({S.BOUNDARIES: broken}, source=source)
+        assert store.count(S.BOUNDARIES) == 1
