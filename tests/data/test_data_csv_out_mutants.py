@@ -17,3 +17,14 @@ def test_a_filtered_frame_keeps_its_values_when_made_safe() -> None:
     safe = formula_safe(frame)
     assert safe["note"].tolist() == ["'=cmd", "plain"]
     assert csv_text(frame).lstrip("\ufeff").splitlines()[1:] == ['"\'=cmd",1', '"plain",2']
+
+
+def test_asking_for_the_index_writes_it_as_the_first_column_in_every_writer(tmp_path) -> None:
+    from data.csv_out import csv_bytes, write_csv
+
+    frame = pd.DataFrame({"note": ["=cmd"]}, index=pd.Index(["S-1"], name="series"))
+    expected = ['"series","note"', '"S-1","\'=cmd"']
+    assert csv_text(frame, index=True).lstrip("\ufeff").splitlines() == expected
+    assert csv_bytes(frame, index=True).decode("utf-8-sig").splitlines() == expected
+    path = write_csv(frame, tmp_path / "out.csv", index=True)
+    assert path.read_text(encoding="utf-8-sig").splitlines() == expected

@@ -1,0 +1,115 @@
+"""The README's mutation section, generated from ``var/mutation.json`` (issue #15).
+
+Usage::
+
+    python -m tools.mutation_report [var/mutation.json]            # print the Markdown
+    python -m tools.mutation_report [var/mutation.json] --readme   # rewrite README.md between the markers
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+START = "<!-- mutation-report:start (python -m tools.mutation_report --readme) -->"
+END = "<!-- mutation-report:end -->"
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{value * 100:.0f} %"
+
+
+def _short(mutant: str) -> str:
+    return mutant.rsplit(".", 1)[-1].replace("__mutmut_", " #")
+
+
+def markdown(report: dict) -> str:
+    """The score table, the equivalent survivors grouped by reason, and the other survivors."""
+    lines = [
+        "| module (functions) | what a bug there breaks | killed / total | equivalent | score | "
+        "score without equivalent | not killed, not equivalent |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    totals = defaultdict(int)
+    for module, m in report["modules"].items():
+        functions = (
+            ""
+            if m.get("functions") == "all"
+            else " ("
+            + ", ".join(
+                f.removeprefix("x_").replace("xǁ", "").replace("ǁ", ".") for f in m.get("functions", [])
+            )
+            + ")"
+        )
+        open_ = m["total"] - m["killed"] - m.get("equivalent", 0)
+        lines.append(
+            f"| `{module}`{functions} | {m.get('why', '')} | {m['killed']} / {m['total']} | "
+            f"{m.get('equivalent', 0)} | {_pct(m.get('score'))} | {_pct(m.get('score_without_equivalent'))} "
+            f"| {open_} |"
+        )
+        for key in ("killed", "total", "equivalent"):
+            totals[key] += m.get(key, 0)
+    if totals["total"]:
+        lines.append(
+            f"| **all** | | {totals['killed']} / {totals['total']} | {totals['equivalent']} | "
+            f"{_pct(totals['killed'] / totals['total'])} | "
+            f"{_pct(totals['killed'] / max(1, totals['total'] - totals['equivalent']))} | "
+            f"{totals['total'] - totals['killed'] - totals['equivalent']} |"
+        )
+    wall = report.get("wall_seconds")
+    if wall is not None:
+        lines += ["", f"Wall time of that run: {wall // 60} min {wall % 60} s (two workers, shared machine)."]
+    by_reason: dict[tuple[str, str], list[str]] = defaultdict(list)
+    plain: list[dict] = []
+    for s in report.get("survivors", []):
+        if s.get("equivalent"):
+            by_reason[(s["module"], s["equivalent"])].append(_short(s["mutant"]))
+        else:
+            plain.append(s)
+    if by_reason:
+        lines += [
+            "",
+            "Equivalent survivors (they cannot change behaviour; reasons kept in "
+            "`tools/mutation_equivalent.toml`):",
+            "",
+        ]
+        for (module, why), names in by_reason.items():
+            lines.append(f"- `{module}` {', '.join(names)}: {why}")
+    others = plain + list(report.get("not_killed_otherwise", []))
+    if others:
+        lines += ["", "Not killed and not shown equivalent (open work):", ""]
+        for s in others:
+            change = s.get("change", "").replace("\n", " → ").replace("|", "\\|")
+            status = s.get("status", "survived")
+            lines.append(f"- `{s['module']}` {_short(s['mutant'])} ({status}): `{change}`")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print the section, or write it into README.md between the markers."""
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.mutation_report", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument("json", nargs="?", default=str(ROOT / "var" / "mutation.json"))
+    parser.add_argument("--readme", action="store_true", help="rewrite README.md between the markers")
+    args = parser.parse_args(argv)
+    text = markdown(json.loads(Path(args.json).read_text(encoding="utf-8")))
+    if not args.readme:
+        print(text, end="")
+        return 0
+    readme = ROOT / "README.md"
+    current = readme.read_text(encoding="utf-8")
+    if START not in current or END not in current:
+        raise SystemExit(f"README.md has no {START} … {END} markers")
+    head, rest = current.split(START, 1)
+    _, tail = rest.split(END, 1)
+    readme.write_text(head + START + "\n" + text + END + tail, encoding="utf-8")
+    print(f"rewrote the mutation section of {readme}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
