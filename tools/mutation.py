@@ -98,7 +98,6 @@ TARGETS: dict[str, Target] = {
         "the store's upsert: a re-import replaces the stored row",
         (
             "tests/data/test_data_store_upsert.py",
-            "tests/data/test_data_store.py",
             "tests/data/test_data_planted.py",
         ),
         ("xǁStoreǁ_upsert", "x__storable"),
@@ -284,6 +283,13 @@ def main(argv: list[str] | None = None) -> int:
     modules = list(args.only or TARGETS)
     out = Path(args.out)
     report: dict = {"modules": {}, "survivors": [], "not_killed_otherwise": []}
+    if args.only and out.exists():  # a partial run updates those modules in the last full report
+        report = json.loads(out.read_text(encoding="utf-8"))
+        report["survivors"] = [s for s in report["survivors"] if s["module"] not in modules]
+        report["not_killed_otherwise"] = [
+            s for s in report["not_killed_otherwise"] if s["module"] not in modules
+        ]
+        report["partial_reruns"] = sorted(set(report.get("partial_reruns", [])) | set(modules))
     started = time.monotonic()
     for module in modules:
         counts, survivors, others = run_module(module, max(1, min(args.max_children, 2)))
@@ -299,10 +305,12 @@ def main(argv: list[str] | None = None) -> int:
     total = sum(m["total"] for m in report["modules"].values())
     killed = sum(m["killed"] for m in report["modules"].values())
     report["score"] = round(killed / total, 4) if total else None
-    report["wall_seconds"] = round(time.monotonic() - started)
+    if not args.only:
+        report["wall_seconds"] = round(time.monotonic() - started)
+        report["command"] = "make mutation (python -m tools.mutation --max-children 2)"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
-    print(f"wrote {out} (score {report['score']}, {report['wall_seconds']} s)")
+    print(f"wrote {out} (score {report['score']}, this run {round(time.monotonic() - started)} s)")
     return 0
 
 
