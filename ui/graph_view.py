@@ -89,7 +89,8 @@ def graph_spec(nodes: pd.DataFrame, edges: pd.DataFrame, *, picked: str | None) 
     >>> len(spec["layer"]), spec["datasets"]["nodes"][0][S.SERIES_ID], spec["params"][0]["name"]
     (2, 'S-1', 'pick')
     """
-    statuses = list(S.LINK_STATUSES)
+    drawn = set(edges["status"].astype(str)) if "status" in edges.columns else set()
+    statuses = [status for status in S.LINK_STATUSES if status in drawn] or list(S.LINK_STATUSES)
     tooltip: list[dict[str, Any]] = [
         {"field": "label", "type": "nominal", "title": "Incident"},
         {"field": S.SERIES_ID, "type": "nominal", "title": "Series"},
@@ -151,6 +152,7 @@ def graph_spec(nodes: pd.DataFrame, edges: pd.DataFrame, *, picked: str | None) 
                     "title": "Link",
                     "orient": "bottom",
                     "labelLimit": 0,  # never cut "lead (dashed, unconfirmed)"
+                    "columns": 2,  # two to a row: the legend stays as narrow as the graph's column
                     "labelExpr": "datum.label == 'lead' ? 'lead (dashed, unconfirmed)' : "
                     "datum.label == 'hit' ? 'hit (solid, confirmed)' : datum.label",
                 },

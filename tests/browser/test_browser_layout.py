@@ -42,6 +42,17 @@ OVERLAPS = """(selector) => {
     return [boxes.length, clashes];
 }"""
 
+LEGEND_OUTSIDE = """() => [...document.querySelectorAll('.vega-embed')].flatMap((embed) => {
+    const box = embed.getBoundingClientRect();
+    return [...embed.querySelectorAll('.role-legend-label text')]
+        .filter((t) => {
+            const r = t.getBoundingClientRect();
+            return r.right > box.right + 1 || r.left < box.left - 1;
+        })
+        .map((t) => t.textContent);
+})"""
+"""Legend labels drawn (partly) outside their chart's box: cut off by the page."""
+
 STOP_LABELS = '.vega-embed g[class*="stop_labels_"] text'
 VEGA_TEXTS = """(selector) => [...document.querySelectorAll(selector)].map((t) => t.textContent)"""
 
@@ -93,6 +104,7 @@ def test_a_picked_series_cuts_nothing_off_and_fades_the_other_series(  # type: i
         titles = page.evaluate(VEGA_TEXTS, ".vega-embed .role-title-text")
         assert "Shootings in time order" in titles, titles
         assert not any("…" in text for text in legend + titles)
+        assert page.evaluate(LEGEND_OUTSIDE) == []
         assert page.evaluate(CUT_OFF, "h1, h2, h3") == []
         # the drill-down's timeline: one label per stop, no two overlapping
         labels, clashes = page.evaluate(OVERLAPS, STOP_LABELS)
