@@ -33,4 +33,6 @@ def test_the_screenshot_is_the_first_view_of_make_demo() -> None:
     assert "![brassmap's first view" in readme and (ROOT / "docs" / "screenshot.png").stat().st_size > 50_000
     maker = (ROOT / "bench" / "screenshot.py").read_text(encoding="utf-8")
     assert 'page.goto(f"{app.url}/?tiles=off")' in maker, "no filter in the URL: the page as it first opens"
-    assert "build_demo_store(Store(url))" in maker, "the demo of make demo: default size and seed"
+    assert "build_demo_store(Store(url), boundaries_from=DEFAULT_FOLDER)" in maker, (
+        "the demo of make demo: default size and seed, real boundaries"
+    )
