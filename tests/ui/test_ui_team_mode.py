@@ -193,3 +193,27 @@ def test_team_mode_without_an_identity_provider_says_what_to_add(team: Callable[
     assert not at.exception
     assert "no `[auth]` section" in at.error[0].value
     assert not at.button
+
+
+def test_a_link_leaving_the_scope_names_the_other_agency_only(
+    team: Callable[..., AppTest], demo_db: str, demo_frames
+) -> None:
+    from data.access import User
+    from linking.scope import OUTSIDE_NOTE, outside_links
+
+    store = Store(demo_db)
+    grant(store, "mem3@pd.gov", "viewer", cities=["Memphis"], by="test")
+    outside = outside_links(demo_frames, User("mem3@pd.gov", "viewer", cities=("Memphis",)))
+    assert len(outside), "the demo has no link from Memphis to another city: nothing to show"
+    incident, agency = str(outside["incident_id"].iloc[0]), str(outside["agency"].iloc[0])
+    try:
+        at = team({"email": "mem3@pd.gov", "sub": "mem3"})
+        at.sidebar.text_input[0].input(incident).run()
+        assert not at.exception
+        notes = [m.value for m in at.markdown if "outside your scope" in m.value]
+        assert notes, [m.value for m in at.markdown][:20]
+        assert f"Incident {md(incident)} is {OUTSIDE_NOTE} (agency {md(agency)})." in notes
+        text = sent(at)
+        assert "DET-" not in text and "Detroit" not in text
+    finally:
+        forget(store, "mem3@pd.gov")
