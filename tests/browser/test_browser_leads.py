@@ -6,6 +6,7 @@ Headless Chromium against ``streamlit run dashboard.py`` on the hand-made desk s
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 import subprocess
@@ -15,7 +16,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from data import audit
 from data import schema as S
+from data.access import os_user_name
 from data.lead_events import read_events
 from data.store import Store
 from tests.browser.test_browser_dashboard import open_page, wait_idle
@@ -83,6 +86,11 @@ def test_browser_queue_series_disseminate_bulletin(browser, desk_server, artifac
         download.value.save_as(saved)
         page.screenshot(path=str(artifacts / "leads_tab.png"), full_page=True)
         assert saved.read_bytes()[:5] == b"%PDF-"
+        trail = list(audit.iter_records(Store(db_url)))  # the event and the bulletin are in the audit trail
+        (made,) = [r for r in trail if r.action == "bulletin"]
+        assert made.detail["sha256"] == hashlib.sha256(saved.read_bytes()).hexdigest()
+        assert made.detail["series_id"] == "S-D1" and made.user_name == os_user_name()
+        assert [r.detail["to"] for r in trail if r.action == "lead_event"] == ["Detroit PD CGIC"]
         if shutil.which("pdftotext"):
             text = subprocess.run(["pdftotext", "-layout", str(saved), "-"], check=True, capture_output=True,
                                   text=True).stdout  # fmt: skip
