@@ -38,9 +38,11 @@ def new_data_notice(db_url: str, shown_version: str) -> None:
     if seconds <= 0:
         return
 
+    shown_store_version, _ = loading.split_view_version(shown_version)  # a scoped page's key names its scope
+
     @st.fragment(run_every=timedelta(seconds=seconds))
     def check() -> None:
-        if loading.current_version(db_url) == shown_version:
+        if loading.current_version(db_url) == shown_store_version:
             return
         st.info(f"**{NOTICE}** The counts, map and tables below are from before it.", icon=":material/sync:")
         if st.button("Show the new data", key="fresh_reload"):

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from data.access import User
 from data.store import Store
 from data.users import forget, grant
 from tests.ui.conftest import DASHBOARD
@@ -198,7 +199,6 @@ def test_team_mode_without_an_identity_provider_says_what_to_add(team: Callable[
 def test_a_link_leaving_the_scope_names_the_other_agency_only(
     team: Callable[..., AppTest], demo_db: str, demo_frames
 ) -> None:
-    from data.access import User
     from linking.scope import OUTSIDE_NOTE, outside_links
 
     store = Store(demo_db)
@@ -217,3 +217,20 @@ def test_a_link_leaving_the_scope_names_the_other_agency_only(
         assert "DET-" not in text and "Detroit" not in text
     finally:
         forget(store, "mem3@pd.gov")
+
+
+def test_a_scoped_page_is_not_told_of_new_data_that_is_not_there(demo_db: str, monkeypatch) -> None:
+    """The page's key carries the scope; the freshness check compares the store's version alone."""
+
+    def page(url: str, key: str) -> None:
+        from ui.freshness import new_data_notice
+
+        new_data_notice(url, key)
+
+    version = Store(demo_db).dataset_version()
+    scoped = loading.view_version(version, User("mem@pd.gov", "viewer", cities=("Memphis",)))
+    assert scoped != version
+    for key, told in ((scoped, False), (version, False), ("an-older-version", True)):
+        at = AppTest.from_function(page, args=(demo_db, key), default_timeout=60).run()
+        assert not at.exception
+        assert [b.label for b in at.button] == (["Show the new data"] if told else []), key
