@@ -79,6 +79,11 @@ def ensure_data(url: str) -> None:
 
         with st.spinner("First start: building the synthetic demo data (seven cities, 2019-2021)..."):
             build_demo_store(store, boundaries_from=DEFAULT_FOLDER)  # real areas when ../shared has them
+        from ui import audit_log  # (imports this module)
+
+        built = {"seed": 2019, "incidents": store.count("incidents"), "links": store.count("links"),
+                 "boundaries_from": str(DEFAULT_FOLDER)}  # fmt: skip
+        audit_log.record("demo", built)
 
 
 @st.cache_resource(show_spinner="Loading incidents and links...", max_entries=2)

@@ -45,3 +45,20 @@ def test_an_import_and_a_reset_from_the_tab_are_recorded(
     reset = [r for r in audit.iter_records(Store(url)) if r.action == "reset"]
     assert len(reset) == 1 and reset[0].user_name == WHO and reset[0].detail["removed"]["incidents"] == 4
     assert audit.verify(Store(url)).ok, "the trail survives the reset"
+
+
+def test_the_demo_built_on_first_start_is_recorded(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import data.demo
+
+    real = data.demo.build_demo_store
+    monkeypatch.setattr(data.demo, "build_demo_store",
+                        lambda store, **kw: real(store, seed=2019, incidents=300))  # fmt: skip
+    url = f"sqlite:///{tmp_path / 'new.sqlite'}"
+    monkeypatch.setenv("BRASSMAP_DB", url)
+    for variable in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+        monkeypatch.setenv(variable, WHO)
+    at = AppTest.from_file(str(DASHBOARD), default_timeout=120).run()
+    assert not at.exception
+    demo, view = list(audit.iter_records(Store(url)))
+    assert (demo.action, demo.user_name, view.action) == ("demo", WHO, "view")
+    assert demo.detail["incidents"] == Store(url).count("incidents") > 0
