@@ -69,6 +69,7 @@ BOUNDARY_LAYER_NAMES: dict[str, str] = {
 }
 
 
+_VERTEX_BYTES = {5: 20, 4: 18}  # about "[-83.12345,42.12345]," in an area payload, by decimals
 _AREA_STYLE = ("#5d4037", 1.5)  # outline colour and weight of a boundary kind without its own style
 
 
@@ -273,22 +274,29 @@ def _area_layer(part: Any, kind: str, counts: pd.Series, budget: int) -> LayerSp
     tolerance = 0.0002
     outlines = repaired_polygons(part.geometry.to_numpy())
     fallback: LayerSpec | None = None
+    overhead: float | None = None  # bytes besides the vertices, learnt from the first payload built
     previous = None
     while tolerance <= 0.05:
         outlines = shapely.simplify(outlines, tolerance, preserve_topology=True)
         decimals = 5 if tolerance < 0.0005 else 4
-        style: dict[str, Any] = {"colour": colour, "weight": weight, "decimals": decimals}
-        payload = area_payload(part, counts, outlines=outlines, **style)
-        layer = LayerSpec.of("areas", payload, name, budget=budget, key=kind)
-        if layer.size <= budget:
-            return layer
-        if fallback is None:
-            short = area_payload(part, counts, outlines=outlines, name_length=40, **style)
-            candidate = LayerSpec.of("areas", short, name, budget=2 * budget, key=kind)
-            fallback = candidate if candidate.size <= 2 * budget else None
-        if previous is not None and layer.size > 0.97 * previous:
+        vertices = int(shapely.get_num_coordinates(outlines).sum())
+        wanted = budget if fallback is not None else 2 * budget
+        size = None if overhead is None else overhead + vertices * _VERTEX_BYTES[decimals]
+        if size is None or size <= 1.1 * wanted:  # building a payload is the slow part: only when it may fit
+            style: dict[str, Any] = {"colour": colour, "weight": weight, "decimals": decimals}
+            layer = LayerSpec.of("areas", area_payload(part, counts, outlines=outlines, **style), name,
+                                 budget=budget, key=kind)  # fmt: skip
+            size = layer.size
+            overhead = size - vertices * _VERTEX_BYTES[decimals]
+            if size <= budget:
+                return layer
+            if fallback is None and size <= 2.2 * budget:
+                short = area_payload(part, counts, outlines=outlines, name_length=40, **style)
+                candidate = LayerSpec.of("areas", short, name, budget=2 * budget, key=kind)
+                fallback = candidate if candidate.size <= 2 * budget else None
+        if previous is not None and size > 0.97 * previous:
             break  # simplifying further no longer shrinks it (each area keeps a few vertices)
-        previous = layer.size
+        previous = size
         tolerance *= 2.5
     return fallback
 
