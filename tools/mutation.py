@@ -66,6 +66,7 @@ TARGETS: dict[str, Target] = {
     "linking/exports/_common.py": Target(
         "export writers: values cleaned, addresses generalised, serials only when asked",
         (
+            "tests/linking/test_linking_export_graph.py",
             "tests/linking/test_linking_exports.py",
             "tests/linking/test_linking_cleaning.py",
             "tests/linking/test_linking_planted.py",
