@@ -99,13 +99,18 @@ TARGETS: dict[str, Target] = {
         "the store's upsert: a re-import replaces the stored row",
         (
             "tests/data/test_data_store_upsert.py",
+            "tests/data/test_data_store_postgres.py",
             "tests/data/test_data_planted.py",
         ),
         ("xǁStoreǁ_upsert", "x__storable"),
     ),
     "data/_sql.py": Target(
         "the store's upsert statement (insert or update, for SQLite and PostgreSQL)",
-        ("tests/data/test_data_store_upsert.py", "tests/data/test_data_planted.py"),
+        (
+            "tests/data/test_data_store_upsert.py",
+            "tests/data/test_data_store_postgres.py",
+            "tests/data/test_data_planted.py",
+        ),
         ("x_upsert_statement",),
     ),
     "linking/filters.py": Target(
