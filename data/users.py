@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, select
 
-from data._sql import USERS, upsert_statement
+from data import schema as S
+from data._sql import TABLES, USERS, upsert_statement
 from data.access import ROLES, User
 from data.errors import BrassmapError
 
@@ -135,3 +136,25 @@ def describe(user: User) -> str:
     cities = ", ".join(user.cities) or "all"
     agencies = ", ".join(user.agencies) or "all"
     return f"{user.name}  {role}  cities: {cities}  agencies: {agencies}"
+
+
+def unknown_scope(store: Store, user: User) -> list[str]:
+    """Return notes for scope names no incident of the store carries (a typo gives an empty scope).
+
+    Nothing is said about an empty store: the grant may come before the import.
+    """
+    incidents = TABLES[S.INCIDENTS]
+    notes = []
+    with store.engine.connect() as connection:
+        if connection.execute(select(incidents.c[S.INCIDENT_ID]).limit(1)).first() is None:
+            return []
+        for column, wanted in ((S.CITY, user.cities), (S.AGENCY, user.agencies)):
+            if not wanted:
+                continue
+            held = {str(v) for v in connection.execute(select(incidents.c[column]).distinct()).scalars()}
+            for name in wanted:
+                if name not in held:
+                    known = ", ".join(sorted(held)[:12]) + (", ..." if len(held) > 12 else "")
+                    notes.append(f"no incident in this store has {column} {name!r} (names are exact; "
+                                 f"the store holds: {known})")  # fmt: skip
+    return notes

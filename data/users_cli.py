@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from data.access import ROLES, os_user_name
@@ -39,7 +40,7 @@ def add_parser(commands: Any, db_help: str) -> None:
 def run(args: argparse.Namespace) -> int:
     """Carry out ``users list|grant|revoke``; return the exit code (errors raise ``BrassmapError``)."""
     from data.store import Store
-    from data.users import describe, grant, list_users, revoke
+    from data.users import describe, grant, list_users, revoke, unknown_scope
 
     store = Store(args.db)
     by = args.acting_as or os_user_name()
@@ -53,6 +54,8 @@ def run(args: argparse.Namespace) -> int:
     if args.users_command == "grant":
         user = grant(store, args.user, args.role, cities=args.city, agencies=args.agency, by=by)
         print(f"granted: {describe(user)}")
+        for note in unknown_scope(store, user):
+            print(f"note: {note}", file=sys.stderr)
     else:
         user = revoke(store, args.user, by=by)
         print(f"revoked: {user.name} has no access now")

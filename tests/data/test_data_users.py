@@ -88,3 +88,19 @@ def test_local_mode_is_the_default_and_the_timeout_is_30_minutes() -> None:
     settings = team_settings(None, {})
     assert not settings.is_team and settings.idle_minutes == 30
     assert team_settings({"mode": "local"}, {"BRASSMAP_MODE": "team"}).is_team  # the environment wins
+
+
+def test_a_city_or_agency_the_store_does_not_hold_is_pointed_out(tmp_path, capsys) -> None:
+    from data.demo import build_demo_store
+
+    url = f"sqlite:///{tmp_path / 'demo.sqlite'}"
+    assert main(["users", "grant", "a@pd.gov", "--role", "viewer", "--city", "Memphs", "--db", url]) == 0
+    assert "note" not in capsys.readouterr().err  # an empty store: the grant may come first
+    build_demo_store(Store(url), seed=2019, incidents=300)
+    capsys.readouterr()
+    assert main(["users", "grant", "a@pd.gov", "--role", "viewer", "--city", "Memphs", "--city", "Memphis",
+                 "--agency", "XX000", "--db", url]) == 0  # fmt: skip
+    err = capsys.readouterr().err
+    assert "city 'Memphs'" in err and "Memphis" in err
+    assert "'Memphis'" not in err.split("holds")[0]
+    assert "agency 'XX000'" in err
