@@ -135,21 +135,52 @@ def _local(occurred: pd.Series, cities: pd.Series, zones: pd.Series) -> pd.Serie
     return local
 
 
-def incident_calibers(incident_ids: pd.Series, evidence: pd.DataFrame) -> pd.Series:
-    """Most frequent casing caliber per incident (ties: alphabetical), else ``UNKNOWN_CALIBER``.
+def incident_calibers(
+    incident_ids: pd.Series, evidence: pd.DataFrame, links: pd.DataFrame | None = None
+) -> pd.Series:
+    """Most frequent casing caliber per incident, else its links', else ``UNKNOWN_CALIBER`` (ties: alphabetical).
+
+    A lead report names the calibre of the casings it compared: an incident
+    whose casings give none takes the most frequent ``caliber`` of the links
+    touching it (either end), spelt as a casing spells it when one matches
+    apart from case ("9MM LUGER" -> "9mm Luger").
 
     >>> ev = pd.DataFrame({"incident_id": ["1", "1", "1", "2"], "evidence_kind": ["casing"] * 4,
     ...                    "caliber": ["9mm", ".40 S&W", "9mm", None]})
     >>> incident_calibers(pd.Series(["1", "2", "3"]), ev).tolist()
     ['9mm', 'unknown/other', 'unknown/other']
+    >>> links = pd.DataFrame({"incident_a": ["1", "2"], "incident_b": ["2", None], "caliber": ["9MM", ".45 ACP"]})
+    >>> incident_calibers(pd.Series(["1", "2", "3"]), ev, links).tolist()
+    ['9mm', '.45 ACP', 'unknown/other']
     """
     casings = evidence[(evidence[S.EVIDENCE_KIND] == "casing") & evidence[S.CALIBER].notna()]
-    if casings.empty:
-        return pd.Series(S.UNKNOWN_CALIBER, index=incident_ids.index, dtype="string")
-    counts = casings.groupby([S.INCIDENT_ID, S.CALIBER]).size().rename("n").reset_index()
+    pairs = casings[[S.INCIDENT_ID, S.CALIBER]].astype("string")
+    found = _most_frequent(pairs)
+    if links is not None and len(links) and S.CALIBER in links.columns:
+        given = links[links[S.CALIBER].notna()]
+        ends = pd.concat(
+            [
+                pd.DataFrame({S.INCIDENT_ID: given[side], S.CALIBER: given[S.CALIBER]}).astype("string")
+                for side in (S.INCIDENT_A, S.INCIDENT_B)
+            ],
+            ignore_index=True,
+        ).dropna()
+        if len(ends):
+            spelling = _most_frequent(pairs.assign(**{S.INCIDENT_ID: pairs[S.CALIBER].str.casefold()}))
+            folded = ends[S.CALIBER].str.casefold()
+            ends[S.CALIBER] = folded.map(spelling).fillna(ends[S.CALIBER])
+            from_links = _most_frequent(ends)
+            found = pd.concat([found, from_links[~from_links.index.isin(found.index)]])
+    return incident_ids.map(found).astype("string").fillna(S.UNKNOWN_CALIBER)
+
+
+def _most_frequent(pairs: pd.DataFrame) -> pd.Series:
+    """``incident_id`` -> its most frequent ``caliber`` in ``pairs`` (ties: alphabetical)."""
+    if pairs.empty:
+        return pd.Series(dtype="string")
+    counts = pairs.groupby([S.INCIDENT_ID, S.CALIBER]).size().rename("n").reset_index()
     counts = counts.sort_values([S.INCIDENT_ID, "n", S.CALIBER], ascending=[True, False, True])
-    best = counts.drop_duplicates(S.INCIDENT_ID).set_index(S.INCIDENT_ID)[S.CALIBER]
-    return incident_ids.map(best).astype("string").fillna(S.UNKNOWN_CALIBER)
+    return counts.drop_duplicates(S.INCIDENT_ID).set_index(S.INCIDENT_ID)[S.CALIBER]
 
 
 def typed_frames(tables: dict[str, pd.DataFrame], *, version: str) -> Frames:
@@ -165,11 +196,14 @@ def typed_frames(tables: dict[str, pd.DataFrame], *, version: str) -> Frames:
     local = _local(incidents[S.OCCURRED_AT], incidents[S.CITY], incidents[S.TIME_ZONE])
     incidents[S.LOCAL_TIME] = local
     incidents[S.LOCAL_DATE] = local.dt.normalize()
-    incidents[S.CALIBER] = incident_calibers(incidents[S.INCIDENT_ID], evidence)
+    links = _typed_columns(S.LINKS, tables[S.LINKS])
+    for name in S.LINK_SCHEMA.names:  # a snapshot written before caliber was added lacks it
+        if name not in links.columns and S.LINK_SCHEMA.field(name).dtype == "string":
+            links[name] = pd.Series(pd.NA, index=links.index, dtype="string")
+    incidents[S.CALIBER] = incident_calibers(incidents[S.INCIDENT_ID], evidence, links)
     incidents[S.CITY] = incidents[S.CITY].astype("category")
     incidents[S.INCIDENT_TYPE] = pd.Categorical(incidents[S.INCIDENT_TYPE], categories=S.INCIDENT_TYPES)
 
-    links = _typed_columns(S.LINKS, tables[S.LINKS])
     swap = (links[S.INCIDENT_B].notna() & (links[S.INCIDENT_A] > links[S.INCIDENT_B])).fillna(False)
     if swap.any():
         a, b = links[S.INCIDENT_A].copy(), links[S.INCIDENT_B].copy()

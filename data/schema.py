@@ -92,7 +92,7 @@ SOURCE_IMPORT_ID = "import_id"
 # derived at load time (never imported): see data.frames
 LOCAL_DATE = "local_date"  # datetime64[ns], midnight of the local calendar date
 LOCAL_TIME = "local_time"  # datetime64[ns], naive local wall-clock time
-CALIBER = "caliber"  # per incident: most frequent caliber of its casings, or UNKNOWN_CALIBER
+CALIBER = "caliber"  # per incident: its casings' most frequent caliber, else its links', else UNKNOWN_CALIBER
 FAR_FROM_CITY = "far_from_city"  # bool: the import warned the point lies outside its city
 
 # ---------------------------------------------------------------- evidence columns
@@ -279,6 +279,11 @@ LINK_SCHEMA = RecordSchema(
         Field(LEAD_DATE, "date", description="Date the lead was issued"),
         Field(CONFIRMED_DATE, "date", description="Date an examiner confirmed the hit"),
         Field(SITE, "string", description="NIBIN site that produced the lead"),
+        Field(
+            CALIBER, "string",
+            description="Caliber named by the lead report, e.g. 9mm Luger; the incidents' caliber when no "
+            "casing gives one",
+        ),
         Field(ASSOCIATION_COUNT, "int", description="Evidence-pair associations merged into this link"),
         Field(NOTE, "string", description="Free-text note"),
         Field(IS_SYNTHETIC, "bool", description="True for generated demo data"),

@@ -32,6 +32,7 @@ LINK_FIELDS: tuple[PopupField, ...] = (
     PopupField("Lead date", S.LEAD_DATE),
     PopupField("Confirmed", S.CONFIRMED_DATE),
     PopupField("Site", S.SITE, lookup=True),
+    PopupField("Caliber", S.CALIBER, lookup=True),
     PopupField("Associations", S.ASSOCIATION_COUNT),
 )
 _STATUS_ORDER = {status: rank for rank, status in enumerate(S.STATUS_ORDER)}

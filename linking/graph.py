@@ -135,6 +135,7 @@ def edge_records(links: pd.DataFrame, *, statuses: tuple[str, ...] | None) -> li
         ("lead_number", S.LEAD_NUMBER),
         ("link_id", S.LINK_ID),
         ("site", S.SITE),
+        ("caliber", S.CALIBER),
         ("note", S.NOTE),
         ("confirmed", S.CONFIRMED_DATE),
         ("count", S.ASSOCIATION_COUNT),
@@ -146,7 +147,7 @@ def edge_records(links: pd.DataFrame, *, statuses: tuple[str, ...] | None) -> li
     confirmed = [_date_text(v) for v in cols["confirmed"]]
     counts = pd.to_numeric(pd.Series(cols["count"], dtype=object), errors="coerce").fillna(1).clip(lower=1)
     count_list = counts.astype("int64").tolist()
-    texts = {name: [_plain(v) for v in cols[name]] for name in ("lead_number", "link_id", "site", "note")}
+    texts = {name: [_plain(v) for v in cols[name]] for name in ("lead_number", "link_id", "site", "caliber", "note")}
     a_list, b_list, status_list = cols["a"], cols["b"], cols["status"]
     edges = []
     start = 0
@@ -181,6 +182,7 @@ def edge_records(links: pd.DataFrame, *, statuses: tuple[str, ...] | None) -> li
                     "association_count": int(sum(count_list[i] for i in rows)),
                     "link_ids": distinct("link_id"),
                     "sites": distinct("site"),
+                    "calibers": distinct("caliber"),
                     "notes": distinct("note"),
                 },
             )

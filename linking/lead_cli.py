@@ -170,7 +170,7 @@ def _show(args: argparse.Namespace) -> int:
         far = link[S.INCIDENT_B] or f"firearm {link[S.FIREARM_ID]}"
         print(f"link {link[S.LINK_ID]}  lead {link[S.LEAD_NUMBER] or '-'}  {link[S.INCIDENT_A]} ~ {far}  "
               f"status {link['current_status']}  lead date {link[S.LEAD_DATE] or '-'}  "
-              f"confirmed {link[S.CONFIRMED_DATE] or '-'}")  # fmt: skip
+              f"confirmed {link[S.CONFIRMED_DATE] or '-'}  caliber {link[S.CALIBER] or '-'}")  # fmt: skip
         for event in link["events"]:
             parts = [f"  #{event[S.EVENT_ID]}", str(event[S.EVENT_DATE] or "-"), event[S.EVENT]]
             if event[S.EVENT_STATUS]:

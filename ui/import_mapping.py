@@ -92,6 +92,10 @@ def forget_choices() -> None:
         st.session_state.pop(key, None)
 
 
+OTHER_SPELLINGS: dict[str, tuple[str, ...]] = {S.CALIBER: ("calibre",)}
+"""Column names preselected for a field besides its own name (compared without case)."""
+
+
 def _field_choices(kind: str) -> list[str]:
     names = list(S.SCHEMAS[kind].names)
     if kind in (S.INCIDENTS, S.FIREARMS):
@@ -108,7 +112,8 @@ def _build_mapping(kind: str, source_columns: list[str]) -> Mapping:
     grid = st.columns(3)
     for index, name in enumerate(_field_choices(kind)):
         options = [NOT_MAPPED, *source_columns]
-        guess = by_folded.get(name.casefold(), NOT_MAPPED)
+        spellings = (name, *OTHER_SPELLINGS.get(name, ()))
+        guess = next((by_folded[s] for s in spellings if s in by_folded), NOT_MAPPED)
         label = f"{name} (required)" if name in required else name
         pick = grid[index % 3].selectbox(label, options, index=options.index(guess), key=f"map_{kind}_{name}")
         if pick != NOT_MAPPED:

@@ -26,7 +26,7 @@ from sqlalchemy.engine import Connection
 from data._sql import META, metadata
 from data.errors import OutdatedStoreError
 
-REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004")
+REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005")
 """Every revision in ``versions/``, oldest first. Add yours at the end with each schema change."""
 
 BASELINE = REVISIONS[0]

@@ -21,7 +21,7 @@ def merge_duplicate_pairs(links: pd.DataFrame, problems: Problems) -> pd.DataFra
     Each merged row is reported as a warning naming the row it went into; the
     strongest status (:data:`data.schema.STATUS_ORDER`) wins; the first lead
     date and the last confirmation date are kept; every lead number is kept
-    (joined with ``"; "``).
+    (joined with ``"; "``); the first calibre given is kept.
     """
     key = pair_keys(links)
     repeated = key.duplicated(keep=False).to_numpy()
@@ -40,6 +40,8 @@ def merge_duplicate_pairs(links: pd.DataFrame, problems: Problems) -> pd.DataFra
     # A lead and its later confirmation come as two rows: keep the first lead date and the confirmation.
     merged[S.LEAD_DATE] = by_key[S.LEAD_DATE].transform("min").loc[~later]
     merged[S.CONFIRMED_DATE] = by_key[S.CONFIRMED_DATE].transform("max").loc[~later]
+    if S.CALIBER in links.columns:
+        merged[S.CALIBER] = by_key[S.CALIBER].transform("first").loc[~later].astype("string")
     merged[S.STATUS] = best.loc[~later].map(dict(enumerate(S.STATUS_ORDER))).astype("string")
     numbers = by_key[S.LEAD_NUMBER].agg(_join_distinct)
     merged[S.LEAD_NUMBER] = pd.array(key.loc[~later].map(numbers).to_numpy(), dtype="string")

@@ -16,6 +16,7 @@ from data.fields import check_known
 from data.mapping import Mapping
 from data.problems import Problems
 from data.readers import RawTable
+from data.validation.caliber import parse_caliber
 from data.validation.context import StoreContext
 from data.validation.link_merge import merge_duplicate_pairs
 from data.validation.source import open_source
@@ -110,6 +111,7 @@ def validate_links(
         S.LEAD_DATE: lead_date,
         S.CONFIRMED_DATE: confirmed,
         S.SITE: source.text(S.SITE),
+        S.CALIBER: parse_caliber(source.text(S.CALIBER), problems, mapping),
         S.ASSOCIATION_COUNT: count.astype("int64"),
         S.NOTE: source.text(S.NOTE),
         S.IS_SYNTHETIC: synthetic,
