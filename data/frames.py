@@ -138,7 +138,9 @@ def _local(occurred: pd.Series, cities: pd.Series, zones: pd.Series) -> pd.Serie
 def incident_calibers(
     incident_ids: pd.Series, evidence: pd.DataFrame, links: pd.DataFrame | None = None
 ) -> pd.Series:
-    """Most frequent casing caliber per incident, else its links', else ``UNKNOWN_CALIBER`` (ties: alphabetical).
+    """Most frequent casing caliber per incident, else its links', else ``UNKNOWN_CALIBER``.
+
+    Ties go to the alphabetically first caliber.
 
     A lead report names the calibre of the casings it compared: an incident
     whose casings give none takes the most frequent ``caliber`` of the links
@@ -149,7 +151,8 @@ def incident_calibers(
     ...                    "caliber": ["9mm", ".40 S&W", "9mm", None]})
     >>> incident_calibers(pd.Series(["1", "2", "3"]), ev).tolist()
     ['9mm', 'unknown/other', 'unknown/other']
-    >>> links = pd.DataFrame({"incident_a": ["1", "2"], "incident_b": ["2", None], "caliber": ["9MM", ".45 ACP"]})
+    >>> links = pd.DataFrame({"incident_a": ["1", "2"], "incident_b": ["2", None],
+    ...                       "caliber": ["9MM", ".45 ACP"]})
     >>> incident_calibers(pd.Series(["1", "2", "3"]), ev, links).tolist()
     ['9mm', '.45 ACP', 'unknown/other']
     """

@@ -147,7 +147,8 @@ def edge_records(links: pd.DataFrame, *, statuses: tuple[str, ...] | None) -> li
     confirmed = [_date_text(v) for v in cols["confirmed"]]
     counts = pd.to_numeric(pd.Series(cols["count"], dtype=object), errors="coerce").fillna(1).clip(lower=1)
     count_list = counts.astype("int64").tolist()
-    texts = {name: [_plain(v) for v in cols[name]] for name in ("lead_number", "link_id", "site", "caliber", "note")}
+    named = ("lead_number", "link_id", "site", "caliber", "note")
+    texts = {name: [_plain(v) for v in cols[name]] for name in named}
     a_list, b_list, status_list = cols["a"], cols["b"], cols["status"]
     edges = []
     start = 0

@@ -1,4 +1,4 @@
-"""Lead reports carry calibre: a "Caliber" column on links is stored, checked, and feeds the calibre filter."""
+"""Lead reports carry calibre: a "Caliber" column on links is stored, checked and feeds the filter."""
 
 from __future__ import annotations
 
@@ -58,7 +58,8 @@ def _seed(store: Store, tmp_path: Path) -> None:
 
 
 def _report(tmp_path: Path, rows: list[str]) -> Path:
-    return write(tmp_path, "lead_report.csv", "Lead #,Case 1,Case 2,Result,Caliber\n" + "\n".join(rows) + "\n")
+    header = "Lead #,Case 1,Case 2,Result,Caliber\n"
+    return write(tmp_path, "lead_report.csv", header + "\n".join(rows) + "\n")
 
 
 def test_a_lead_reports_caliber_is_stored_and_drives_the_caliber_filter(store, tmp_path):
