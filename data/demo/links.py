@@ -296,6 +296,9 @@ def links_frame(
             S.LEAD_DATE: days(lead_day),
             S.CONFIRMED_DATE: days(rows["confirmed_day"]),
             S.SITE: pd.array(sites[rows["site"]], dtype="string"),
+            # a lead report names the calibre of the casings it compared
+            S.CALIBER: pd.array(lookup(evidence.frame[S.CALIBER].astype("string").array, rows["ev_a"]),
+                                dtype="string"),  # fmt: skip
             S.ASSOCIATION_COUNT: rows["count"].astype(np.int64),
             S.NOTE: pd.array(notes[status], dtype="string"),
             S.IS_SYNTHETIC: np.ones(status.size, dtype=bool),

@@ -130,8 +130,44 @@ def _link_rows(links: pd.DataFrame) -> list[list[str]]:
     return rows
 
 
+MAX_PAGES = 2
+MORE_NOTE = "see the export (Exports tab, or python -m linking export) for the full table"
+
+
 def render(content: BulletinContent) -> bytes:
-    """The bulletin as PDF bytes (deterministic for the same content and generation time)."""
+    """The bulletin as PDF bytes (deterministic for the same content and generation time).
+
+    It holds to :data:`MAX_PAGES` pages: when the full tables do not fit (a
+    series of 30 or more shootings), both tables are cut to the most rows
+    that fit, each followed by "and N more"; the shootings not tabled are
+    still listed by number and incident id, so every member is named.
+    """
+    pdf = _layout(content, None)
+    if pdf.page <= MAX_PAGES:
+        return bytes(pdf.output())
+    # the most rows per table that fit; 0 rows (every shooting still named below the table) is the floor
+    low, high = 0, max(len(content.stops), len(content.links))
+    while low + 1 < high:
+        middle = (low + high) // 2
+        if _layout(content, middle).page <= MAX_PAGES:
+            low = middle
+        else:
+            high = middle
+    return bytes(_layout(content, low).output())
+
+
+def _more_shootings(stops: pd.DataFrame) -> str:
+    named = ", ".join(f"#{r['stop']} {r[S.INCIDENT_ID]}" for r in stops.to_dict(orient="records"))
+    return f"... and {len(stops)} more shootings, not tabled ({MORE_NOTE}): {named}"
+
+
+def _more_note(pdf: FPDF, text: str) -> None:
+    pdf.set_font("Helvetica", "I", 6.5)
+    pdf.multi_cell(0, 3.1, latin(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+def _layout(content: BulletinContent, limit: int | None) -> _Page:
+    """Lay the bulletin out, the tables cut to ``limit`` rows each (``None``: every row)."""
     pdf = _Page(content.series_id)
     stamp = datetime.strptime(content.provenance["generated_at"], "%Y-%m-%d %H:%M UTC")
     pdf.set_creation_date(stamp)
@@ -150,11 +186,16 @@ def render(content: BulletinContent) -> bytes:
     pdf.set_xy(MARGIN, top + 132)
     _heading(pdf, "Incidents (in time order; numbers as on the map and charts)")
     header, rows, widths = _incident_rows(content.stops)
-    _table(pdf, header, rows, widths)
+    _table(pdf, header, rows[:limit], widths)
+    if limit is not None and len(rows) > limit:
+        _more_note(pdf, _more_shootings(content.stops.iloc[limit:]))
     pdf.ln(2)
     _heading(pdf, "Leads and hits")
+    link_rows = _link_rows(content.links)
     _table(pdf, ["Status", "Lead number", "Link", "Incidents", "Lead date", "Confirmed", "Disseminated"],
-           _link_rows(content.links), (10, 28, 32, 28, 17, 17, 60))  # fmt: skip
+           link_rows[:limit], (10, 28, 32, 28, 17, 17, 60))  # fmt: skip
+    if limit is not None and len(link_rows) > limit:
+        _more_note(pdf, f"... and {len(link_rows) - limit} more leads and hits, not tabled ({MORE_NOTE})")
     pdf.ln(2)
     _heading(pdf, "Provenance")
     p = content.provenance
@@ -167,4 +208,4 @@ def render(content: BulletinContent) -> bytes:
                  "Map drawn offline from stored city limits (no basemap). The SHA-256 of this file is "
                  "printed when it is made."):  # fmt: skip
         pdf.multi_cell(0, 3.4, latin(line), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    return bytes(pdf.output())
+    return pdf
