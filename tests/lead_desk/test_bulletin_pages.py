@@ -69,3 +69,19 @@ def test_a_40_shooting_series_holds_to_two_pages_and_names_every_member(tmp_path
     assert "see the export" in flat
     assert all(p.count("LAW ENFORCEMENT SENSITIVE") == 2 for p in text.split("\f") if p.strip())
     assert "not an identification" in flat and "Generated at:" in flat  # caution and provenance kept
+
+
+def test_the_biggest_demo_series_fits_two_pages(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from data.demo import build_demo_store
+
+    store = Store(f"sqlite:///{tmp_path / 'demo.sqlite'}")
+    build_demo_store(store, seed=2019)  # the demo `make demo` builds (seed 2019, realistic yearly counts)
+    assert main(["series", "--db", store.url, "--json"]) == 0
+    biggest = max(json.loads(capsys.readouterr().out)["series"], key=lambda r: r[S.SERIES_SIZE])
+    assert biggest[S.SERIES_SIZE] >= 20
+    out = tmp_path / "biggest.pdf"
+    assert main(["bulletin", "--series", biggest[S.SERIES_ID], "--out", str(out), "--db", store.url]) == 0
+    assert 1 <= _pages(out) <= 2
+    text = _text(out)
+    for incident in biggest[S.INCIDENT_PATH].split("; "):
+        assert incident in text, incident
