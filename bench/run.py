@@ -146,6 +146,11 @@ def run_benchmark(options: RunOptions, *, log: Any = print) -> dict[str, Any]:
     details["views"] = {"median_filter": median_view, "all": all_view}
     details["graph_chart_bytes"] = _per_view(median_view, all_view, "graph_chart_bytes")
 
+    log("lead desk: the lead history, lead table and triage queue (all data), as the Leads tab computes them")
+    from bench.bench_leads import lead_desk_figures
+
+    report["lead_desk_s"] = lead_desk_figures(store, frames, today=today, repeats=options.repeats)
+
     log("baseline: networkx connected components on string ids (all data)")
     everything = select(frames, Filters(), today=today)
     compared = baselines.series_comparison(frames.incidents, everything.links, repeats=options.repeats)

@@ -49,6 +49,10 @@ def test_small_run_prints_one_json_object_with_every_figure(small_run) -> None:
     assert report["map_html_bytes"]["all"] <= 2_000_000
     assert report["graph_payload_bytes"]["all"] <= 1_000_000
     assert report["networkx_series_s"] > 0
+    desk = report["lead_desk_s"]  # the Leads tab's recompute: lead history, lead table, triage queue
+    for key in ("events_read_s", "lead_table_s", "queue_s", "total_s", "lead_table_cpu_s", "queue_cpu_s"):
+        assert 0 < desk[key]["p50"] <= desk[key]["p95"], key
+    assert desk["leads"] > desk["open_leads"] > 0 and desk["events"] >= desk["leads"]
     assert report["naive_map_build_s"]["2000"]["build_s"] > 0
     assert report["ratios"]["naive_map_vs_ours_at_2000"] > 0
     assert report["ratios"]["networkx_vs_series"] > 0
