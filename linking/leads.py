@@ -86,9 +86,21 @@ def _entry_days(frames: Any, later: pd.Series, later_side_evidence: pd.Series, z
     entered = evidence.set_index(evidence[S.EVIDENCE_ID].astype(str))[S.ENTERED_AT]
     casings = evidence[(evidence[S.EVIDENCE_KIND].astype(str) == "casing") & evidence[S.ENTERED_AT].notna()]
     first = casings.groupby(casings[S.INCIDENT_ID].astype(str))[S.ENTERED_AT].min()
-    named = later_side_evidence.astype("string").map(entered)
-    when = named.where(named.notna(), later.astype("string").map(first))
-    return _local_days(pd.to_datetime(when, utc=True), zones)
+    named = _look_up(later_side_evidence, entered)
+    when = named.where(named.notna(), _look_up(later, first))
+    return _local_days(when, zones)
+
+
+def _look_up(keys: pd.Series, times: pd.Series) -> pd.Series:
+    """``times`` (UTC, uniquely indexed by id text) at each of ``keys``; NaT where missing.
+
+    ``Series.map`` of a string column fails when no key is found and the
+    store has no entry dates at all (it tries to make the result numeric).
+    """
+    found = times.reindex(keys.astype("string").fillna("").to_numpy())
+    if not isinstance(found.dtype, pd.DatetimeTZDtype):
+        found = pd.to_datetime(found, utc=True)
+    return found.set_axis(keys.index)
 
 
 def lead_table(frames: Any, events: pd.DataFrame, *, today: date) -> pd.DataFrame:

@@ -281,6 +281,7 @@ def links_frame(
         """Ids at ``index``; ``-1`` gives <NA>."""
         return ids.take(index, allow_fill=True)
 
+    calibers = evidence.frame[S.CALIBER].astype("string").array
     sites = np.array([AGENCIES[city.name].site for city in DEFAULT_CITIES] + [CENTRAL_SITE], dtype=object)
     notes = np.array([NOTES[code] for code in range(len(S.LINK_STATUSES))], dtype=object)
     frame = pd.DataFrame(
@@ -297,8 +298,7 @@ def links_frame(
             S.CONFIRMED_DATE: days(rows["confirmed_day"]),
             S.SITE: pd.array(sites[rows["site"]], dtype="string"),
             # a lead report names the calibre of the casings it compared
-            S.CALIBER: pd.array(lookup(evidence.frame[S.CALIBER].astype("string").array, rows["ev_a"]),
-                                dtype="string"),  # fmt: skip
+            S.CALIBER: pd.array(lookup(calibers, rows["ev_a"]), dtype="string"),
             S.ASSOCIATION_COUNT: rows["count"].astype(np.int64),
             S.NOTE: pd.array(notes[status], dtype="string"),
             S.IS_SYNTHETIC: np.ones(status.size, dtype=bool),

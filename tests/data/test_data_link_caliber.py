@@ -177,3 +177,19 @@ def test_placeholders_leave_the_casing_caliber_in_charge(store, tmp_path, text):
     assert frames.incidents.set_index(S.INCIDENT_ID)[S.CALIBER].loc[["005", "006"]].tolist() == [
         ".40 S&W", S.UNKNOWN_CALIBER,
     ]  # fmt: skip
+
+
+def test_a_lead_reports_caliber_counts_as_a_known_caliber_in_triage(store, tmp_path):
+    from data.lead_events import read_events
+    from linking.leads import lead_table
+    from linking.registry import stable_series
+    from linking.triage import TRIAGE_WEIGHTS, lead_queue
+
+    _seed(store, tmp_path)  # 002, 003, 004 and 006 have no casing
+    import_file(_report(tmp_path, ["L-2,003,004,Lead,.45 ACP", "L-5,002,006,Lead,"]), LEAD_REPORT, store)
+    frames = stable_series(store, store.load_frames(use_snapshot=False))
+    today = date(2019, 6, 30)
+    queue = lead_queue(frames, lead_table(frames, read_events(store), today=today), today=today)
+    known = {row[S.LEAD_NUMBER]: row[S.SCORE_COMPONENTS]["solvability"]["known_caliber"]
+             for row in queue.to_dict(orient="records")}  # fmt: skip
+    assert known == {"L-2": TRIAGE_WEIGHTS.known_caliber, "L-5": 0}

@@ -33,11 +33,13 @@ def _text(pdf: Path) -> str:
 
 def _big_series_store(folder: Path) -> Store:
     """One Detroit series of 40 shootings: a chain of leads, every fifth one a hit, plus 9 cross links."""
-    incidents = ["incident_id,city,occurred_at,latitude,longitude,incident_type,killed,injured,agency,address"]
+    incidents = ["incident_id,city,occurred_at,latitude,longitude,incident_type,killed,injured,agency,"
+                 "address"]
     for n in range(1, SHOOTINGS + 1):
         kind = "homicide,1,0" if n % 7 == 0 else "non_fatal_shooting,0,1"
-        incidents.append(f"BIG-{n:03d},Detroit,2019-{1 + n // 4:02d}-{1 + n % 4 * 7:02d} 21:00,"
-                         f"{42.30 + n * 0.002:.3f},{-83.20 + n * 0.003:.3f},{kind},MI8234900,{n}00 Main St")  # fmt: skip
+        when = f"2019-{1 + n // 4:02d}-{1 + n % 4 * 7:02d} 21:00"
+        where = f"{42.30 + n * 0.002:.3f},{-83.20 + n * 0.003:.3f}"
+        incidents.append(f"BIG-{n:03d},Detroit,{when},{where},{kind},MI8234900,{n}00 Main St")
     links = ["link_id,incident_a,incident_b,status,lead_number,lead_date,confirmed_date"]
     pairs = [(n, n + 1) for n in range(1, SHOOTINGS)] + [(n, n + 3) for n in range(1, 37, 4)]
     for number, (a, b) in enumerate(pairs, start=1):
@@ -52,8 +54,9 @@ def _big_series_store(folder: Path) -> Store:
     return store
 
 
-def test_a_40_shooting_series_holds_to_two_pages_and_names_every_member(tmp_path: Path,
-                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_40_shooting_series_holds_to_two_pages_and_names_every_member(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     store = _big_series_store(tmp_path)
     assert main(["series", "--db", store.url, "--json"]) == 0
     (big,) = [r for r in json.loads(capsys.readouterr().out)["series"] if r[S.SERIES_SIZE] == SHOOTINGS]

@@ -65,8 +65,8 @@ def test_a_confirmation_is_a_hit_in_every_view_and_export(desk_url: str, tmp_pat
     assert main(["kpis", "--json", "--db", desk_url, *TODAY]) == 0
     assert json.loads(capsys.readouterr().out)["median_days_lead_to_confirmed"] == 13.0  # N-1 only
 
-    assert main(["lead", "set", "N-2", "--event", "confirmed", "--by", "Examiner Ruiz", "--date", "2019-04-09",
-                 "--db", desk_url]) == 0  # fmt: skip
+    assert main(["lead", "set", "N-2", "--event", "confirmed", "--by", "Examiner Ruiz",
+                 "--date", "2019-04-09", "--db", desk_url]) == 0  # fmt: skip
 
     assert _statuses(desk_url, tmp_path) == dict.fromkeys(formats, "hit")
     assert _leads(desk_url, capsys)["N-2"]["status"] == "hit"
