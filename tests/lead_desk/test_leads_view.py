@@ -62,3 +62,21 @@ def test_the_lead_desk_is_computed_only_when_its_tab_is_open(desk: Store, monkey
     at.run()
     assert not at.exception
     assert not [box for box in at.selectbox if box.label == "Lead"]
+
+
+def test_confirmed_on_screen_makes_the_lead_a_hit_in_the_series_view(app: AppTest, desk: Store) -> None:
+    next(b for b in app.button if b.label == "Open its series S-D1").click().run()
+
+    def l2_statuses() -> set[str]:
+        """L2's status in every table that lists it ("Lead (unconfirmed) - dashed" reads as lead)."""
+        tables = [t.value for t in app.dataframe if {S.LINK_ID, S.STATUS} <= set(t.value.columns)]
+        shown = [s for t in tables for s in t.loc[t[S.LINK_ID].astype(str) == "L2", S.STATUS]]
+        return {str(s).split()[0].lower() for s in shown}
+
+    assert l2_statuses() == {"lead"}
+    next(b for b in app.button if b.label == "Confirmed (hit)").click().run()
+    assert not app.exception
+    assert any("Recorded confirmed on L2" in s.value for s in app.success)
+    assert l2_statuses() == {"hit"}  # the drill-down's link table, reloaded from the store
+    assert [o.split(" - ")[0] for o in _lead_box(app).options] == ["N-5", "N-4"]  # out of the queue
+    assert desk.read_table(S.LINKS).set_index(S.LINK_ID).loc["L2", S.STATUS] == "hit"
