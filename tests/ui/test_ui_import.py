@@ -160,3 +160,17 @@ def test_a_store_mixed_before_the_guard_says_so(monkeypatch: pytest.MonkeyPatch,
     (shown,) = [plain(e.value) for e in at.error]
     assert "mixes the synthetic demo" in shown and "real records (2)" in shown
     assert not any(S.SYNTHETIC_LABEL in w.value for w in at.warning)
+
+
+LEAD_REPORT = b"Lead #,Case 1,Case 2,Status,Calibre\nL-1,T-1,T-2,lead,9mm Luger\n"
+
+
+def test_a_lead_reports_calibre_column_is_preselected_for_caliber(small_app: AppTest) -> None:
+    from ui.import_mapping import K_HOW, K_KIND, MAP_BUILD
+
+    at = upload(small_app, "leads.csv", LEAD_REPORT)
+    at.radio(key=K_HOW).set_value(MAP_BUILD).run()
+    at.selectbox(key=K_KIND).set_value(S.LINKS).run()
+    assert not at.exception
+    assert at.selectbox(key="map_links_caliber").value == "Calibre"  # British spelling, another case
+    assert at.selectbox(key="map_links_status").value == "Status"
