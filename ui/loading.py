@@ -117,7 +117,15 @@ def view_version(dataset_version: str, user: User) -> str:
 
 
 def split_view_version(key: str) -> tuple[str, User | None]:
-    """Return the dataset version and the scope (as a user to restrict for; ``None``: everything) of a key."""
+    """Return the dataset version and the scope (as a user to restrict for; ``None``: everything) of a key.
+
+    Examples
+    --------
+    >>> split_view_version('v7|scope=[["Memphis"], [], true]')
+    ('v7', User(name='scope', role='viewer', cities=('Memphis',), agencies=()))
+    >>> split_view_version("v7")
+    ('v7', None)
+    """
     version, mark, scope = key.partition(SCOPE_MARK)
     if not mark:
         return version, None
