@@ -25,7 +25,10 @@ if TYPE_CHECKING:
     from data.mapping import Mapping
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-_DB_HELP = f"SQLAlchemy URL (default: ${ENV_VAR}, else var/brassmap.sqlite in the repository)"
+_DB_HELP = (
+    "database: sqlite:///FILE or postgresql+psycopg://USER:PW@HOST/DB "
+    f"(default: ${ENV_VAR}, else var/brassmap.sqlite in the repository)"
+)
 
 
 def _parser() -> argparse.ArgumentParser:
