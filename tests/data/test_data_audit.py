@@ -103,6 +103,19 @@ def test_the_deleted_last_record_is_named(db_url, capsys):
     assert "the chain head says the last record is 5" in out
 
 
+def test_a_deleted_record_with_the_rest_renumbered_is_named(db_url, capsys):
+    store = filled(db_url)
+    last = row(store, 5)
+    with store.engine.begin() as connection:
+        connection.execute(delete(AUDIT_LOG).where(AUDIT_LOG.c.seq == 3))
+        for seq in (4, 5):
+            connection.execute(update(AUDIT_LOG).where(AUDIT_LOG.c.seq == seq).values(seq=seq - 1))
+        connection.execute(update(META).where(META.c.key == audit.HEAD_KEY).values(value=f"4:{last['hash']}"))
+    code, out = verify_cli(db_url, capsys)
+    assert code == 1
+    assert out.startswith("audit trail BROKEN at record 3: record 3 does not follow record 2")
+
+
 def test_every_record_deleted_is_caught(db_url, capsys):
     store = filled(db_url, 2)
     with store.engine.begin() as connection:
@@ -220,12 +233,12 @@ def test_details_are_canonical_json():
 
 
 # ------------------------------------------------------------------ the command line records who acts
-def test_import_is_recorded_as_the_os_user_or_as_given(tmp_path, capsys):
+def test_import_is_recorded_as_the_os_user_or_as_given(db_url, tmp_path, capsys):
     from data.access import os_user_name
     from data.store import sha256_of
     from tests.data.conftest import INCIDENT_MAPPING, incident_csv, write
 
-    url = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    url = db_url
     mapping = write(tmp_path, "map.toml", INCIDENT_MAPPING)
     path = incident_csv(tmp_path, ["1,Detroit,2019-06-01,42.36,-83.10,homicide",
                                    "2,Detroit,2019-06-01,0,0,homicide"])  # fmt: skip
@@ -259,13 +272,13 @@ def test_reset_is_recorded_and_the_trail_survives_it(tmp_path, capsys):
     assert verify_cli(url, capsys)[0] == 0
 
 
-def test_audit_export_is_formula_safe_reads_back_and_is_recorded(tmp_path, capsys):
+def test_audit_export_is_formula_safe_reads_back_and_is_recorded(db_url, tmp_path, capsys):
     import csv
     import datetime as dt
 
     from data.store import sha256_of
 
-    url = f"sqlite:///{tmp_path / 'a.sqlite'}"
+    url = db_url
     store = Store(url)
     old = dt.datetime(2026, 1, 5, 12, 0, tzinfo=dt.UTC)
     audit.append(store, "=HYPERLINK(\"http://x\")", "search", {"text": "+1-555"}, now=old)
