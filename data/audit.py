@@ -50,7 +50,8 @@ ACTIONS: tuple[str, ...] = (
 )  # fmt: skip
 """What the trail records. ``role_change`` covers grants and revocations; ``demo`` is building the demo."""
 COLUMNS: tuple[str, ...] = ("seq", "recorded_at", "user_name", "action", "details", "prev_hash", "hash")
-_PG_LOCK_ID = 0x62726173  # 'bras': the advisory lock that serialises appends on PostgreSQL
+_PG_LOCK_ID = 0x61756474  # 'audt': serialises appends on PostgreSQL (not the store's write lock 'bras':
+# a view recorded during an import must not wait for the import)
 _RETRIES = 5
 
 

@@ -326,3 +326,23 @@ def test_a_role_change_is_recorded_with_who_made_it(tmp_path, capsys):
     assert {k: granted.detail[k] for k in ("change", "user", "role", "cities")} == {
         "change": "grant", "user": "jdoe@pd.example", "role": "viewer", "cities": ["Memphis"]}
     assert revoked.detail["change"] == "revoke" and revoked.detail["role"] is None
+
+
+def test_an_append_does_not_wait_for_an_import_holding_the_stores_write_lock(pg_url):
+    """PostgreSQL: an import holds the store's write lock for its whole transaction; views are still recorded."""
+    import threading
+
+    from sqlalchemy import text
+
+    from data.store import WRITE_LOCK_KEY
+
+    store = Store(pg_url)
+    done = threading.Event()
+    with store.engine.connect() as importing, importing.begin():
+        importing.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
+        writer = threading.Thread(target=lambda: (audit.append(store, "viewer", "view", {}), done.set()))
+        writer.start()
+        appended_meanwhile = done.wait(timeout=20)
+    writer.join(timeout=60)
+    assert appended_meanwhile, "the audit append waited for the import's lock"
+    assert audit.verify(store).ok
