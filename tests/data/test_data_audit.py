@@ -329,7 +329,7 @@ def test_a_role_change_is_recorded_with_who_made_it(tmp_path, capsys):
 
 
 def test_an_append_does_not_wait_for_an_import_holding_the_stores_write_lock(pg_url):
-    """PostgreSQL: an import holds the store's write lock for its whole transaction; views are still recorded."""
+    """PostgreSQL: an import holds the store's write lock for its transaction; views are still recorded."""
     import threading
 
     from sqlalchemy import text
