@@ -207,7 +207,7 @@ def append(target: Store | Engine, user: User | str, action: str, details: Mappi
     for attempt in range(_RETRIES):
         try:
             with engine.begin() as connection:
-                return _append_in(connection, name, action, body, now or dt.datetime.now(dt.UTC))
+                return _append_in(connection, name, action, body, now)
         except (IntegrityError, OperationalError) as exc:  # another writer won the race: take the new head
             last_error = exc
             time.sleep(0.05 * (attempt + 1))
@@ -250,8 +250,9 @@ def _head(connection: Connection) -> tuple[int, str] | None:
     return int(seq), digest
 
 
-def _append_in(connection: Connection, name: str, action: str, body: str, now: dt.datetime) -> AuditRecord:
-    _lock(connection)
+def _append_in(connection: Connection, name: str, action: str, body: str,
+               now: dt.datetime | None) -> AuditRecord:  # fmt: skip
+    _lock(connection)  # the time is taken after the lock, so times never go back along the chain
     head = _head(connection)
     if head is None:  # a new trail (or a head lost: chain onto the last record; verify reports the loss)
         last = connection.execute(
@@ -259,7 +260,7 @@ def _append_in(connection: Connection, name: str, action: str, body: str, now: d
         ).first()
         head = (int(last[0]), str(last[1])) if last is not None else (0, GENESIS)
     seq, prev_hash = head[0] + 1, head[1]
-    at = time_text(now)
+    at = time_text(now or dt.datetime.now(dt.UTC))
     digest = record_hash(seq, at, name, action, body, prev_hash)
     connection.execute(AUDIT_LOG.insert().values(
         seq=seq, recorded_at=dt.datetime.fromisoformat(at), user_name=name, action=action, details=body,

@@ -223,6 +223,8 @@ def test_two_processes_appending_at_once_never_fork_the_chain(db_url):
     records = list(audit.iter_records(store))
     assert [r.seq for r in records] == list(range(1, 2 * n + 1))
     assert sorted(r.user_name for r in records) == ["writer_a"] * n + ["writer_b"] * n
+    times = [r.recorded_at for r in records]
+    assert times == sorted(times), "times go back along the chain"
     assert audit.verify(store).ok
 
 
