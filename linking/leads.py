@@ -78,6 +78,16 @@ def _event_dates(events: pd.DataFrame, kind: str) -> pd.DataFrame:
     })  # fmt: skip
 
 
+def _join_sorted(keys: np.ndarray, values: np.ndarray) -> pd.Series:
+    """``key -> "; "``-joined sorted values, one Python join per key (no pandas call per group)."""
+    pairs = pd.DataFrame({"key": keys, "value": values}).sort_values(["key", "value"], kind="stable")
+    key_list, value_list = pairs["key"].tolist(), pairs["value"].tolist()
+    starts = [i for i in range(len(key_list)) if i == 0 or key_list[i] != key_list[i - 1]]
+    bounds = zip(starts, [*starts[1:], len(key_list)], strict=True)
+    return pd.Series(["; ".join(value_list[a:b]) for a, b in bounds], index=[key_list[i] for i in starts],
+                     dtype=object)  # fmt: skip
+
+
 def _entry_days(frames: Any, later: pd.Series, later_side_evidence: pd.Series, zones: pd.Series) -> pd.Series:
     """Local entry date of the later shooting's casing, per lead row."""
     evidence = frames.evidence
@@ -157,7 +167,10 @@ def lead_table(frames: Any, events: pd.DataFrame, *, today: date) -> pd.DataFram
     rank = {status: i for i, status in enumerate(DECISION_ORDER)}
     links["_rank"] = links[S.STATUS].astype(str).map(rank).fillna(len(rank)).astype(int)
 
-    lead_events = events[events[S.LINK_ID].astype(str).isin(set(links[S.LINK_ID].astype(str)))]
+    # object arrays: pandas' hash isin (Arrow strings' isin converts every value to a scalar first)
+    link_text = links[S.LINK_ID].astype(str).to_numpy(dtype=object)
+    event_links = pd.Series(events[S.LINK_ID].astype(str).to_numpy(dtype=object), dtype=object)
+    lead_events = events[event_links.isin(link_text).to_numpy()]
     key_of = links.set_index(links[S.LINK_ID].astype(str))["_key"]
     sent = _event_dates(lead_events, "disseminated").assign(_key=lambda f: f[S.LINK_ID].map(key_of))
     sent = sent.sort_values(["day", "order"]).groupby("_key").first()
@@ -171,9 +184,10 @@ def lead_table(frames: Any, events: pd.DataFrame, *, today: date) -> pd.DataFram
     table[S.LINK_ID] = ids.groupby(links["_key"], sort=False).min()
     table[S.LINK_IDS] = table[S.LINK_ID]
     sizes = grouped.size()
-    shared = links["_key"].isin(sizes.index[sizes > 1])  # only leads with several rows need joining
-    if shared.any():
-        joined = ids[shared].groupby(links.loc[shared, "_key"]).agg(lambda v: "; ".join(sorted(v)))
+    keys = links["_key"].to_numpy(dtype=object)
+    shared = pd.Series(keys, dtype=object).isin(sizes.index[sizes > 1].to_numpy(dtype=object)).to_numpy()
+    if shared.any():  # only leads with several rows need joining
+        joined = _join_sorted(keys[shared], ids.to_numpy(dtype=object)[shared])
         table.loc[joined.index, S.LINK_IDS] = joined
     table[S.STATUS] = table["_rank"].map(dict(enumerate(DECISION_ORDER)))
     table[S.LEAD_DATE] = grouped[S.LEAD_DATE].min()
