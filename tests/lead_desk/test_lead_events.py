@@ -105,3 +105,23 @@ def test_bad_lead_events_are_refused_with_a_reason(desk_url: str, desk: object,
     with pytest.raises(LeadEventError, match="YYYY-MM-DD"):
         add_event(desk, ["L2"], event="reviewed", day="04/09/2019")
     assert read_events(desk)[S.EVENT].tolist().count("reviewed") == 0
+
+
+def test_rows_of_one_lead_are_one_lead_with_every_link_id(desk, tmp_path: Path) -> None:
+    from datetime import date
+
+    from linking.leads import lead_table
+    from linking.registry import stable_series
+
+    later = tmp_path / "later.csv"  # the lab's later file names the pair the other way round, with its own ids
+    later.write_text("link_id,incident_a,incident_b,status,lead_number,lead_date\n"
+                     "L1-B,D2,D1,lead,N-1,2019-03-09\nL2-B,D3,D2,lead,N-2,2019-04-03\n"
+                     "L2-A,D2,D3,lead,N-2,2019-04-04\n", encoding="utf-8")  # fmt: skip
+    import_links(desk, later)
+    frames = stable_series(desk, desk.load_frames())
+    leads = lead_table(frames, read_events(desk), today=date(2019, 4, 10)).set_index(S.LEAD_NUMBER)
+    assert leads.loc["N-1", S.LINK_IDS] == "L1; L1-B" and leads.loc["N-1", S.STATUS] == "hit"
+    # L2-A repeats L2-B's pair in the same file: merged into L2-B on import
+    assert leads.loc["N-2", S.LINK_IDS] == "L2; L2-B" and leads.loc["N-2", S.LINK_ID] == "L2"
+    assert str(leads.loc["N-1", S.LEAD_DATE].date()) == "2019-03-07"  # the first lead date of its rows
+    assert leads.loc["N-5", S.LINK_IDS] == "L5"
