@@ -113,7 +113,7 @@ def test_rows_of_one_lead_are_one_lead_with_every_link_id(desk, tmp_path: Path) 
     from linking.leads import lead_table
     from linking.registry import stable_series
 
-    later = tmp_path / "later.csv"  # the lab's later file names the pair the other way round, with its own ids
+    later = tmp_path / "later.csv"  # a later file names the pair the other way round, with its own ids
     later.write_text("link_id,incident_a,incident_b,status,lead_number,lead_date\n"
                      "L1-B,D2,D1,lead,N-1,2019-03-09\nL2-B,D3,D2,lead,N-2,2019-04-03\n"
                      "L2-A,D2,D3,lead,N-2,2019-04-04\n", encoding="utf-8")  # fmt: skip
