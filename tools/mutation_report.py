@@ -26,8 +26,25 @@ def _short(mutant: str) -> str:
     return mutant.rsplit(".", 1)[-1].replace("__mutmut_", " #")
 
 
+def _reclassify(report: dict) -> dict:
+    """Apply the current tools/mutation_equivalent.toml to the survivors' changed lines (no rerun needed)."""
+    from tools.mutation import _equivalent
+
+    known = _equivalent()
+    counts: dict[str, int] = defaultdict(int)
+    for s in report.get("survivors", []):
+        s["equivalent"] = known.get((s["module"], s.get("change", "").strip()))
+        counts[s["module"]] += bool(s["equivalent"])
+    for module, m in report["modules"].items():
+        m["equivalent"] = counts[module]
+        rest = m["total"] - m["equivalent"]
+        m["score_without_equivalent"] = round(m["killed"] / rest, 4) if rest else None
+    return report
+
+
 def markdown(report: dict) -> str:
     """The score table, the equivalent survivors grouped by reason, and the other survivors."""
+    report = _reclassify(report)
     lines = [
         "| module (functions) | what a bug there breaks | killed / total | equivalent | score | "
         "score without equivalent | not killed, not equivalent |",
