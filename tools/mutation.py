@@ -61,7 +61,7 @@ TARGETS: dict[str, Target] = {
     ),
     "data/addresses.py": Target(
         "redaction: exact address cut to the block in exports",
-        ("tests/linking/test_linking_block_addresses.py",),
+        ("tests/data/test_data_addresses.py", "tests/linking/test_linking_block_addresses.py"),
     ),
     "linking/exports/_common.py": Target(
         "export writers: values cleaned, addresses generalised, serials only when asked",
