@@ -90,3 +90,22 @@ def test_values_become_plain_scalars_every_format_holds() -> None:
     assert clean_value(Path("cases") / "a.txt") == str(Path("cases") / "a.txt")
     assert clean_value("a\x00b") == "ab"
     assert clean_text(12) == "12" and clean_text("x\x1b[31my\r\nz") == "x[31my\r\nz"
+
+
+def test_a_missing_value_leaves_out_that_field_only_and_the_header_says_what_was_filtered(
+    tiny_frames,
+) -> None:
+    incidents = tiny_frames.incidents.copy()
+    incidents[S.AGENCY] = incidents[S.AGENCY].astype("string")
+    incidents.loc[incidents[S.INCIDENT_ID] == "DET-001", S.AGENCY] = pd.NA
+    frames = type(tiny_frames)(incidents=incidents, links=tiny_frames.links)
+    hits_only = Filters(link_statuses=("hit",))
+    graph = export_graph(select(frames, hits_only, today=date(2019, 12, 31)))
+    node = graph.nodes["DET-001"]
+    assert S.AGENCY not in node
+    assert {S.ADDRESS, S.LATITUDE, S.LONGITUDE, S.CALIBER, S.INCIDENT_ID} <= set(node)
+    assert graph.graph["filter"] == hits_only.describe()
+    assert sorted(tuple(sorted(edge)) for edge in graph.edges) == [
+        ("DET-001", "DET-002"),
+        ("MEM-002", "MEM-003"),
+    ]
