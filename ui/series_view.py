@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from functools import partial
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from data import schema as S
+from data.audit import sha256_bytes
 from data.csv_out import csv_bytes
+from ui import audit_log
 from ui.context import PageContext
 from ui.picking import K_PICK, K_TABLE, on_table_select, set_pick
 from ui.table_state import K_HOT_DAYS, K_HOT_ONLY, K_SORT, SORTS, sorted_series
 
+SERIES_TABLE_FILE = "brassmap-series-table.csv"
 MAX_TABLE_ROWS = 1_000  # more rows are megabytes over the websocket; the full table is a download
 MAX_PICK_OPTIONS = 2_000
 TABLE_COLUMNS: tuple[str, ...] = (
@@ -67,6 +72,15 @@ def table_csv(table: pd.DataFrame) -> bytes:
     return csv_bytes(table)
 
 
+def _recorded_table_csv(table: pd.DataFrame, *, note: Callable[[Mapping[str, Any]], None],
+                        view: dict[str, Any]) -> bytes:  # fmt: skip
+    """:func:`table_csv`, recorded in the audit trail as an export with the SHA-256 of the bytes."""
+    data = table_csv(table)
+    note({"format": "series_table_csv", "file_name": SERIES_TABLE_FILE, **view,
+          "rows": {"series": len(table)}, "bytes": len(data), "sha256": sha256_bytes(data)})  # fmt: skip
+    return data
+
+
 def series_table_ui(series: pd.DataFrame, *, reference_note: str) -> pd.DataFrame:
     """Draw the series table; picking a row picks the series. Returns the rows shown."""
     left, middle, right = st.columns([1, 1, 2])
@@ -89,8 +103,9 @@ def series_table_ui(series: pd.DataFrame, *, reference_note: str) -> pd.DataFram
         )
         download.download_button(
             "Whole table (.csv)",
-            data=partial(table_csv, shown[columns]),
-            file_name="brassmap-series-table.csv",
+            data=partial(_recorded_table_csv, shown[columns], note=audit_log.deferred("export"),
+                         view={"hot_only": bool(hot_only), "hot_days": int(days), "sort": str(sort)}),
+            file_name=SERIES_TABLE_FILE,
             mime="text/csv",
             key="download_series_table",
             on_click="ignore",

@@ -62,3 +62,37 @@ def test_the_demo_built_on_first_start_is_recorded(monkeypatch: pytest.MonkeyPat
     demo, view = list(audit.iter_records(Store(url)))
     assert (demo.action, demo.user_name, view.action) == ("demo", WHO, "view")
     assert demo.detail["incidents"] == Store(url).count("incidents") > 0
+
+
+def test_the_whole_series_table_download_is_recorded_with_its_sha256(
+    monkeypatch: pytest.MonkeyPatch, demo_db: str
+) -> None:
+    """The table download appears above MAX_TABLE_ROWS series (set to 1 here); its bytes are made on click."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+    from streamlit.testing.v1 import app_test as app_test_module
+
+    import ui.series_view
+
+    managers: list[MediaFileManager] = []
+
+    class KeptManager(MediaFileManager):  # the test runs the click's deferred callable itself
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+            managers.append(self)
+
+    monkeypatch.setattr(app_test_module, "MediaFileManager", KeptManager)
+    monkeypatch.setattr(ui.series_view, "MAX_TABLE_ROWS", 1)
+    monkeypatch.setenv("BRASSMAP_DB", demo_db)
+    for variable in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+        monkeypatch.setenv(variable, WHO)
+    at = AppTest.from_file(str(DASHBOARD), default_timeout=120).run()
+    assert not at.exception
+    (button,) = [b for b in at.get("download_button") if b.proto.label == "Whole table (.csv)"]
+    before = audit.count(Store(demo_db))
+    manager = managers[-1]
+    url = manager.execute_deferred(button.proto.deferred_file_id)
+    data = manager._storage.get_file(url.rsplit("/", 1)[1].split(".")[0]).content
+    (record,) = list(audit.iter_records(Store(demo_db)))[before:]
+    assert (record.action, record.user_name) == ("export", WHO)
+    assert record.detail["format"] == "series_table_csv" and record.detail["rows"]["series"] > 1
+    assert record.detail["sha256"] == hashlib.sha256(data).hexdigest()
