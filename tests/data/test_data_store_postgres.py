@@ -1,43 +1,29 @@
 """The store's upsert on PostgreSQL (the team server): a re-import updates rows there too.
 
-Runs when ``BRASSMAP_TEST_POSTGRES_URL`` names a database the test may create schemas in
-(e.g. ``postgresql+psycopg://user:pw@127.0.0.1/db``); skipped otherwise. Each test works in
-its own schema, dropped afterwards, so parallel runs do not meet.
+Runs on the test server of :mod:`tests.backends` (``$BRASSMAP_TEST_PG_URL``), each test in its own
+schema, dropped afterwards; skipped without a server, failed instead under ``BRASSMAP_REQUIRE_PG=1``
+(``.ci/run``).
 """
 
 from __future__ import annotations
 
-import os
-import uuid
-from urllib.parse import quote
+from collections.abc import Iterator
 
 import pytest
-import sqlalchemy as sa
 
 from data import schema as S
 from data.importer import import_file
 from data.store import Store
 from tests.data.conftest import incident_csv, incident_mapping, write
 
-URL = os.environ.get("BRASSMAP_TEST_POSTGRES_URL", "")
-pytestmark = pytest.mark.skipif(not URL, reason="BRASSMAP_TEST_POSTGRES_URL is not set")
-
 
 @pytest.fixture
-def pg_store():
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(URL)
-    with admin.begin() as connection:
-        connection.execute(sa.text(f'create schema "{schema}"'))
-    joiner = "&" if "?" in URL else "?"
-    store = Store(f"{URL}{joiner}options={quote(f'-csearch_path={schema},public')}")
+def pg_store(pg_url: str) -> Iterator[Store]:
+    store = Store(pg_url)
     try:
         yield store
     finally:
         store.engine.dispose()
-        with admin.begin() as connection:
-            connection.execute(sa.text(f'drop schema "{schema}" cascade'))
-        admin.dispose()
 
 
 def test_reimport_on_postgresql_updates_adds_and_keeps_unmapped_fields(pg_store, tmp_path) -> None:
