@@ -15,7 +15,6 @@ SQLAlchemy's per-value processing and use the vectorised helpers here
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, Literal
 
 import numpy as np
@@ -160,7 +159,3 @@ class Geometry(TypeDecorator[bytes]):
     def process_result_value(self, value: Any, dialect: Dialect) -> Any:
         return bytes(value) if isinstance(value, memoryview) else value
 
-
-def utc_now_iso() -> str:
-    """Now, UTC, ISO-8601 to the second (``...+00:00``)."""
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
