@@ -184,6 +184,22 @@ def blank_missing(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def dates_as_text(table: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    """Date ``columns`` as ``YYYY-MM-DD`` text, a missing date as an empty cell (a grid shows "None").
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"d": pd.to_datetime(["2021-03-04", None])})
+    >>> dates_as_text(frame, ("d",))["d"].tolist()
+    ['2021-03-04', '']
+    """
+    out = table.copy()
+    for column in columns:
+        if column in out.columns:
+            out[column] = pd.to_datetime(out[column]).dt.strftime("%Y-%m-%d").astype("string").fillna("")
+    return out
+
+
 def _flags(row: pd.Series) -> list[str]:
     flags = []
     if bool(row.get(S.CROSS_CITY, False)):
@@ -266,12 +282,12 @@ def drilldown_ui(
         .map(lambda status: LINK_STYLES.get(status, ("", None, status))[2])
     )
     st.dataframe(
-        blank_missing(links_shown),
+        blank_missing(dates_as_text(links_shown, (S.LEAD_DATE, S.CONFIRMED_DATE))),
         hide_index=True,
         width="stretch",
         column_config={
-            S.LEAD_DATE: st.column_config.DateColumn("Lead date"),
-            S.CONFIRMED_DATE: st.column_config.DateColumn("Confirmed"),
+            S.LEAD_DATE: st.column_config.TextColumn("Lead date"),
+            S.CONFIRMED_DATE: st.column_config.TextColumn("Confirmed"),
         },
     )
     outside_ui(outside, members[S.INCIDENT_ID])

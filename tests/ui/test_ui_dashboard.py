@@ -157,6 +157,9 @@ def test_ui_picking_a_series_shows_its_drilldown(app, demo_frames):
     incident_tables = [df.value for df in at.dataframe if S.INCIDENT_ID in df.value.columns]
     assert len(incident_tables[0]) == biggest[S.SERIES_SIZE]
     assert param(at, "series_id") == biggest[S.SERIES_ID]
+    links_table = next(df.value for df in at.dataframe if S.CONFIRMED_DATE in df.value.columns)
+    assert (links_table[S.CONFIRMED_DATE] == "").any(), "a lead not yet confirmed has an empty Confirmed cell"
+    assert not links_table.isna().any().any(), "no cell of the links table reads None"
 
 
 def test_ui_unreadable_database_gives_a_message_not_a_traceback(monkeypatch, tmp_path):
