@@ -54,9 +54,15 @@ def series_colour(series_id: str | None) -> str:
     return SERIES_PALETTE[int.from_bytes(digest, "big") % len(SERIES_PALETTE)]
 
 
-# Node shapes (Vega's names) that tell series apart once the palette's colours are all in use.
+# Node shapes that tell series apart once the palette's colours are all in use: Vega's named
+# symbols, then SVG paths in Vega's [-1, 1] box (star, hexagon, pentagon), so a graph at its 600-node
+# cap (the demo's all-city view shows 134 series) rarely needs a pair twice.
 SERIES_SHAPES: tuple[str, ...] = (
     "circle", "square", "triangle-up", "diamond", "triangle-down", "cross", "triangle-right", "triangle-left",
+    "wedge", "arrow",
+    "M0,-1L0.24,-0.31L0.95,-0.31L0.38,0.12L0.59,0.81L0,0.38L-0.59,0.81L-0.38,0.12L-0.95,-0.31L-0.24,-0.31Z",
+    "M0,-1L0.87,-0.5L0.87,0.5L0,1L-0.87,0.5L-0.87,-0.5Z",
+    "M0,-1L0.95,-0.31L0.59,0.81L-0.59,0.81L-0.95,-0.31Z",
 )  # fmt: skip
 
 
