@@ -20,6 +20,7 @@ from linking.triage import GROUPS
 from ui import audit_log, loading
 from ui.context import PageContext
 from ui.desk import bulletin_button, desk_for, queue_for, token
+from ui.identity import current_user
 from ui.kpis_view import kpis_section
 from ui.picking import set_pick
 from ui.text import md
@@ -110,7 +111,8 @@ def _event_buttons(ctx: PageContext, link_ids: list[str]) -> None:
     first, second = st.columns(2)
     to = first.text_input("To (agency, unit or investigator)", key=K_TO)
     note = second.text_input("Note or reason", key=K_NOTE)
-    by = first.text_input("By (analyst or examiner)", key=K_BY)
+    by = first.text_input("By (analyst or examiner)", key=K_BY, placeholder=f"{current_user().name} (you)",
+                          help="Left empty: you, as signed in (the operating-system account in local mode)")
     day = second.date_input("Date", value=None, key=K_DATE, help="Default: today")
     buttons = st.columns(len(BUTTONS))
     for column, (event, caption) in zip(buttons, BUTTONS, strict=True):
@@ -120,13 +122,14 @@ def _event_buttons(ctx: PageContext, link_ids: list[str]) -> None:
 
 def _record(ctx: PageContext, link_ids: list[str], *, event: str, to: str, note: str, by: str,
             day: date | None) -> None:  # fmt: skip
+    by = by.strip() or current_user().name
     try:
         written = add_event(loading.store_for(ctx.db_url), link_ids, event=event, day=day, by=by, to=to,
                             note=note)  # fmt: skip
     except LeadEventError as exc:
         st.error(str(exc))
         return
-    audit_log.record("lead_event", {"event": event, "link_ids": link_ids, "date": day, "by": by or None,
+    audit_log.record("lead_event", {"event": event, "link_ids": link_ids, "date": day, "by": by,
                                     "to": to or None, "note": note or None,
                                     "event_ids": [int(i) for i in written[S.EVENT_ID]]})  # fmt: skip
     st.session_state[K_MESSAGE] = f"Recorded {event} on {', '.join(link_ids)}."

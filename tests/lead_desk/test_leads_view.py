@@ -49,6 +49,19 @@ def test_open_series_then_disseminate_records_the_event(app: AppTest, desk: Stor
     assert [o.split(" - ")[0] for o in _lead_box(app).options] == ["N-5", "N-4"]
 
 
+def test_an_event_left_without_by_is_recorded_as_the_user(
+    app: AppTest, desk: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("USER", "desk.analyst")
+    monkeypatch.setenv("LOGNAME", "desk.analyst")
+    next(b for b in app.button if b.label == "Open its series S-D1").click().run()
+    next(b for b in app.button if b.label == "Reviewed").click().run()
+    assert not app.exception
+    events = read_events(desk)
+    reviewed = events[(events[S.EVENT] == "reviewed") & (events[S.LINK_ID] == "L2")]
+    assert reviewed[S.EVENT_BY].tolist() == ["desk.analyst"]
+
+
 def test_a_disseminated_event_without_recipient_is_refused_on_screen(app: AppTest, desk: Store) -> None:
     next(b for b in app.button if b.label == "Disseminated").click().run()
     assert any("needs --to" in e.value for e in app.error)
