@@ -49,11 +49,28 @@ def _utc_now() -> str:
 
 
 def _read(connection: Connection, statement: Any) -> pd.DataFrame:
-    rows = connection.execute(statement).all()
+    """Rows of ``statement`` as a frame, fetched from the DBAPI cursor (no SQLAlchemy ``Row`` per row).
+
+    Each column's SQLAlchemy result processor (e.g. :class:`data._types.UtcTime` turning stored times
+    into ISO text) runs once per distinct value: a million events hold a few import times.
+    """
     names = list(statement.selected_columns.keys())
+    result = connection.execute(statement)
+    try:
+        rows = result.cursor.fetchall() if result.cursor is not None else []
+    finally:
+        result.close()
     if not rows:
         return pd.DataFrame({name: pd.Series(dtype=object) for name in names})
-    return pd.DataFrame.from_records([tuple(r) for r in rows], columns=names)
+    frame = pd.DataFrame.from_records(rows, columns=names)
+    for name, column in zip(names, statement.selected_columns, strict=True):
+        process = column.type.result_processor(connection.dialect, None)
+        if process is None:
+            continue
+        values = frame[name].to_numpy(dtype=object)
+        memo = {value: None if value is None else process(value) for value in set(values.tolist())}
+        frame[name] = pd.Series([memo[value] for value in values.tolist()], index=frame.index)
+    return frame
 
 
 # ------------------------------------------------------------------ the import hook (called by Store.save)

@@ -125,3 +125,29 @@ def test_rows_of_one_lead_are_one_lead_with_every_link_id(desk, tmp_path: Path) 
     assert leads.loc["N-2", S.LINK_IDS] == "L2; L2-B" and leads.loc["N-2", S.LINK_ID] == "L2"
     assert str(leads.loc["N-1", S.LEAD_DATE].date()) == "2019-03-07"  # the first lead date of its rows
     assert leads.loc["N-5", S.LINK_IDS] == "L5"
+
+
+def test_the_history_reads_back_the_same_on_every_backend(db_url: str, tmp_path: Path) -> None:
+    import re
+
+    from data.importer import import_file
+    from data.mapping import load_mapping
+    from data.store import Store
+    from tests.lead_desk.desk_data import PRESETS, write_files
+
+    store = Store(db_url)
+    paths = write_files(tmp_path)
+    for kind in ("incidents", "firearms", "evidence"):
+        import_file(paths[kind], load_mapping(PRESETS / f"brassmap_{kind}.toml"), store)
+    import_links(store, paths["links"])
+    add_event(store, ["L1"], event="disseminated", day="2019-03-08", by="analyst A", to="Detroit PD")
+    events = read_events(store)
+    assert events[S.EVENT].tolist() == ["imported"] * 5 + ["disseminated"]
+    assert events[S.EVENT_ID].tolist() == sorted(events[S.EVENT_ID].tolist())
+    iso_utc = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?\+00:00"
+    assert all(re.fullmatch(iso_utc, t) for t in events[S.RECORDED_AT])
+    assert events[S.EVENT_FILE].tolist()[:5] == ["links.csv"] * 5
+    assert events[S.EVENT_TO].iloc[-1] == "Detroit PD"
+    assert events[S.SOURCE_IMPORT_ID].notna().sum() == 5
+    just_l1 = read_events(store, ["L1"])
+    assert just_l1[S.EVENT].tolist() == ["imported", "disseminated"]
