@@ -139,3 +139,14 @@ def test_city_limits_decide_when_loaded_and_rejected_rows_are_not_also_flagged()
     assert reasons[3] == "point lies outside the Detroit city limits; kept and flagged far_from_city"
     assert reasons[4].startswith("(0, 0) is not a real location")
     assert set(reasons) == {3, 4}
+
+
+def test_a_city_without_a_centre_or_without_valid_points_does_not_stop_the_check_of_the_others() -> None:
+    # "Aardvark" (not registered) and "Abbeville" (its only point rejected) come before Memphis
+    far, report, rejected = _check(
+        [(42.66, -83.105), (0.0, 0.0), (42.66, -83.105)],
+        ["Aardvark", "Abbeville", "Memphis"],
+    )
+    assert far == [False, False, True]
+    assert rejected == [False, True, False]
+    assert [r["row"] for r in report if r["severity"] == "warning"] == [4]
