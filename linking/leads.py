@@ -127,13 +127,19 @@ def lead_table(frames: Any, events: pd.DataFrame, *, today: date) -> pd.DataFram
     """
     from linking.registry import series_index_of
 
-    links = frames.links[frames.links[S.INCIDENT_A].notna()].copy()
+    keep = frames.links[S.INCIDENT_A].notna().to_numpy(dtype=bool)
+    links = frames.links[keep].copy()
     if links.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in LEAD_COLUMNS})
     incidents = frames.incidents.reset_index(drop=True)
-    row_of = pd.Series(np.arange(len(incidents)), index=incidents[S.INCIDENT_ID].astype(str))
-    row_a = links[S.INCIDENT_A].astype(str).map(row_of)
-    row_b = links[S.INCIDENT_B].astype("string").map(row_of)
+    ends = getattr(frames, "link_rows", None)
+    if ends is not None and len(ends.incident_a) == len(frames.links):  # rows found once, at load
+        row_a = pd.Series(ends.incident_a[keep], index=links.index).where(lambda rows: rows >= 0)
+        row_b = pd.Series(ends.incident_b[keep], index=links.index).where(lambda rows: rows >= 0)
+    else:
+        row_of = pd.Series(np.arange(len(incidents)), index=incidents[S.INCIDENT_ID].astype(str))
+        row_a = links[S.INCIDENT_A].astype(str).map(row_of)
+        row_b = links[S.INCIDENT_B].astype("string").map(row_of)
     when = incidents[S.OCCURRED_AT].to_numpy()
     a_time = pd.Series(when[row_a.fillna(0).astype(int)], index=links.index).where(row_a.notna())
     b_time = pd.Series(when[row_b.fillna(0).astype(int)], index=links.index).where(row_b.notna())
