@@ -181,3 +181,13 @@ def test_bad_url_values_are_all_named_with_the_expected_form() -> None:
     assert (
         _url_error({"min_series_size": "0"}) == "invalid filter: min_series_size: 0 is below 1; use 1 or more"
     )
+
+
+def test_url_parameters_repeated_or_foreign_and_several_agencies() -> None:
+    # a foreign parameter first must not stop the reading of the filter's own
+    assert Filters.from_dict({"page": "2", "cities": "Detroit"}) == Filters(cities=("Detroit",))
+    # a repeated parameter is read as one comma-joined value, and reported as such
+    assert _url_error({"min_series_size": ["3", "4"]}) == (
+        "invalid filter parameters: min_series_size='3,4' is not a whole number; expected e.g. 2"
+    )
+    assert Filters(agencies=("MI1", "MI2")).describe().endswith("agencies: MI1, MI2; min series size: 2")
