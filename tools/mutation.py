@@ -218,11 +218,26 @@ def _changes(work: Path, module: str, names: list[str]) -> dict[str, str]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def _equivalent() -> dict[tuple[str, str], str]:
-    """(module, change) -> why the mutant cannot change behaviour, from tools/mutation_equivalent.toml."""
+def _equivalent() -> dict[tuple[str, str, str], str]:
+    """(module, function, change) -> why the mutant cannot change behaviour (tools/mutation_equivalent.toml).
+
+    An entry without ``function`` applies to that change anywhere in the module.
+    """
     path = ROOT / "tools" / "mutation_equivalent.toml"
     data = tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    return {(e["module"], e["change"].strip()): e["why"] for e in data.get("equivalent", [])}
+    return {
+        (e["module"], e.get("function", ""), e["change"].strip()): e["why"]
+        for e in data.get("equivalent", [])
+    }
+
+
+def why_equivalent(
+    known: dict[tuple[str, str, str], str], module: str, mutant: str, change: str
+) -> str | None:
+    """The reason a survivor is equivalent, or None; matched by module, function and changed lines."""
+    function = mutant.removeprefix(_dotted(module) + ".").rsplit("__mutmut_", 1)[0]
+    change = change.strip()
+    return known.get((module, function, change)) or known.get((module, "", change))
 
 
 def run_module(module: str, max_children: int) -> tuple[dict, list[dict], list[dict]]:
@@ -246,7 +261,7 @@ def run_module(module: str, max_children: int) -> tuple[dict, list[dict], list[d
     known = _equivalent()
     survivors = []
     for name in found["survived"]:
-        why = known.get((module, changes.get(name, "")))
+        why = why_equivalent(known, module, name, changes.get(name, ""))
         survivors.append(
             {"module": module, "mutant": name, "change": changes.get(name, ""), "equivalent": why}
         )

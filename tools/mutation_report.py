@@ -28,12 +28,12 @@ def _short(mutant: str) -> str:
 
 def _reclassify(report: dict) -> dict:
     """Apply the current tools/mutation_equivalent.toml to the survivors' changed lines (no rerun needed)."""
-    from tools.mutation import _equivalent
+    from tools.mutation import _equivalent, why_equivalent
 
     known = _equivalent()
     counts: dict[str, int] = defaultdict(int)
     for s in report.get("survivors", []):
-        s["equivalent"] = known.get((s["module"], s.get("change", "").strip()))
+        s["equivalent"] = why_equivalent(known, s["module"], s["mutant"], s.get("change", ""))
         counts[s["module"]] += bool(s["equivalent"])
     for module, m in report["modules"].items():
         m["equivalent"] = counts[module]
