@@ -38,3 +38,23 @@ def test_reimport_on_postgresql_updates_adds_and_keeps_unmapped_fields(pg_store,
     assert incidents.loc["001", S.INCIDENT_TYPE] == "shots_fired"
     assert (incidents.loc["001", S.LATITUDE], incidents.loc["001", S.LONGITUDE]) == (42.40, -83.20)
     assert incidents.loc["001", S.ADDRESS] == "1234 Main St"
+
+
+def test_area_boundaries_round_trip_on_postgresql_without_their_heights(pg_store, tmp_path) -> None:
+    from shapely.geometry import Polygon
+
+    from tests.data.test_data_boundaries import AREAS, _geojson
+
+    square_3d = [
+        [-83.2, 42.3, 180.0],
+        [-83.0, 42.3, 180.0],
+        [-83.0, 42.4, 180.0],
+        [-83.2, 42.4, 180.0],
+        [-83.2, 42.3, 180.0],
+    ]
+    import_file(_geojson(tmp_path, [("Midtown", "Polygon", [square_3d])]), AREAS, pg_store)
+    boundaries = pg_store.load_frames(use_snapshot=False).boundaries
+    assert boundaries[S.NAME].tolist() == ["Midtown"]
+    shape = boundaries.geometry.iloc[0]
+    assert not shape.has_z
+    assert shape.equals(Polygon([(x, y) for x, y, _ in square_3d]))
