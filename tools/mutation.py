@@ -99,7 +99,6 @@ TARGETS: dict[str, Target] = {
         "the store's upsert: a re-import replaces the stored row",
         (
             "tests/data/test_data_store_upsert.py",
-            "tests/data/test_data_store_postgres.py",
             "tests/data/test_data_planted.py",
             "tests/data/test_data_store.py::test_round_trip_types_local_dates_and_order",
         ),
