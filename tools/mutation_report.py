@@ -78,7 +78,10 @@ def markdown(report: dict) -> str:
         )
     wall = report.get("wall_seconds")
     if wall is not None:
-        lines += ["", f"Wall time of that run: {wall // 60} min {wall % 60} s (two workers, shared machine)."]
+        lines += ["", f"Full run wall time: {wall // 60} min {wall % 60} s (2 workers, shared machine)."]
+    if report.get("partial_reruns"):
+        rerun = ", ".join(f"`{m}`" for m in report["partial_reruns"])
+        lines += ["", f"Rerun after it with `--only` (tests added since): {rerun}."]
     by_reason: dict[tuple[str, str], list[str]] = defaultdict(list)
     plain: list[dict] = []
     for s in report.get("survivors", []):

@@ -130,15 +130,17 @@ def test_city_limits_decide_when_loaded_and_rejected_rows_are_not_also_flagged()
     # a small square around Detroit's centre: a point 5 km away is outside it though within 25 km
     square = shapely.box(-83.12, 42.35, -83.09, 42.37)
     far, report, _ = _check(
-        [(42.36, -83.105), (42.40, -83.105), (0.0, 0.0), (42.40, -83.105)],
-        ["Detroit", "Detroit", "Detroit", "Nowhere Town"],
+        [(42.36, -83.105), (42.40, -83.105), (0.0, 0.0), (42.40, -83.105), (42.40, -83.105)],
+        ["Detroit", "Detroit", "Detroit", "Nowhere Town", "Memphis"],
         {"Detroit": square},
     )
-    assert far == [False, True, False, False]
+    # a city with limits does not end the check: Memphis (by its centre) comes after Detroit
+    assert far == [False, True, False, False, True]
     reasons = {r["row"]: r["reason"] for r in report}
     assert reasons[3] == "point lies outside the Detroit city limits; kept and flagged far_from_city"
     assert reasons[4].startswith("(0, 0) is not a real location")
-    assert set(reasons) == {3, 4}
+    assert reasons[6].startswith("point is ") and reasons[6].endswith("kept and flagged far_from_city")
+    assert set(reasons) == {3, 4, 6}
 
 
 def test_a_city_without_a_centre_or_without_valid_points_does_not_stop_the_check_of_the_others() -> None:
