@@ -101,6 +101,7 @@ TARGETS: dict[str, Target] = {
             "tests/data/test_data_store_upsert.py",
             "tests/data/test_data_planted.py",
             "tests/data/test_data_store.py::test_round_trip_types_local_dates_and_order",
+            "tests/data/test_data_boundaries.py::test_same_name_twice_is_merged_with_a_warning",
         ),
         ("xǁStoreǁ_upsert", "x__storable"),
     ),
