@@ -173,17 +173,25 @@ def incident_calibers(
             folded = ends[S.CALIBER].str.casefold()
             ends[S.CALIBER] = folded.map(spelling).fillna(ends[S.CALIBER])
             from_links = _most_frequent(ends)
-            found = pd.concat([found, from_links[~from_links.index.isin(found.index)]])
+            found = pd.concat([found, from_links])
+            found = found[~found.index.duplicated(keep="first")]  # a casing's calibre comes first
     return incident_ids.map(found).astype("string").fillna(S.UNKNOWN_CALIBER)
 
 
 def _most_frequent(pairs: pd.DataFrame) -> pd.Series:
     """``incident_id`` -> its most frequent ``caliber`` in ``pairs`` (ties: alphabetical)."""
-    if pairs.empty:
+    incident, incidents = pd.factorize(pairs[S.INCIDENT_ID])
+    caliber, calibers = pd.factorize(pairs[S.CALIBER], sort=True)  # code order is alphabetical order
+    known = (incident >= 0) & (caliber >= 0)
+    if not known.any():
         return pd.Series(dtype="string")
-    counts = pairs.groupby([S.INCIDENT_ID, S.CALIBER]).size().rename("n").reset_index()
-    counts = counts.sort_values([S.INCIDENT_ID, "n", S.CALIBER], ascending=[True, False, True])
-    return counts.drop_duplicates(S.INCIDENT_ID).set_index(S.INCIDENT_ID)[S.CALIBER]
+    width = np.int64(len(calibers))
+    keys, counts = np.unique(incident[known].astype(np.int64) * width + caliber[known], return_counts=True)
+    owner, code = keys // width, keys % width
+    order = np.lexsort((code, -counts, owner))  # per incident: most frequent first, then alphabetical
+    first = order[np.r_[True, owner[order][1:] != owner[order][:-1]]]
+    chosen = pd.Index(incidents).take(owner[first])
+    return pd.Series(pd.Index(calibers).take(code[first]).astype("string"), index=chosen.astype("string"))
 
 
 def typed_frames(tables: dict[str, pd.DataFrame], *, version: str) -> Frames:
