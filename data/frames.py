@@ -156,42 +156,53 @@ def incident_calibers(
     >>> incident_calibers(pd.Series(["1", "2", "3"]), ev, links).tolist()
     ['9mm', '.45 ACP', 'unknown/other']
     """
+    ids = arrow_text(incident_ids)
     casings = evidence[(evidence[S.EVIDENCE_KIND] == "casing") & evidence[S.CALIBER].notna()]
-    pairs = casings[[S.INCIDENT_ID, S.CALIBER]].astype("string")
-    found = _most_frequent(pairs)
+    spelt, spellings = pd.factorize(casings[S.CALIBER].astype("string"), sort=True)  # codes sort as texts
+    chosen = _most_frequent(_rows_in(ids, casings[S.INCIDENT_ID]), spelt, len(ids))
+    result = pd.Series(pd.Index(spellings).astype("string"), dtype="string").reindex(chosen).to_numpy()
     if links is not None and len(links) and S.CALIBER in links.columns:
         given = links[links[S.CALIBER].notna()]
-        ends = pd.concat(
-            [
-                pd.DataFrame({S.INCIDENT_ID: given[side], S.CALIBER: given[S.CALIBER]}).astype("string")
-                for side in (S.INCIDENT_A, S.INCIDENT_B)
-            ],
-            ignore_index=True,
-        ).dropna()
-        if len(ends):
-            spelling = _most_frequent(pairs.assign(**{S.INCIDENT_ID: pairs[S.CALIBER].str.casefold()}))
-            folded = ends[S.CALIBER].str.casefold()
-            ends[S.CALIBER] = folded.map(spelling).fillna(ends[S.CALIBER])
-            from_links = _most_frequent(ends)
-            found = pd.concat([found, from_links])
-            found = found[~found.index.duplicated(keep="first")]  # a casing's calibre comes first
-    return incident_ids.map(found).astype("string").fillna(S.UNKNOWN_CALIBER)
+        code, texts = pd.factorize(given[S.CALIBER].astype("string"))
+        given_texts = pd.Series(texts, dtype="string")
+        respelt = given_texts.str.casefold().map(_spelling(spellings, spelt)).astype("string")
+        respelt = respelt.fillna(given_texts)  # no casing spells it: as the link does
+        final, names = pd.factorize(respelt, sort=True)
+        ends = np.concatenate([_rows_in(ids, given[side]) for side in (S.INCIDENT_A, S.INCIDENT_B)])
+        by_links = _most_frequent(ends, np.tile(final[code], 2), len(ids))
+        from_links = pd.Series(pd.Index(names).astype("string"), dtype="string").reindex(by_links).to_numpy()
+        result = np.where(chosen >= 0, result, from_links)  # a casing's calibre comes first
+    return pd.Series(result, index=incident_ids.index, dtype="string").fillna(S.UNKNOWN_CALIBER)
 
 
-def _most_frequent(pairs: pd.DataFrame) -> pd.Series:
-    """``incident_id`` -> its most frequent ``caliber`` in ``pairs`` (ties: alphabetical)."""
-    incident, incidents = pd.factorize(pairs[S.INCIDENT_ID])
-    caliber, calibers = pd.factorize(pairs[S.CALIBER], sort=True)  # code order is alphabetical order
-    known = (incident >= 0) & (caliber >= 0)
-    if not known.any():
-        return pd.Series(dtype="string")
-    width = np.int64(len(calibers))
-    keys, counts = np.unique(incident[known].astype(np.int64) * width + caliber[known], return_counts=True)
+def _rows_in(ids: pa.Array, values: pd.Series) -> np.ndarray:
+    """Row of each of ``values`` in ``ids`` (-1 when absent or missing), by one Arrow hash lookup."""
+    found = pc.index_in(arrow_text(values), value_set=ids)
+    return pc.fill_null(found, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def _most_frequent(rows: np.ndarray, codes: np.ndarray, count: int) -> np.ndarray:
+    """Per row ``0..count-1``, its most frequent code among ``(rows, codes)`` (ties: smallest; none: -1)."""
+    chosen = np.full(count, -1, dtype=np.int64)
+    kept = (rows >= 0) & (codes >= 0)
+    if not kept.any():
+        return chosen
+    width = np.int64(codes.max()) + 1
+    keys, counts = np.unique(rows[kept].astype(np.int64) * width + codes[kept], return_counts=True)
     owner, code = keys // width, keys % width
-    order = np.lexsort((code, -counts, owner))  # per incident: most frequent first, then alphabetical
+    order = np.lexsort((code, -counts, owner))
     first = order[np.r_[True, owner[order][1:] != owner[order][:-1]]]
-    chosen = pd.Index(incidents).take(owner[first])
-    return pd.Series(pd.Index(calibers).take(code[first]).astype("string"), index=chosen.astype("string"))
+    chosen[owner[first]] = code[first]
+    return chosen
+
+
+def _spelling(spellings: pd.Index, spelt: np.ndarray) -> pd.Series:
+    """Case-folded calibre -> the casings' most frequent spelling of it (ties: alphabetical)."""
+    table = pd.DataFrame({"folded": pd.Series(spellings, dtype="string").str.casefold(),
+                          "name": pd.Series(spellings, dtype="string"),
+                          "n": np.bincount(spelt[spelt >= 0], minlength=len(spellings))})  # fmt: skip
+    table = table.sort_values(["folded", "n", "name"], ascending=[True, False, True])
+    return table.drop_duplicates("folded").set_index("folded")["name"]
 
 
 def typed_frames(tables: dict[str, pd.DataFrame], *, version: str) -> Frames:

@@ -87,6 +87,18 @@ def test_a_lead_reports_caliber_is_stored_and_drives_the_caliber_filter(store, t
     assert sorted(chosen.incidents[S.INCIDENT_ID]) == ["003", "004", "006"]
 
 
+def test_a_store_whose_only_calibres_come_from_a_lead_report_loads(store, tmp_path):
+    """No evidence file at all: the lead report's calibres are the incidents' (the load used to stop)."""
+    rows = [f"00{n},Detroit,2019-06-0{n},42.36,-83.10,non_fatal_shooting" for n in range(1, 5)]
+    import_file(incident_csv(tmp_path, rows, name="seed.csv"), incident_mapping(), store)
+    report = _report(tmp_path, ["L-1,001,002,Lead,9MM LUGER", "L-2,002,003,HIT,.45 ACP"])
+    import_file(report, LEAD_REPORT, store)
+    frames = store.load_frames(use_snapshot=False)
+    assert frames.incidents.set_index(S.INCIDENT_ID)[S.CALIBER].to_dict() == {
+        "001": "9MM LUGER", "002": ".45 ACP", "003": ".45 ACP", "004": S.UNKNOWN_CALIBER,
+    }  # fmt: skip  (002 ties between its two links: the alphabetically first)
+
+
 def test_exports_carry_the_links_caliber(store, tmp_path):
     _seed(store, tmp_path)
     import_file(_report(tmp_path, ["L-2,003,004,HIT,.45 ACP"]), LEAD_REPORT, store)
