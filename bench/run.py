@@ -153,7 +153,7 @@ def run_benchmark(options: RunOptions, *, log: Any = print) -> dict[str, Any]:
 
     log("baseline: networkx connected components on string ids (all data)")
     everything = select(frames, Filters(), today=today)
-    compared = baselines.series_comparison(frames.incidents, everything.links, repeats=options.repeats)
+    compared = baselines.series_comparison(frames, everything.links, repeats=options.repeats)
     report["networkx_series_s"] = compared["networkx_series_s"]
     details["series_comparison"] = compared
 

@@ -144,8 +144,12 @@ class SeriesIndex:
         return str(target), record
 
 
-def _components(frames: Any, ends: LinkEnds) -> tuple[np.ndarray, np.ndarray]:
-    """Series number per incident row and per link row (lead and hit links, test fires through firearms)."""
+def series_components(frames: Any, ends: LinkEnds) -> tuple[np.ndarray, np.ndarray]:
+    """Series number per incident row and per link row (lead and hit links, test fires through firearms).
+
+    The connected components of every incident, as :func:`whole_series` computes them at load
+    from the load-time ``ends`` (:func:`link_ends_of`); -1 for an incident or link in no series.
+    """
     incidents, links = frames.incidents, frames.links
     count = len(incidents)
     if not len(links) or not count:
@@ -186,7 +190,7 @@ def whole_series(
     """
     now = pd.Timestamp.now(tz="UTC").date()
     ends = link_ends_of(frames)
-    code, link_code = _components(frames, ends)
+    code, link_code = series_components(frames, ends)
     incidents = frames.incidents
     names, registry = reconcile(
         empty_registry() if previous is None else previous,
