@@ -16,7 +16,7 @@ import pytest
 
 from data import audit
 from data.store import Store
-from tests.browser.test_browser_dashboard import TIMEOUT_MS, download, open_page
+from tests.browser.test_browser_dashboard import download, open_page
 from tests.browser_support import need_chromium
 from tests.lead_desk.desk_data import build_store
 from ui.launch import run_streamlit
@@ -65,23 +65,16 @@ def test_browser_export_download_is_recorded_with_the_files_sha256(browser, tmp_
 def test_browser_team_sign_in_view_and_sign_out_are_recorded_as_the_signed_in_user(
     browser: Any, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    from tests.browser.test_browser_team_mode import _sign_in, _team_server
+    from tests.browser.test_browser_team_mode import _sign_in, _team_page, _team_server
 
     folder = tmp_path_factory.mktemp("team-audit")
-    with _team_server(folder, idle_minutes=30) as server:
-        context = browser.new_context()
-        page = context.new_page()
-        page.set_default_timeout(TIMEOUT_MS)
-        try:
-            page.goto(server.url)
-            _sign_in(page, "mem")
-            page.get_by_text("Signed in as").wait_for()
-            page.locator('[data-testid="stMetricValue"]').first.wait_for()
-            page.get_by_role("button", name="Sign out").click()
-            page.get_by_role("button", name="End session").click()
-            page.get_by_role("button", name="Sign in").wait_for()
-        finally:
-            context.close()
+    with _team_server(folder, idle_minutes=30) as server, _team_page(browser, server.url) as page:
+        _sign_in(page, "mem")
+        page.get_by_text("Signed in as").wait_for()
+        page.locator('[data-testid="stMetricValue"]').first.wait_for()
+        page.get_by_role("button", name="Sign out").click()
+        page.get_by_role("button", name="End session").click()
+        page.get_by_role("button", name="Sign in").wait_for()
     store = Store(f"sqlite:///{folder / 'demo.sqlite'}")
     mine = [r for r in audit.iter_records(store) if r.user_name == "mem@pd.gov"]
     actions = [r.action for r in mine]

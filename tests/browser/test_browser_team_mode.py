@@ -112,6 +112,21 @@ def team_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TeamServer
         yield server
 
 
+@contextmanager
+def _team_page(browser: Any, url: str, *, received: Received | None = None, **options: Any) -> Iterator[Any]:
+    """A page of a new browser context opened on ``url`` (traffic into ``received``), closed afterwards."""
+    context = browser.new_context(**options)
+    if received is not None:
+        received.attach(context)
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    try:
+        page.goto(url)
+        yield page
+    finally:
+        context.close()
+
+
 def _sign_in(page: Any, sub: str) -> None:
     page.get_by_role("button", name="Sign in").click()
     page.locator("input[name=sub]").fill(sub)
@@ -119,13 +134,9 @@ def _sign_in(page: Any, sub: str) -> None:
 
 
 def test_sign_in_through_oidc_and_scope(team_server: TeamServer, browser: Any) -> None:
-    context = browser.new_context(viewport={"width": 1440, "height": 1000})
     received = Received()
-    received.attach(context)
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    try:
-        page.goto(team_server.url)
+    viewport = {"width": 1440, "height": 1000}
+    with _team_page(browser, team_server.url, received=received, viewport=viewport) as page:
         page.get_by_text(NOTICE).wait_for()
         page.get_by_role("button", name="Sign in").wait_for()
         page.wait_for_timeout(2_000)  # anything sent late would be recorded too
@@ -156,41 +167,26 @@ def test_sign_in_through_oidc_and_scope(team_server: TeamServer, browser: Any) -
         page.get_by_role("button", name="End session").click()  # the provider's end-session page
         page.get_by_role("button", name="Sign in").wait_for()
         page.get_by_text(NOTICE).wait_for()
-    finally:
-        context.close()
 
 
 def test_a_user_without_a_role_sees_no_access(team_server: TeamServer, browser: Any) -> None:
-    context = browser.new_context()
     received = Received()
-    received.attach(context)
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    try:
-        page.goto(team_server.url)
+    with _team_page(browser, team_server.url, received=received) as page:
         _sign_in(page, "nobody")
         page.get_by_text("No access").wait_for()
         page.wait_for_timeout(1_000)
         for needle in CITY_NAMES + INCIDENT_PREFIXES:
             assert received.holding(needle) == 0, needle
-    finally:
-        context.close()
 
 
 def test_a_page_left_open_is_signed_out_after_the_idle_timeout(
     tmp_path_factory: pytest.TempPathFactory, browser: Any
 ) -> None:
     """Nobody clicks: the page's own idle watch signs the user out (15 s timeout here)."""
-    with _team_server(tmp_path_factory.mktemp("team-idle"), idle_minutes=0.25) as server:
-        context = browser.new_context()
-        page = context.new_page()
-        page.set_default_timeout(TIMEOUT_MS)
-        try:
-            page.goto(server.url)
-            _sign_in(page, "mem")
-            page.get_by_text("Signed in as").wait_for()
-            page.get_by_role("button", name="End session").wait_for(timeout=90_000)  # the provider's page
-            page.get_by_role("button", name="End session").click()
-            page.get_by_role("button", name="Sign in").wait_for()
-        finally:
-            context.close()
+    folder = tmp_path_factory.mktemp("team-idle")
+    with _team_server(folder, idle_minutes=0.25) as server, _team_page(browser, server.url) as page:
+        _sign_in(page, "mem")
+        page.get_by_text("Signed in as").wait_for()
+        page.get_by_role("button", name="End session").wait_for(timeout=90_000)  # the provider's page
+        page.get_by_role("button", name="End session").click()
+        page.get_by_role("button", name="Sign in").wait_for()
