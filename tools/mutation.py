@@ -219,16 +219,17 @@ def _changes(work: Path, module: str, names: list[str]) -> dict[str, str]:
 
 
 def _equivalent() -> dict[tuple[str, str, str], str]:
-    """(module, function, change) -> why the mutant cannot change behaviour (tools/mutation_equivalent.toml).
+    """(module, function, change) -> why the mutant cannot change behaviour.
 
-    An entry without ``function`` applies to that change anywhere in the module.
+    Read from ``tools/mutation_equivalent/<dotted module>.toml``, one file per target so that
+    work on different modules never edits the same file. An entry without ``function`` applies
+    to that change anywhere in the module.
     """
-    path = ROOT / "tools" / "mutation_equivalent.toml"
-    data = tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    return {
-        (e["module"], e.get("function", ""), e["change"].strip()): e["why"]
-        for e in data.get("equivalent", [])
-    }
+    known = {}
+    for path in sorted((ROOT / "tools" / "mutation_equivalent").glob("*.toml")):
+        for e in tomllib.loads(path.read_text(encoding="utf-8")).get("equivalent", []):
+            known[(e["module"], e.get("function", ""), e["change"].strip())] = e["why"]
+    return known
 
 
 def why_equivalent(

@@ -27,7 +27,7 @@ def _short(mutant: str) -> str:
 
 
 def _reclassify(report: dict) -> dict:
-    """Apply the current tools/mutation_equivalent.toml to the survivors' changed lines (no rerun needed)."""
+    """Apply the current tools/mutation_equivalent/ to the survivors' changed lines (no rerun needed)."""
     from tools.mutation import _equivalent, why_equivalent
 
     known = _equivalent()
@@ -93,7 +93,7 @@ def markdown(report: dict) -> str:
         lines += [
             "",
             "Equivalent survivors (they cannot change behaviour; reasons kept in "
-            "`tools/mutation_equivalent.toml`):",
+            "`tools/mutation_equivalent/<module>.toml`):",
             "",
         ]
         for (module, why), names in by_reason.items():
