@@ -9,8 +9,9 @@ Two functions, used for everything the map writes:
   cannot end a JS string or open a ``${...}`` expression.
 * :func:`json_for_script` for data inlined into a ``<script>`` element. It
   writes ``<``, ``>`` and ``&`` as ``\\u003c``/``\\u003e``/``\\u0026`` (no
-  ``</script>`` can appear) and U+2028/U+2029 as escapes (old JS engines end
-  a string at them).
+  ``</script>`` can appear) and every non-ASCII character as a ``\\uXXXX``
+  escape (json's default), U+2028/U+2029 included (old JS engines end a
+  string at them).
 """
 
 from __future__ import annotations
@@ -42,8 +43,6 @@ _SCRIPT_ESCAPES: dict[int, str] = {
     ord("<"): "\\u003c",
     ord(">"): "\\u003e",
     ord("&"): "\\u0026",
-    0x2028: "\\u2028",
-    0x2029: "\\u2029",
 }
 
 
@@ -118,8 +117,9 @@ def json_for_script(payload: Any) -> str:
     Returns
     -------
     str
-        Compact JSON with ``<``, ``>``, ``&``, U+2028 and U+2029 written as
-        ``\\uXXXX`` escapes; the text never contains ``</script``.
+        Compact, pure-ASCII JSON: ``<``, ``>``, ``&`` and every non-ASCII
+        character (U+2028 and U+2029 included) written as ``\\uXXXX`` escapes;
+        the text never contains ``</script``.
 
     Examples
     --------
@@ -127,11 +127,13 @@ def json_for_script(payload: Any) -> str:
     '{"a":"\\\\u003c/script\\\\u003e\\\\u003cscript\\\\u003ex()\\\\u003c/script\\\\u003e"}'
     >>> json_for_script([1.5, float("nan")])
     '[1.5,null]'
+    >>> json_for_script(["Peña\\u2028…"])
+    '["Pe\\\\u00f1a\\\\u2028\\\\u2026"]'
     """
     try:
-        text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    except ValueError:  # a NaN or inf somewhere: replace them (slow path)
-        text = json.dumps(_finite(payload), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        text = json.dumps(payload, separators=(",", ":"), allow_nan=False)
+    except ValueError:  # a NaN or inf somewhere: replace them (slow path; none left after _finite)
+        text = json.dumps(_finite(payload), separators=(",", ":"))
     return text.translate(_SCRIPT_ESCAPES)
 
 

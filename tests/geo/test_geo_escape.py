@@ -33,11 +33,12 @@ def test_escape_text_turns_missing_values_into_empty_text_and_cuts_long_values()
     assert cut == "&lt;" * 9 + "…"
 
 
-@pytest.mark.parametrize("payload", [*PAYLOADS, "line\u2028sep\u2029end", "a & b"])
+@pytest.mark.parametrize("payload", [*PAYLOADS, "line\u2028sep\u2029end", "a & b", "Peña Ave…"])
 def test_json_for_script_cannot_close_a_script_and_reads_back(payload: str) -> None:
     text = json_for_script({"value": payload, "list": [payload, 1.5]})
     assert "<" not in text and ">" not in text and "&" not in text
     assert "\u2028" not in text and "\u2029" not in text
+    assert text.isascii(), "every non-ASCII character is a \\uXXXX escape: no charset can garble the page"
     assert json.loads(text) == {"value": payload, "list": [payload, 1.5]}
 
 
