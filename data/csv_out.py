@@ -21,7 +21,6 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 FORMULA_START: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r", "\x00")
@@ -48,18 +47,17 @@ def neutralise_cell(value: object) -> object:
 def _safe_column(values: pd.Series) -> pd.Series:
     """One column with its formula-like text cells prefixed (vectorised for text columns)."""
     if isinstance(values.dtype, pd.CategoricalDtype):
-        values = values.astype(object).where(values.notna(), None)
-    elif not (pd.api.types.is_object_dtype(values.dtype) or pd.api.types.is_string_dtype(values.dtype)):
+        values = values.astype(object)
+    elif not pd.api.types.is_string_dtype(values.dtype):  # true for object columns too
         return values  # numbers, booleans and times are never formulas
-    if pd.api.types.infer_dtype(values, skipna=True) not in ("string", "empty"):
+    # infer_dtype skips missing cells: "empty" means no value at all
+    if pd.api.types.infer_dtype(values) not in ("string", "empty"):
         return values.map(neutralise_cell)  # mixed cells: numbers must stay numbers
     text = values.astype("string")
-    risky = text.str.match(_FORMULA_PATTERN).fillna(False).to_numpy(dtype=bool)
-    if not risky.any():
-        return values.astype(object).where(values.notna(), None)
-    out = values.astype(object).where(values.notna(), None).to_numpy(dtype=object, copy=True)
-    out[risky] = np.asarray("'" + text[risky], dtype=object)
-    return pd.Series(out, index=values.index, name=values.name, dtype=object)
+    risky = text.str.match(_FORMULA_PATTERN).fillna(False).to_numpy()
+    safe = values.astype(object).where(values.notna(), None)
+    safe[risky] = ("'" + text[risky]).to_numpy()
+    return safe
 
 
 def formula_safe(frame: pd.DataFrame) -> pd.DataFrame:
@@ -93,7 +91,7 @@ def csv_text(frame: pd.DataFrame, *, index: bool = False) -> str:
 
 def csv_bytes(frame: pd.DataFrame, *, index: bool = False) -> bytes:
     """The formula-safe CSV of ``frame`` as UTF-8 bytes (for a download button or a zip member)."""
-    return csv_text(frame, index=index).encode("utf-8")
+    return csv_text(frame, index=index).encode()  # UTF-8
 
 
 def write_csv(frame: pd.DataFrame, path: str | Path, *, index: bool = False) -> Path:

@@ -28,3 +28,11 @@ def test_asking_for_the_index_writes_it_as_the_first_column_in_every_writer(tmp_
     assert csv_bytes(frame, index=True).decode("utf-8-sig").splitlines() == expected
     path = write_csv(frame, tmp_path / "out.csv", index=True)
     assert path.read_text(encoding="utf-8-sig").splitlines() == expected
+
+
+def test_a_table_with_rows_but_no_columns_keeps_its_rows() -> None:
+    # formula_safe returns a copy of the table: same rows even when no column is left to clean
+    frame = pd.DataFrame(index=pd.Index(["S-1", "S-2", "S-3"], name="series"))
+    safe = formula_safe(frame)
+    assert safe.shape == (3, 0) and safe.index.tolist() == ["S-1", "S-2", "S-3"]
+    assert csv_text(frame).removeprefix("\ufeff") == frame.to_csv(index=False, lineterminator="\r\n")
