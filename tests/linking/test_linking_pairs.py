@@ -97,3 +97,12 @@ def test_incident_links_orders_each_pair_and_keeps_the_other_columns() -> None:
     assert incident_links(frame.iloc[0:0]).empty
     already = incident_links(frame.iloc[1:2])
     assert already[[S.INCIDENT_A, S.INCIDENT_B]].values.tolist() == [["A", "C"]]
+
+
+def test_a_table_with_links_has_the_types_of_the_empty_one() -> None:
+    """Pairs concatenated with an empty table (or read by the exports) keep one type per column."""
+    frame = _links([("B", "A", "hit", 2), ("A", "C", "odd", 1)])
+    out = pair_statuses(frame)
+    assert out[S.STATUS].tolist() == ["hit", "unknown"]
+    assert [str(t) for t in out.dtypes] == [str(t) for t in pair_statuses(frame.iloc[0:0]).dtypes]
+    assert [str(t) for t in out.dtypes] == ["string", "string", "string", "int64"]
