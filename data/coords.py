@@ -9,6 +9,8 @@ city-limits polygon when one is loaded, else more than
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -41,16 +43,14 @@ def parse_location(text: pd.Series, field: str, problems: Problems) -> tuple[pd.
     """
     stripped = text.str.strip()
     pair = stripped.str.extract(_PAIR)
-    wkt = stripped.str.extract(_WKT, flags=2)  # re.IGNORECASE
-    lat = pd.to_numeric(pair[0], errors="coerce").astype("float64")
-    lon = pd.to_numeric(pair[1], errors="coerce").astype("float64")
-    use_wkt = pair[0].isna() & wkt[0].notna()
-    lat = lat.where(~use_wkt, pd.to_numeric(wkt[1], errors="coerce"))
-    lon = lon.where(~use_wkt, pd.to_numeric(wkt[0], errors="coerce"))
-    empty_pair = stripped.str.fullmatch(EMPTY_LOCATION, case=False).fillna(False)
-    bad = stripped.notna() & pair[0].isna() & wkt[0].isna() & ~empty_pair
+    wkt = stripped.str.extract(_WKT, flags=re.IGNORECASE)
+    # a text is a pair (latitude first) or WKT (longitude first), never both
+    lat_text = pair[0].fillna(wkt[1])
+    numbers = pd.DataFrame({"lat": lat_text, "lon": pair[1].fillna(wkt[0])}, dtype="float64")
+    empty = stripped.str.fullmatch(EMPTY_LOCATION, flags=re.IGNORECASE)
+    bad = stripped.notna() & lat_text.isna() & ~empty
     problems.add(bad, field, text, "not a location; expected '(lat, lon)', '[lat, lon]' or 'POINT (lon lat)'")
-    return lat, lon
+    return numbers["lat"], numbers["lon"]
 
 
 def haversine_km(
@@ -67,7 +67,7 @@ def haversine_km(
 def _city_centres(cities: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     lat = np.full(len(cities), np.nan)
     lon = np.full(len(cities), np.nan)
-    for name, positions in cities.groupby(cities, sort=False, observed=True).indices.items():
+    for name, positions in cities.groupby(cities).indices.items():
         city = known_city(str(name))
         if city is not None:
             lat[positions] = city.latitude
@@ -185,8 +185,8 @@ def _far_from_city(
 ) -> np.ndarray:
     import shapely
 
-    far = np.zeros(len(la), dtype=bool)
-    for name, positions in cities.groupby(cities, sort=False, observed=True).indices.items():
+    far = np.full(len(la), False)
+    for name, positions in cities.groupby(cities).indices.items():
         positions = positions[valid[positions]]
         if positions.size == 0:
             continue

@@ -152,3 +152,34 @@ def test_a_city_without_a_centre_or_without_valid_points_does_not_stop_the_check
     assert far == [False, False, True]
     assert rejected == [False, True, False]
     assert [r["row"] for r in report if r["severity"] == "warning"] == [4]
+
+
+def test_nan_and_inf_inside_a_location_are_read_and_left_to_the_coordinate_checks() -> None:
+    # the text has the right form, so it is not "not a location": check_coordinates then rejects
+    # the row as "coordinate is NaN ..." or "coordinate is infinite ..." with the text shown
+    lat, lon, records = _parse(["(nan, -83.1)", "POINT (inf 42.36)", "[NaN, -inf]"])
+    assert np.isnan(lat[0]) and lon[0] == -83.1
+    assert lat[1] == 42.36 and lon[1] == np.inf
+    assert np.isnan(lat[2]) and lon[2] == -np.inf
+    assert records == []
+
+
+def test_rows_with_wild_latitudes_are_rejected_without_numpy_warnings_beside_a_far_point() -> None:
+    # far from Detroit's centre: the distance is computed for every row of the batch, and for these
+    # two out-of-range latitudes the haversine term rounds just outside 0..1 (-2e-16 and 1 + 4e-16);
+    # unclipped, numpy would warn "invalid value encountered" (an error under this suite's settings)
+    far, report, rejected = _check(
+        [(1037.6399, 96.895003), (-222.360099, 96.895), (42.66, -83.105)], ["Detroit"] * 3
+    )
+    assert far == [False, False, True]
+    assert rejected == [True, True, False]
+    assert report == [
+        {"row": 2, "reason": "latitude outside -90..90", "severity": "error"},
+        {"row": 3, "reason": "latitude outside -90..90", "severity": "error"},
+        {
+            "row": 4,
+            "reason": "point is 33 km from the centre of Detroit (more than 25 km); "
+            "kept and flagged far_from_city",
+            "severity": "warning",
+        },
+    ]
