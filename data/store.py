@@ -78,19 +78,12 @@ def sha256_of(path: str | Path) -> str:
 
 
 def _storable(kind: str, frame: pd.DataFrame, names: list[str], *, postgis: bool = False) -> list[tuple]:
-    """Rows of ``frame`` as tuples of ``names``, in storage form (``postgis``: geometries as hex EWKB)."""
-    schema = S.SCHEMAS[kind]
-    n = len(frame)
-    columns: list[np.ndarray] = []
-    for name in names:
-        if name not in frame.columns:
-            default = False if name in (S.FAR_FROM_CITY, S.IS_SYNTHETIC) else None
-            columns.append(np.full(n, default, dtype=object))
-            continue
-        values = frame[name]
-        dtype = schema.field(name).dtype if name in schema.names else "raw"
-        columns.append(_to_storage(values, dtype, postgis=postgis))
-    return list(zip(*columns, strict=True)) if columns else []
+    """Rows of ``frame`` as tuples of ``names`` (columns of the frame), in storage form.
+
+    ``postgis``: geometries as hex EWKB (for PostgreSQL's COPY), else WKB bytes.
+    """
+    columns = [_to_storage(frame[name], _dtype(kind, name), postgis=postgis) for name in names]
+    return list(zip(*columns, strict=True))
 
 
 def _to_storage(values: pd.Series, dtype: str, *, postgis: bool = False) -> np.ndarray:
@@ -288,12 +281,8 @@ class Store:
 
     def _upsert(self, connection: Connection, kind: str, frame: pd.DataFrame) -> int:
         table = TABLES[kind]
-        id_field = S.SCHEMAS[kind].id_field
-        names = [
-            c.name
-            for c in table.columns
-            if c.name == id_field or (c.name in frame.columns and frame[c.name].notna().any())
-        ]
+        # the columns the frame gives a value (its id always): a column left out keeps its stored values
+        names = [c.name for c in table.columns if c.name in frame.columns and frame[c.name].notna().any()]
         if self.is_postgresql:  # bulk copy (data._copy)
             chunks = (
                 _storable(kind, frame.iloc[start : start + CHUNK_ROWS], names, postgis=True)
@@ -302,15 +291,12 @@ class Store:
             return copy_upsert(connection, table, names, chunks)
         statement = upsert_statement(connection, table, names).values({n: bindparam(n) for n in names})
         compiled = statement.compile(dialect=connection.dialect)
-        order = list(compiled.positiontup or [])
+        order = list(compiled.positiontup or [])  # sqlite3 takes each row's values in this order
+        sql = str(compiled)
         total = 0
         for start in range(0, len(frame), CHUNK_ROWS):
-            chunk = frame.iloc[start : start + CHUNK_ROWS]
-            rows = _storable(kind, chunk, names)
-            if order == names:
-                connection.exec_driver_sql(str(compiled), rows)
-            else:
-                connection.execute(statement, [dict(zip(names, r, strict=True)) for r in rows])
+            rows = _storable(kind, frame.iloc[start : start + CHUNK_ROWS], order)
+            connection.exec_driver_sql(sql, rows)
             total += len(rows)
         return total
 

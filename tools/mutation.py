@@ -103,7 +103,7 @@ TARGETS: dict[str, Target] = {
             "tests/data/test_data_store.py::test_round_trip_types_local_dates_and_order",
             "tests/data/test_data_boundaries.py::test_same_name_twice_is_merged_with_a_warning",
         ),
-        ("xǁStoreǁ_upsert", "x__storable"),
+        ("xǁStoreǁ_upsert", "x__storable", "x__dtype"),
     ),
     "data/_sql.py": Target(
         "the store's upsert statement (insert or update, for SQLite and PostgreSQL)",

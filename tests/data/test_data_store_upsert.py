@@ -90,6 +90,23 @@ def test_the_synthetic_flag_is_read_from_its_column_and_false_when_not_mapped(st
     assert _incidents(other)[S.IS_SYNTHETIC].tolist() == [False]
 
 
+def test_a_sqlite_store_keeps_area_shapes_as_wkb_blobs_other_readers_decode(tmp_path) -> None:
+    # SCHEMA.md: boundaries.geometry is WKB (BLOB) on SQLite; read back with sqlite3, not brassmap
+    import sqlite3
+    from contextlib import closing
+
+    import shapely
+
+    from tests.data.test_data_boundaries import AREAS, SQUARE, _geojson
+
+    path = tmp_path / "areas.sqlite"
+    import_file(_geojson(tmp_path, [("Midtown", "Polygon", [SQUARE])]), AREAS, Store(f"sqlite:///{path}"))
+    with closing(sqlite3.connect(path)) as db:
+        kind, value = db.execute(f"SELECT typeof({S.GEOMETRY}), {S.GEOMETRY} FROM {S.BOUNDARIES}").fetchone()
+    assert kind == "blob"
+    assert shapely.from_wkb(value).equals(shapely.Polygon(SQUARE))
+
+
 def test_a_database_other_than_sqlite_or_postgresql_is_named_in_the_error() -> None:
     from types import SimpleNamespace
 
