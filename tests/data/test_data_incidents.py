@@ -260,3 +260,24 @@ def test_points_file_gives_coordinates_and_unknown_city_uses_its_time_zone(tmp_p
             "reason": "not an IANA time zone such as America/Chicago",
         }
     ]
+
+
+def test_import_preview_shows_the_fields_in_schema_order_and_the_flag_as_true_or_false(tmp_path):
+    # the Import tab shows these records as its preview table (ui/import_view.py), index hidden
+    path = write(
+        tmp_path,
+        "demo.csv",
+        "id,city,when,lat,lon,type,synthetic\n"
+        "D-1,Detroit,2019-06-01,42.36,-83.10,homicide,yes\n"
+        "D-2,Detroit,2019-06-02,,-83.11,homicide,\n"
+        "D-3,Detroit,2019-06-02,42.37,-83.11,homicide,\n",
+    )
+    records = read_validated(path, incident_mapping('\nis_synthetic = "synthetic"\n')).records["incidents"]
+    assert list(records.columns) == [
+        "incident_id", "city", "state", "occurred_at", "latitude", "longitude", "incident_type", "killed",
+        "injured", "agency", "case_number", "address", "narrative", "district", "neighbourhood", "time_zone",
+        "is_synthetic", "far_from_city", "row",
+    ]  # fmt: skip
+    assert records["incident_id"].tolist() == ["D-1", "D-3"]
+    assert records["row"].tolist() == [2, 4]
+    assert [str(flag) for flag in records["is_synthetic"]] == ["True", "False"]
