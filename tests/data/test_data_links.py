@@ -155,3 +155,24 @@ def test_preview_without_a_store_does_not_call_everything_an_orphan(tmp_path):
     assert set(unresolved["reason"]) == {
         "evidence id not resolved: no store was given (the import resolves it)"
     }
+
+
+def test_a_links_file_with_a_bad_synthetic_flag_lists_that_row_once_in_the_rejects_report(tmp_path):
+    # the links validator parses is_synthetic itself: finish() must not parse it (and report it) again
+    flagged = LINKS_TOML.replace("[values.status]", 'is_synthetic = "Demo"\n[values.status]')
+    mapping = parse_mapping(flagged, name="links.toml")
+    path = write(
+        tmp_path,
+        "links.csv",
+        "Case 1,Case 2,Lead Status,Lead #,Lead Date,Demo\n"
+        "001,002,Lead,L-1,06/01/2019,maybe\n"
+        "003,004,Lead,L-2,06/02/2019,yes\n",
+    )
+    batch = read_validated(path, mapping)
+    errors = batch.rejects[batch.rejects["severity"] == "error"]
+    assert errors[["row", "field", "value", "reason"]].to_dict("records") == [
+        {"row": 2, "field": "is_synthetic", "value": "maybe",
+         "reason": "not true/false (expected true, false, yes, no, 1 or 0)"},
+    ]  # fmt: skip
+    assert batch.records["links"]["lead_number"].tolist() == ["L-2"]
+    assert batch.records["links"]["is_synthetic"].tolist() == [True]
