@@ -34,9 +34,6 @@ from data import schema as S
 from linking.pairs import RANKED_STATUSES, STATUS_RANK
 from linking.table_columns import status_ranks
 
-COUNT_COLUMNS: tuple[str, ...] = (S.SERIES_EXCLUDED, S.SERIES_PENDING, S.SERIES_LEADS, S.SERIES_HITS)
-"""Series-table columns per status, in :data:`linking.pairs.RANKED_STATUSES` order."""
-
 
 @dataclass(frozen=True)
 class LinkCounts:
@@ -66,10 +63,10 @@ def link_units(left: np.ndarray, right: np.ndarray, rank: np.ndarray) -> tuple[n
     usable = np.flatnonzero((left >= 0) & (right >= 0) & (rank >= 0) & (left != right))
     if not len(usable):
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    low = np.minimum(left[usable], right[usable]).astype(np.int64)
-    high = np.maximum(left[usable], right[usable]).astype(np.int64)
+    low = np.minimum(left[usable], right[usable])
+    high = np.maximum(left[usable], right[usable])
     width = int(high.max()) + 1
-    key = low * width + high
+    key = np.ravel_multi_index((low, high), (width, width))  # one number per (low, high) pair
     order = np.lexsort((-rank[usable], key))  # per link, the strongest row first
     sorted_key = key[order]
     first = np.r_[True, sorted_key[1:] != sorted_key[:-1]]
@@ -84,8 +81,7 @@ def link_ends(links: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     if S.FIREARM_ID in links.columns:
         gun = "\x00firearm:" + links[S.FIREARM_ID].astype("string")
         b_text = b_text.fillna(gun)
-    codes, _ = pd.factorize(pd.concat([a_text, b_text], ignore_index=True))
-    codes = np.asarray(codes, dtype=np.int64)
+    codes, _ = pd.factorize(pd.concat([a_text, b_text]))
     return codes[: len(links)], codes[len(links) :]
 
 
@@ -110,7 +106,7 @@ def count_by(
         Integer end codes per row (as :func:`link_ends` returns), when the caller has them.
     """
     counts = np.zeros((groups, len(RANKED_STATUSES)), dtype=np.int64)
-    if not len(links) or groups == 0:
+    if not len(links):
         return counts
     left, right = ends if ends is not None else link_ends(links)
     rank = status_ranks(links[S.STATUS])
@@ -122,13 +118,7 @@ def count_by(
 
 def count_links(links: pd.DataFrame) -> LinkCounts:
     """Count ``links`` by the one rule (see the module docstring)."""
-    totals = count_by(links, np.zeros(len(links), dtype=np.int64), 1)[0]
-    by = dict(zip(RANKED_STATUSES, totals.tolist(), strict=True))
+    (totals,) = count_by(links, np.zeros(len(links), dtype=np.int64), 1).tolist()  # the one group's row
+    by = {status: totals[STATUS_RANK[status]] for status in RANKED_STATUSES}
     return LinkCounts(leads=by["lead"], hits=by["hit"], pending=by["pending"], excluded=by["excluded"])
 
-
-def counts_frame(counts: np.ndarray) -> pd.DataFrame:
-    """The ``(groups, 4)`` array of :func:`count_by` as the series table's count columns."""
-    return pd.DataFrame(
-        {COUNT_COLUMNS[STATUS_RANK[status]]: counts[:, STATUS_RANK[status]] for status in RANKED_STATUSES}
-    )

@@ -118,6 +118,10 @@ TARGETS: dict[str, Target] = {
         "the filters: validation, the URL round trip, the description",
         ("tests/linking/test_linking_filters.py", "tests/linking/test_linking_filter_values.py"),
     ),
+    "linking/counting.py": Target(
+        "the one counting rule (link units, counts by status) behind the KPIs, the series table and exports",
+        ("tests/linking/test_linking_counting.py", "tests/linking/test_linking_series.py"),
+    ),
 }
 DOC_EXAMPLES = "tools/mutation_doctests.py"  # every module's docstring examples, run for every target
 KILLED = {1, 3, 36, 24, -24, 152, 255}  # a failing test or a timeout kills the mutant
