@@ -64,9 +64,7 @@ _STATUS_COLUMNS = {
 
 
 def _components(n_nodes: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    """Return a component label per node for undirected edges ``left[i] -- right[i]``."""
-    if n_nodes == 0:
-        return np.zeros(0, dtype=np.int64)
+    """Return a component label per node (``n_nodes`` > 0) for undirected edges ``left[i] -- right[i]``."""
     data = np.ones(len(left), dtype=np.int8)
     matrix = coo_matrix((data, (left, right)), shape=(n_nodes, n_nodes)).tocsr()
     _, labels = connected_components(matrix, directed=False)
@@ -82,19 +80,15 @@ def link_positions(
     each link's ends (-1 when unknown or empty) and a firearm code per row
     (-1 when the row names no firearm), plus the number of distinct firearms.
     """
-    if links.empty:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, empty, 0
     a_pos, b_pos = end_positions(incidents, links)
-    gun = np.full(len(links), -1, dtype=np.int64)
+    gun = np.full(len(links), -1)
     n_guns = 0
     if S.FIREARM_ID in links.columns:
         present = links[S.FIREARM_ID].notna().to_numpy()
-        if present.any():
-            codes, uniques = pd.factorize(links[S.FIREARM_ID][present].astype(str).to_numpy(dtype=object))
-            gun[present] = codes
-            n_guns = len(uniques)
-    return a_pos, b_pos, gun, int(n_guns)
+        codes, uniques = pd.factorize(links[S.FIREARM_ID][present].astype(str).to_numpy())
+        gun[present] = codes
+        n_guns = len(uniques)
+    return a_pos, b_pos, gun, n_guns
 
 
 def end_positions(incidents: pd.DataFrame, links: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -133,28 +127,23 @@ def series_of_links(
     test_fire: np.ndarray,
     *,
     min_size: int,
-    node_of: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Series of the incidents ``ids`` joined by the chosen link rows (``pair`` / ``test_fire`` masks).
 
     Firearms join as extra nodes after the incidents, so two shootings linked to one
-    recovered gun are one series. ``node_of`` maps incident row positions to positions
-    in ``ids`` (with ``-1`` last) when ``ids`` is a cut of the rows the positions refer to.
+    recovered gun are one series.
     """
     count = len(ids)
-    a_node = a_pos if node_of is None else node_of[a_pos]
-    b_node = b_pos if node_of is None else node_of[b_pos]
-    left = np.concatenate([a_node[pair], a_node[test_fire]])
-    right = np.concatenate([b_node[pair], gun[test_fire] + count])
+    left = np.concatenate([a_pos[pair], a_pos[test_fire]])
+    right = np.concatenate([b_pos[pair], gun[test_fire] + count])
     return series_codes(ids, times, left, right, count + int(n_guns), min_size=min_size)
 
 
 def instants(values: pd.Series) -> np.ndarray:
-    """Times as int64 nanoseconds since the epoch (UTC); missing times sort last."""
-    if isinstance(values.dtype, pd.DatetimeTZDtype):
-        values = values.dt.tz_convert("UTC").dt.tz_localize(None)
-    elif not pd.api.types.is_datetime64_dtype(values.dtype):
-        values = pd.to_datetime(values)
+    """Times (``datetime64``: tz-aware, or naive UTC) as int64 nanoseconds since the epoch (UTC).
+
+    Missing times sort last. A tz-aware column converts to UTC on the way to numpy.
+    """
     out = values.to_numpy(dtype="datetime64[ns]").view(np.int64).copy()
     out[out == np.iinfo(np.int64).min] = np.iinfo(np.int64).max
     return out
@@ -182,42 +171,42 @@ def series_codes(
         first shooting by ``(time, id)``.
     """
     count = len(ids)
-    none = (np.full(count, -1, dtype=np.int64), np.empty(0, dtype=object))
-    if count == 0 or len(left) == 0:
+    none = (np.full(count, -1), np.empty(0, dtype=object))
+    if not len(left):
         return none
     labels = _components(n_nodes, left, right)[:count]
     touched = np.zeros(count, dtype=bool)
     touched[left[left < count]] = True
     touched[right[right < count]] = True
-    sizes = np.bincount(labels[touched], minlength=int(labels.max()) + 1)
+    sizes = np.bincount(labels)  # every member of a component of two or more nodes is touched
     keep = touched & (sizes[labels] >= min_size)
     if not keep.any():
         return none
     rows = np.flatnonzero(keep)
-    _, code = np.unique(labels[rows], return_inverse=True)
-    total = int(code.max()) + 1
+    series_labels, code = np.unique(labels[rows], return_inverse=True)
+    total = len(series_labels)
     when = times[rows]
-    earliest = np.full(total, np.iinfo(np.int64).max, dtype=np.int64)
+    earliest = np.full(total, np.iinfo(np.int64).max)
     np.minimum.at(earliest, code, when)
     first = np.flatnonzero(when == earliest[code])
-    tied = np.bincount(code[first], minlength=total) > 1
+    tied = np.bincount(code[first]) > 1
     single = first[~tied[code[first]]]  # the one earliest member of most series: no id comparison
     names = np.empty(total, dtype=object)
-    names[code[single]] = SERIES_PREFIX + ids.iloc[rows[single]].astype(str).to_numpy(dtype=object)
+    names[code[single]] = SERIES_PREFIX + ids.iloc[rows[single]].astype(str).to_numpy()
     several = first[tied[code[first]]]
     if len(several):
         candidates = pd.DataFrame(
-            {"c": code[several], "id": ids.iloc[rows[several]].astype(str).to_numpy(dtype=object)}
-        ).sort_values(["c", "id"], kind="stable").drop_duplicates("c")
-        names[candidates["c"].to_numpy()] = SERIES_PREFIX + candidates["id"].to_numpy(dtype=object)
-    series_index = np.full(count, -1, dtype=np.int64)
+            {"c": code[several], "id": ids.iloc[rows[several]].astype(str).to_numpy()}
+        ).sort_values(["c", "id"]).drop_duplicates("c")
+        names[candidates["c"].to_numpy()] = SERIES_PREFIX + candidates["id"].to_numpy()
+    series_index = np.full(count, -1)
     series_index[rows] = code
     return series_index, names
 
 
 def series_column(series_index: np.ndarray, names: np.ndarray, index: pd.Index) -> pd.Series:
     """The ``series_id`` column (``string``, ``<NA>`` when in no series) built in Arrow, not Python."""
-    arrow_names = pa.array(names, type=pa.large_string())
+    arrow_names = pa.array(names)
     taken = arrow_names.take(pa.array(series_index, mask=series_index < 0))
     return pd.Series(pd.array(taken, dtype="string"), index=index)
 
@@ -249,12 +238,11 @@ def assign_series(incidents: pd.DataFrame, links: pd.DataFrame, *, min_size: int
     >>> assign_series(incidents, links).tolist()
     ['S-b', 'S-b', 'S-b', <NA>]
     """
-    count = len(incidents)
-    if count == 0 or links.empty:
-        return pd.Series(pd.NA, index=incidents.index, dtype="string")
+    if links.empty:
+        return pd.Series(index=incidents.index, dtype="string")
     a_pos, b_pos, gun, n_guns = link_positions(incidents, links)
     b_missing = links[S.INCIDENT_B].isna().to_numpy()
-    pair, test_fire = counted_edges(a_pos, b_pos, gun, b_missing, np.ones(count, dtype=bool))
+    pair, test_fire = counted_edges(a_pos, b_pos, gun, b_missing, np.ones(len(incidents), dtype=bool))
     series_index, names = series_of_links(
         incidents[S.INCIDENT_ID], instants(incidents[S.OCCURRED_AT]),
         a_pos, b_pos, gun, n_guns, pair, test_fire, min_size=min_size,
@@ -266,7 +254,7 @@ def _local_dates(incidents: pd.DataFrame) -> pd.Series:
     """Local calendar date (midnight, naive) per incident; UTC date when ``local_date`` is absent."""
     if S.LOCAL_DATE in incidents.columns:
         return pd.to_datetime(incidents[S.LOCAL_DATE]).dt.normalize()
-    return incidents[S.OCCURRED_AT].dt.tz_convert("UTC").dt.tz_localize(None).dt.normalize()
+    return incidents[S.OCCURRED_AT].dt.tz_convert(None).dt.normalize()
 
 
 _TABLE_INPUTS = frozenset(
@@ -317,31 +305,31 @@ def series_table(
         )
     today = today or pd.Timestamp.now(tz="UTC").date()
     used = [c for c in incidents.columns if c in _TABLE_INPUTS]  # only what the table reads
-    members = incidents[used][incidents[S.SERIES_ID].notna().to_numpy(dtype=bool)]
+    in_series = incidents[S.SERIES_ID].notna().to_numpy()
+    members = incidents[used][in_series]
     if members.empty:
         return empty_series_table()
     key, names = pd.factorize(members[S.SERIES_ID].astype("string"))
-    key = np.asarray(key, dtype=np.int64)
     total = len(names)
     ids = members[S.INCIDENT_ID]
     days = _local_dates(members).to_numpy(dtype="datetime64[ns]").view(np.int64)
-    first = np.full(total, np.iinfo(np.int64).max, dtype=np.int64)
-    last = np.full(total, np.iinfo(np.int64).min, dtype=np.int64)
+    first = np.full(total, np.iinfo(np.int64).max)
+    last = np.full(total, np.iinfo(np.int64).min)
     np.minimum.at(first, key, days)
     np.maximum.at(last, key, days)
     table = pd.DataFrame(
         {
-            S.SERIES_ID: pd.array(np.asarray(names, dtype=object), dtype="string"),
-            S.SERIES_SIZE: np.bincount(key, minlength=total).astype(np.int64),
+            S.SERIES_ID: names,
+            S.SERIES_SIZE: np.bincount(key),
             S.FIRST_DATE: first.view("datetime64[ns]"),
             S.LAST_DATE: last.view("datetime64[ns]"),
         }
     )
-    table[S.SPAN_DAYS] = ((last - first) // 86_400_000_000_000).astype(np.int64)
+    table[S.SPAN_DAYS] = (last - first) // 86_400_000_000_000
     table[S.DAYS_SINCE_LAST] = (pd.Timestamp(today) - table[S.LAST_DATE]).dt.days.astype("int64")
-    id_text = ids.astype(str).to_numpy(dtype=object)
+    id_text = ids.astype(str).to_numpy()
     order = path_order(key, instants(members[S.OCCURRED_AT]), id_text)
-    table[S.INCIDENT_PATH] = join_sorted(key[order], id_text[order]).reindex(range(total)).to_numpy()
+    table[S.INCIDENT_PATH] = join_sorted(key[order], id_text[order]).to_numpy()  # every key has members
     codes = pd.Series(key)
     nothing = pd.Series(dtype=object)
     cities = joined_unique(members[S.CITY], codes) if S.CITY in members.columns else nothing
@@ -353,21 +341,21 @@ def series_table(
     table[S.SPAN_KM] = series_span_km(members, codes).reindex(range(total)).fillna(0.0).round(3).to_numpy()
 
     counts = np.zeros((total, len(RANKED_STATUSES)), dtype=np.int64)
-    hit_pairs = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+    hit_labels = np.arange(len(ids))  # without links each shooting is a part of its own
     firearms = nothing
     if len(links):
         if ends is not None:  # rows of ``incidents``: renumber as rows of ``members``
-            remap = np.full(len(incidents) + 1, -1, dtype=np.int64)
-            remap[np.flatnonzero(incidents[S.SERIES_ID].notna().to_numpy(dtype=bool))] = np.arange(len(ids))
-            a_pos, b_pos = remap[np.asarray(ends.incident_a)], remap[np.asarray(ends.incident_b)]
+            remap = np.full(len(incidents) + 1, -1)
+            remap[np.flatnonzero(in_series)] = np.arange(len(ids))
+            a_pos, b_pos = remap[ends.incident_a], remap[ends.incident_b]
         else:
             a_pos, b_pos = end_positions(members, links)
         left, right = unit_ends(a_pos, b_pos, links, len(ids), ends=ends)
-        group = np.where(a_pos >= 0, np.append(key, -1)[a_pos], -1)
+        group = np.append(key, -1)[a_pos]  # -1 (no series) where the first end is no member
         counts = count_by(links, group, total, ends=(left, right))
-        units, unit_rank = link_units(left, right, np.where(group >= 0, status_ranks(links[S.STATUS]), -1))
+        units, unit_rank = link_units(left, right, status_ranks(links[S.STATUS]))  # left < 0: no unit
         hit = (unit_rank == STATUS_RANK["hit"]) & (right[units] < len(ids))
-        hit_pairs = (left[units][hit], right[units][hit])
+        hit_labels = _components(len(ids), left[units][hit], right[units][hit])
         if S.FIREARM_ID in links.columns:
             no_b = links[S.INCIDENT_B].isna().to_numpy()
             test_fire = (a_pos >= 0) & no_b & links[S.FIREARM_ID].notna().to_numpy()
@@ -377,16 +365,17 @@ def series_table(
                 )
     for status in RANKED_STATUSES:
         table[_STATUS_COLUMNS[status]] = counts[:, STATUS_RANK[status]]
-    hit_labels = _components(len(ids), *hit_pairs)
     parts = np.unique(key * len(ids) + hit_labels) // len(ids)
-    table[S.HIT_PARTS] = np.bincount(parts, minlength=total).astype(np.int64)
+    table[S.HIT_PARTS] = np.bincount(parts)  # every series has at least one part
     table[S.FIREARM_IDS] = firearms.reindex(range(total)).fillna("").to_numpy()
     table[S.HAS_FIREARM] = table[S.FIREARM_IDS] != ""
 
-    table = table.sort_values(
-        [S.LAST_DATE, S.SERIES_SIZE, S.SERIES_ID], ascending=[False, False, True], kind="stable"
-    ).reset_index(drop=True)
-    return table[list(SERIES_COLUMNS)]
+    # the three keys order every row (ids are unique): no sort stability needed
+    return (
+        table[list(SERIES_COLUMNS)]
+        .sort_values([S.LAST_DATE, S.SERIES_SIZE, S.SERIES_ID], ascending=[False, False, True])
+        .reset_index(drop=True)
+    )
 
 
 def unit_ends(
@@ -394,14 +383,13 @@ def unit_ends(
 ) -> tuple[np.ndarray, np.ndarray]:
     """End codes for :mod:`linking.counting`: incident rows, and ``count`` + firearm number for test fires."""
     right = b_pos.copy()
-    no_b = (b_pos < 0) & links[S.INCIDENT_B].isna().to_numpy(dtype=bool)
+    no_b = links[S.INCIDENT_B].isna().to_numpy()  # an empty far end has no position (-1)
     if ends is not None:
-        gun = np.asarray(ends.firearm)
+        gun = ends.firearm
     elif S.FIREARM_ID in links.columns:
-        codes, _ = pd.factorize(links[S.FIREARM_ID].astype("string"))
-        gun = np.asarray(codes, dtype=np.int64)
+        gun, _ = pd.factorize(links[S.FIREARM_ID].astype("string"))
     else:
-        gun = np.full(len(links), -1, dtype=np.int64)
+        gun = np.full(len(links), -1)
     fire = no_b & (gun >= 0)
     right[fire] = count + gun[fire]
     return a_pos, right
@@ -425,8 +413,8 @@ def hit_only_split(incidents: pd.DataFrame, links: pd.DataFrame) -> pd.DataFrame
     [['a', 'S-a', 'S-a'], ['b', 'S-a', 'S-a'], ['c', 'S-a', 'S-c'], ['d', 'S-a', 'S-c']]
     """
     hit_links = links[links[S.STATUS].astype("string") == "hit"] if len(links) else links
-    full = assign_series(incidents, links, min_size=2)
-    hits = assign_series(incidents, hit_links, min_size=2)
+    full = assign_series(incidents, links)
+    hits = assign_series(incidents, hit_links)
     frame = pd.DataFrame(
         {
             S.INCIDENT_ID: incidents[S.INCIDENT_ID].astype("string").to_numpy(),

@@ -122,6 +122,22 @@ TARGETS: dict[str, Target] = {
         "the one counting rule (link units, counts by status) behind the KPIs, the series table and exports",
         ("tests/linking/test_linking_counting.py", "tests/linking/test_linking_series.py"),
     ),
+    "linking/series.py": Target(
+        "which shootings form a series: components, series ids, the series table's counts and dates",
+        ("tests/linking/test_linking_series.py", "tests/linking/test_linking_series_table.py"),
+    ),
+    "linking/registry.py": Target(
+        "the whole-store series a filter never splits: members, stable ids, retired ids resolved",
+        ("tests/linking/test_linking_registry_index.py", "tests/linking/test_linking_registry.py"),
+        (
+            "xǁLinkEndsǁtake",
+            "x_link_ends_of",
+            "xǁSeriesIndexǁnumber_of",
+            "xǁSeriesIndexǁresolve",
+            "x_series_components",
+            "x_whole_series",
+        ),
+    ),
 }
 DOC_EXAMPLES = "tools/mutation_doctests.py"  # every module's docstring examples, run for every target
 KILLED = {1, 3, 36, 24, -24, 152, 255}  # a failing test or a timeout kills the mutant

@@ -25,6 +25,8 @@ MODULES = (
     "data.validation.tail",
     "data.store",
     "linking.filters",
+    "linking.series",
+    "linking.registry",
 )
 
 
