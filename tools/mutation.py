@@ -73,6 +73,42 @@ TARGETS: dict[str, Target] = {
         ),
         ("x_clean_text", "x_clean_value", "x__generalised", "x_generalised_selection", "x_export_graph"),
     ),
+    "linking/exports/__init__.py": Target(
+        "export registry: the format asked for, its file name, the redaction flags passed on",
+        ("tests/linking/test_linking_exports.py", "tests/linking/test_linking_export_readback.py"),
+    ),
+    "linking/exports/_xml.py": Target(
+        "XML exports: control characters removed from every id, name, value and text",
+        ("tests/linking/test_linking_xml_safe.py", "tests/linking/test_linking_export_readback.py"),
+    ),
+    "linking/exports/csv_zip.py": Target(
+        "CSV bundle: nodes, edges and README read back by zipfile and pandas",
+        ("tests/linking/test_linking_exports.py", "tests/linking/test_linking_export_readback.py"),
+    ),
+    "linking/exports/geojson.py": Target(
+        "GeoJSON: points, link lines and properties read back by GDAL",
+        ("tests/linking/test_linking_exports.py", "tests/linking/test_linking_export_readback.py"),
+    ),
+    "linking/exports/gexf.py": Target(
+        "GEXF for Gephi: positions, series colours, time spells, metadata",
+        ("tests/linking/test_linking_exports.py", "tests/linking/test_linking_export_readback.py"),
+    ),
+    "linking/exports/graphml.py": Target(
+        "GraphML: nodes, edges and the metadata block read back by networkx and igraph",
+        ("tests/linking/test_linking_exports.py", "tests/linking/test_linking_export_readback.py"),
+    ),
+    "linking/exports/html.py": Target(
+        "standalone HTML map: block addresses, sensitive fields only when asked",
+        ("tests/linking/test_linking_exports.py", "tests/linking/test_linking_export_readback.py"),
+    ),
+    "linking/exports/json_nodelink.py": Target(
+        "JSON node-link: nodes, edges and the metadata block",
+        ("tests/linking/test_linking_exports.py", "tests/linking/test_linking_export_readback.py"),
+    ),
+    "linking/exports/kml.py": Target(
+        "KML: one folder per series, placemark names, styles, ExtendedData",
+        ("tests/linking/test_linking_exports.py", "tests/linking/test_linking_export_readback.py"),
+    ),
     "linking/pairs.py": Target(
         "link status of a pair (the strongest row wins)",
         (

@@ -35,7 +35,7 @@ def export_csv_zip(
     )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
-        bundle.writestr(README_NAME, readme.encode("utf-8"))
+        bundle.writestr(README_NAME, readme)  # zipfile writes str as UTF-8
         bundle.writestr(NODES_NAME, csv_bytes(node_table(graph)))
         bundle.writestr(EDGES_NAME, csv_bytes(edge_table(graph)))
     return buffer.getvalue()

@@ -19,7 +19,8 @@ def export_geojson(
     Coordinates are WGS84 longitude, latitude (RFC 7946; no ``crs`` member).
     Link features carry ``status`` (lead or hit) and their provenance; the
     metadata block is the foreign member ``brassmap``. Incidents without
-    coordinates get a null geometry.
+    coordinates get a null geometry. Every number is finite (``clean_value`` leaves NaN and infinity
+    out of the export graph), so the JSON is strict without ``allow_nan=False``.
     """
     graph, block = prepare(
         selection, export_format="geojson",
@@ -54,4 +55,4 @@ def export_geojson(
             }
         )
     document = {"type": "FeatureCollection", "brassmap": block, "features": features}
-    return json.dumps(document, ensure_ascii=False, allow_nan=False).encode("utf-8")
+    return json.dumps(document, ensure_ascii=False).encode("utf-8")

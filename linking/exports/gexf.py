@@ -18,9 +18,10 @@ POSITION_SCALE = 50.0
 XSI_NAMESPACE = "http://www.w3.org/2001/XMLSchema-instance"
 
 
-def _rgb(hex_colour: str) -> dict[str, int | float]:
-    value = hex_colour.lstrip("#")
-    return {"r": int(value[0:2], 16), "g": int(value[2:4], 16), "b": int(value[4:6], 16), "a": 1.0}
+def _rgb(hex_colour: str) -> dict[str, int]:
+    """``#rrggbb`` as GEXF's r, g, b (no alpha: the writer writes a="1.0", opaque)."""
+    value = hex_colour.removeprefix("#")
+    return {"r": int(value[:2], 16), "g": int(value[2:4], 16), "b": int(value[4:], 16)}
 
 
 def export_gexf(
@@ -28,8 +29,9 @@ def export_gexf(
 ) -> bytes:
     """Return the selection as GEXF 1.3.
 
-    Nodes carry ``viz:position`` (packed series layout), ``viz:color`` (the
-    series colour from :mod:`geo.palette`, grey when unlinked) and a spell
+    Nodes carry their id as label (the writer's default), ``viz:position``
+    (packed series layout), ``viz:color`` (the series colour from
+    :mod:`geo.palette`, grey when unlinked) and a spell
     starting on the shooting's local date; edges start on their first lead
     date (else the later shooting) so Gephi's timeline replays the series.
     The metadata block is the ``<meta><description>``.
@@ -42,8 +44,7 @@ def export_gexf(
     day_of: dict[str, str] = {}
     for node, data in graph.nodes(data=True):
         when = str(data.get(S.LOCAL_TIME) or data.get(S.OCCURRED_AT) or "")[:10]
-        x, y = positions.get(node, (0.0, 0.0))
-        data["label"] = node
+        x, y = positions[node]  # the layout places every node
         data["viz"] = {
             "position": {"x": round(x * POSITION_SCALE, 3), "y": round(y * POSITION_SCALE, 3), "z": 0.0},
             "color": _rgb(series_colour(data.get(S.SERIES_ID))),
@@ -53,11 +54,11 @@ def export_gexf(
             day_of[node] = when
             data["spells"] = [(when, None)]
     for a, b, data in graph.edges(data=True):
-        start = data.get("first_lead_date") or max(day_of.get(a, ""), day_of.get(b, "")) or None
+        start = data.get("first_lead_date") or max(day_of.get(n, "") for n in (a, b))  # ISO dates
         if start:
-            data["spells"] = [(str(start)[:10], None)]
+            data["spells"] = [(start, None)]
         data["label"] = str(data.get(S.STATUS))
-    writer = GEXFWriter(version="1.3", encoding="utf-8", prettyprint=True)
+    writer = GEXFWriter(version="1.3")  # UTF-8, one element a line (the writer's defaults)
     writer.xml.set("xmlns:xsi", XSI_NAMESPACE)  # networkx 3.6 spells it without "www."
     writer.add_graph(clean_graph(graph))
     meta = writer.xml.find("meta")

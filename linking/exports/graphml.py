@@ -24,5 +24,6 @@ def export_graphml(
             value = "; ".join(f"{k} = {v}" for k, v in value.items())
         graph.graph[f"meta_{key}"] = clean_value(value)
     buffer = io.BytesIO()
-    nx.write_graphml(clean_graph(graph), buffer, encoding="utf-8", prettyprint=True, named_key_ids=True)
+    # UTF-8, one element a line (the writer's defaults); keys named after their field, not d0, d1...
+    nx.write_graphml(clean_graph(graph), buffer, named_key_ids=True)
     return buffer.getvalue()

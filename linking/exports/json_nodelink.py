@@ -13,10 +13,13 @@ from linking.exports._common import prepare
 def export_json(
     selection: Any, *, include_sensitive: bool = False, generalise_addresses: bool = True
 ) -> bytes:
-    """Return ``{"metadata": ..., "directed", "multigraph", "graph", "nodes", "edges"}`` as UTF-8 JSON."""
+    """Return ``{"metadata": ..., "directed", "multigraph", "graph", "nodes", "edges"}`` as UTF-8 JSON.
+
+    Strict JSON: ``clean_value`` leaves NaN and infinity out of the export graph.
+    """
     graph, block = prepare(
         selection, export_format="json",
         include_sensitive=include_sensitive, generalise_addresses=generalise_addresses,
     )
     document = {"metadata": block, **nx.node_link_data(graph, edges="edges")}
-    return json.dumps(document, ensure_ascii=False, allow_nan=False, indent=1).encode("utf-8")
+    return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")

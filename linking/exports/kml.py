@@ -15,21 +15,19 @@ KML_NS = "http://www.opengis.net/kml/2.2"
 UNLINKED_FOLDER = "Incidents in no series"
 
 
-def _kml_colour(hex_colour: str, alpha: str = "ff") -> str:
-    """KML colours are aabbggrr."""
-    value = hex_colour.lstrip("#")
-    return alpha + value[4:6] + value[2:4] + value[0:2]
+def _kml_colour(hex_colour: str) -> str:
+    """``#rrggbb`` as KML's aabbggrr, opaque."""
+    value = hex_colour.removeprefix("#")
+    return "ff" + value[4:] + value[2:4] + value[:2]
 
 
 def _style_id(hex_colour: str) -> str:
-    return "incident-" + hex_colour.lstrip("#")
+    return "incident-" + hex_colour.removeprefix("#")
 
 
 def _extended(placemark: Element, data: dict[str, Any]) -> None:
     extended = SubElement(placemark, "ExtendedData")
-    for key, value in data.items():
-        if value is None:
-            continue
+    for key, value in data.items():  # export_graph leaves missing values out: none is None
         item = SubElement(extended, "Data", name=str(key))
         SubElement(item, "value").text = str(value).lower() if isinstance(value, bool) else str(value)
 
@@ -64,7 +62,7 @@ def export_kml(
         SubElement(line, "color").text = _kml_colour(colour)
         SubElement(line, "width").text = "4" if status == "hit" else "2"
 
-    order = [str(s) for s in selection.series[S.SERIES_ID]] if len(selection.series) else []
+    order = [str(s) for s in selection.series[S.SERIES_ID]]
     folders: dict[str | None, Element] = {}
 
     def folder_for(series_id: str | None) -> Element:
@@ -73,8 +71,6 @@ def export_kml(
             SubElement(folders[series_id], "name").text = series_id or UNLINKED_FOLDER
         return folders[series_id]
 
-    for series_id in order:
-        folder_for(series_id)
     where: dict[str, str] = {}
     for node, data in graph.nodes(data=True):
         series_id = data.get(S.SERIES_ID)
