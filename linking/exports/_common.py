@@ -59,9 +59,7 @@ def clean_value(value: Any) -> str | int | float | bool | None:
     if isinstance(value, float):
         return value if math.isfinite(value) else None
     if isinstance(value, (pd.Timestamp, datetime)):
-        return value.isoformat()
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
+        return value.isoformat()  # str() would put a space between date and time
     if hasattr(value, "item"):  # numpy scalar
         return clean_value(value.item())
     return clean_text(value)
@@ -102,11 +100,11 @@ def export_graph(
         filter_description=selection.filters.describe(),
     )
     serials: dict[str, str] = {}
-    firearms = getattr(selection, "firearms", None)
-    if include_sensitive and firearms is not None and len(firearms) and S.SERIAL_NUMBER in firearms.columns:
+    firearms = selection.firearms
+    if include_sensitive and S.SERIAL_NUMBER in firearms.columns:
         serials = {
             str(f): str(s)
-            for f, s in zip(firearms[S.FIREARM_ID], firearms[S.SERIAL_NUMBER], strict=True)
+            for f, s in firearms[[S.FIREARM_ID, S.SERIAL_NUMBER]].itertuples(index=False)
             if not pd.isna(s)
         }
     graph = nx.Graph()
@@ -115,13 +113,10 @@ def export_graph(
         attrs: dict[str, Any] = {}
         for key, value in data.items():
             cleaned = clean_value(value)
-            if cleaned is None:
-                continue
-            if key in (S.LATITUDE, S.LONGITUDE):
-                cleaned = float(cleaned)  # type: ignore[arg-type]
-            attrs[key] = cleaned
+            if cleaned is not None:
+                attrs[key] = float(cleaned) if key in (S.LATITUDE, S.LONGITUDE) else cleaned
         attrs[S.INCIDENT_ID] = str(node)
-        if serials and "firearm_ids" in data:
+        if "firearm_ids" in data:
             found = [serials[f] for f in data["firearm_ids"] if f in serials]
             if found:
                 attrs["firearm_serials"] = LIST_SEPARATOR.join(found)
@@ -131,7 +126,7 @@ def export_graph(
         attrs = {key: value for key, value in attrs.items() if value is not None}
         attrs[S.INCIDENT_A] = str(a)
         attrs[S.INCIDENT_B] = str(b)
-        attrs["weight"] = int(data.get("association_count", 1))
+        attrs["weight"] = int(data[S.ASSOCIATION_COUNT])
         graph.add_edge(clean_text(a), clean_text(b), **attrs)
     _add_series_fields(graph, selection)
     return graph

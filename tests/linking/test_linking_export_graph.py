@@ -109,3 +109,20 @@ def test_a_missing_value_leaves_out_that_field_only_and_the_header_says_what_was
         ("DET-001", "DET-002"),
         ("MEM-002", "MEM-003"),
     ]
+
+
+def test_pending_links_are_exported_when_the_filter_counts_them(tiny_frames) -> None:
+    with_pending = Filters(link_statuses=("lead", "hit", "pending"))
+    graph = export_graph(select(tiny_frames, with_pending, today=date(2019, 12, 31)))
+    edge = graph.edges["DET-004", "DET-005"]
+    assert (edge["status"], edge["weight"], edge["lead_numbers"]) == ("pending", 1, "L-5")
+    assert "DET-004" not in export_graph(select(tiny_frames, Filters(), today=date(2019, 12, 31))).adj["DET-005"]
+
+
+def test_a_firearm_without_a_serial_number_adds_no_serial(tiny_frames) -> None:
+    firearms = tiny_frames.firearms.copy()
+    firearms[S.SERIAL_NUMBER] = pd.array([None, "SECRET456"], dtype="string")
+    frames = replace(tiny_frames, firearms=firearms)
+    graph = export_graph(select(frames, Filters(), today=date(2019, 12, 31)), include_sensitive=True)
+    assert graph.nodes["MEM-003"]["firearm_ids"] == "F-1"
+    assert not any("firearm_serials" in data for _, data in graph.nodes(data=True))
