@@ -24,6 +24,7 @@ from data import schema as S
 from geo.palette import series_colour
 from linking.exports import EXPORTERS, ExportError, export_selection
 from linking.exports._common import export_graph
+from linking.exports._xml import clean_graph, clean_tree
 from linking.filters import Filters
 from linking.layouts import packed_series_layout
 from linking.selection import select
@@ -68,7 +69,9 @@ def _placemarks(root: ET.Element) -> dict[str, ET.Element]:
 
 
 def _extended(placemark: ET.Element) -> dict[str, str | None]:
-    return {d.get("name"): d.findtext(f"{KML}value") for d in placemark.iter(f"{KML}Data")}
+    """The fields Google Earth lists for a placemark (``ExtendedData/Data``)."""
+    data = placemark.findall(f"{KML}ExtendedData/{KML}Data")
+    return {d.get("name"): d.findtext(f"{KML}value") for d in data}
 
 
 def _styles(root: ET.Element) -> dict[str, ET.Element]:
@@ -376,3 +379,33 @@ def test_unknown_format_names_every_choice() -> None:
     )
     assert EXPORTERS["kml"].file_name("case-17") == "case-17.kml"
     assert EXPORTERS["geojson"].file_name() == "brassmap.geojson"
+
+
+# ---------------------------------------------------------------- XML 1.0 safety (linking.exports._xml)
+
+
+def test_clean_graph_makes_every_name_and_text_value_xml_safe_and_keeps_the_rest(tmp_path) -> None:
+    graph = nx.DiGraph(**{"ti\x01tle": "a\x02b", "count": 3})
+    graph.add_node("N\x03-1", **{"no\x04te": "x\x05y", "weight": 2.5, "ok": True})
+    graph.add_edge("N\x03-1", "N-2", **{"st\x06atus": "hit\x07", "association_count": 4})
+    clean = clean_graph(graph)
+    assert isinstance(clean, nx.DiGraph) and graph.has_node("N\x03-1")  # a copy; the input is unchanged
+    assert clean.graph == {"title": "ab", "count": 3}
+    assert dict(clean.nodes["N-1"]) == {"note": "xy", "weight": 2.5, "ok": True}
+    assert clean.edges["N-1", "N-2"] == {"status": "hit", "association_count": 4}
+    path = tmp_path / "clean.graphml"
+    nx.write_graphml(clean, path)
+    back = nx.read_graphml(path)
+    assert back.nodes["N-1"] == {"note": "xy", "weight": 2.5, "ok": True}
+    assert back.graph["title"] == "ab" and back.edges["N-1", "N-2"]["status"] == "hit"
+
+
+def test_clean_tree_cleans_tags_text_tails_and_attributes_and_leaves_comments() -> None:
+    root = ET.Element("kml")
+    child = ET.SubElement(root, "na\x01me", {"i\x02d": "v\x03al"})
+    child.text = "DET\x04-1"
+    child.tail = "\n\x05  "
+    root.append(ET.Comment("made by brassmap"))
+    assert clean_tree(root) is root
+    assert ET.tostring(root) == b'<kml><name id="val">DET-1</name>\n  <!--made by brassmap--></kml>'
+    assert ET.fromstring(ET.tostring(root)).findtext("name") == "DET-1"
