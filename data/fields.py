@@ -157,41 +157,8 @@ def check_known(
     problems.add(np.asarray(unknown, dtype=bool) & ~problems.rejected, field, ids, reason)
 
 
-def check_duplicates(ids: pd.Series, field: str, problems: Problems) -> None:
-    """Reject the second and later rows of each id, naming the row that was kept.
-
-    Rows already rejected do not count: a valid later row is kept over a
-    rejected earlier one.
-    """
-    live = ids.notna().to_numpy() & ~problems.rejected
-    positions = np.flatnonzero(live)
-    if positions.size == 0:
-        return
-    values = ids.iloc[positions]
-    repeated = values.duplicated(keep="first").to_numpy()
-    if not repeated.any():
-        return
-    rows = values.to_frame("id").assign(row=problems.rows[positions])
-    first_row = rows.groupby("id", sort=False)["row"].first()
-    dupes = positions[repeated]
-    reasons = np.full(len(ids), "", dtype=object)
-    for position in dupes:
-        reasons[position] = (
-            f"duplicate {field}: row {first_row[ids.iloc[position]]} has the same id and was kept; "
-            "nothing was overwritten"
-        )
-    mask = np.zeros(len(ids), dtype=bool)
-    mask[dupes] = True
-    problems.add(mask, field, ids, reasons)
-
-
 def column_or_empty(texts: dict[str, pd.Series], field: str, length: int) -> pd.Series:
     """The field's text, or an all-missing column when the mapping does not provide it."""
     if field in texts:
         return texts[field]
     return pd.Series(pd.NA, index=pd.RangeIndex(length), dtype="string")
-
-
-def string_ids(text: pd.Series) -> pd.Series:
-    """Ids as trimmed text with leading zeros kept (``string`` dtype)."""
-    return text.astype("string").str.strip()

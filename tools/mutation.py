@@ -126,6 +126,15 @@ TARGETS: dict[str, Target] = {
             "tests/data/test_data_store_upsert.py",
         ),
     ),
+    "data/validation/ids.py": Target(
+        "ids: trimmed, control characters rejected, each id once in a file",
+        (
+            "tests/data/test_data_ids.py",
+            "tests/data/test_data_hostile_values.py::test_ids_with_control_characters_are_rejected_with_a_reason",
+            "tests/data/test_data_incidents.py",
+            "tests/data/test_data_planted.py",
+        ),
+    ),
     "data/coords.py": Target(
         "coordinates: location text parsed, distance to the city, far-from-city flagged",
         ("tests/data/test_data_coords.py", "tests/data/test_data_incidents.py"),

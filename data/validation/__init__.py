@@ -4,6 +4,7 @@ One module per record kind (:mod:`.incidents`, :mod:`.evidence`,
 :mod:`.firearms`, :mod:`.links`, :mod:`.boundaries`); what they share lives
 apart: :mod:`.context` (what the store already holds), :mod:`.source` (the
 mapped texts and the parser of each field, chosen from its declared dtype),
+:mod:`.ids` (trimmed ids, control characters and repeats rejected),
 :mod:`.places` (points and time zones) and :mod:`.tail` (booleans, duplicate
 ids, the frame of kept rows). :func:`validate` dispatches on the mapping's kind.
 """

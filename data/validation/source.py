@@ -6,11 +6,9 @@ The parser of a field is chosen from the field's declared ``dtype`` in
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 from data import schema as S
@@ -21,7 +19,6 @@ from data.fields import (
     gather_text,
     map_values,
     require_fields,
-    string_ids,
 )
 from data.mapping import Mapping
 from data.parsing import (
@@ -36,16 +33,7 @@ from data.parsing import (
 )
 from data.problems import WARNING, Problems
 from data.readers import RawTable
-
-# characters XML 1.0 (GraphML, GEXF, KML) cannot carry, plus every other C0/C1 control character
-# (text columns are Arrow strings, which cannot hold lone surrogates)
-_CONTROL_CLASS = "[\x00-\x1f\x7f-\x9f\ufffe\uffff]"
-_CONTROL = re.compile(_CONTROL_CLASS)
-
-
-def _visible(text: str) -> str:
-    """``text`` with each control character written as ``<U+0001>`` (so the report shows it)."""
-    return _CONTROL.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
+from data.validation.ids import checked_ids
 
 
 @dataclass(frozen=True)
@@ -84,22 +72,9 @@ class Source:
     def ids(self, name: str) -> pd.Series:
         """The field's text as trimmed ids (``string``); ids holding a control character are rejected.
 
-        No export format can carry such an id (XML forbids most of them) and
-        no one can type it to search for it.
+        See :func:`data.validation.ids.checked_ids`.
         """
-        ids = string_ids(self.text(name))
-        bad = ids.str.contains(_CONTROL_CLASS, regex=True).fillna(False).to_numpy(dtype=bool)
-        if bad.any():
-            shown = ids.where(bad).map(_visible, na_action="ignore").astype("string")
-            first = pd.Series([_CONTROL.search(str(v)) for v in ids.where(bad).fillna("")], index=ids.index)
-            reasons = np.array(
-                ["" if m is None else
-                 f"id holds a control character (U+{ord(m.group()):04X}), which exports cannot carry; "
-                 "remove it from the source" for m in first],
-                dtype=object,
-            )
-            self.problems.add(bad, name, shown, reasons)
-        return ids
+        return checked_ids(self.text(name), name, self.problems)
 
     def strings(self, *names: str) -> dict[str, pd.Series]:
         """``{name: text}`` for plain text fields."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from data import schema as S
-from data.fields import check_duplicates
+from data.validation.ids import check_duplicates
 from data.validation.source import Source
 
 
