@@ -22,9 +22,12 @@ _FALSE = frozenset({"false", "f", "no", "n", "0"})
 _OFFSET = r"(?:Z|[+-]\d\d:?\d\d)$"
 
 
-def parse_float(text: pd.Series, field: str, problems: Problems, *, decimal: str = ".") -> pd.Series:
-    """Parse numbers; non-numbers are reported and become NaN (inf is kept for range checks)."""
-    cleaned = text if decimal == "." else text.str.replace(decimal, ".", regex=False)
+def parse_float(text: pd.Series, field: str, problems: Problems, *, decimal: str) -> pd.Series:
+    """Parse numbers; ``decimal`` is the mapping's decimal mark, taken literally (not as a pattern).
+
+    Non-numbers are reported and become NaN; inf is kept for the range checks.
+    """
+    cleaned = text if decimal == "." else text.str.replace(decimal, ".")
     number = pd.to_numeric(cleaned, errors="coerce").astype("float64")
     bad = text.notna() & number.isna()
     problems.add(bad, field, text, "not a number")
@@ -34,7 +37,8 @@ def parse_float(text: pd.Series, field: str, problems: Problems, *, decimal: str
 def parse_count(text: pd.Series, field: str, problems: Problems) -> pd.Series:
     """Parse non-negative whole numbers (killed, injured, association counts)."""
     number = pd.to_numeric(text, errors="coerce").astype("float64")
-    bad = text.notna() & (number.isna() | (number % 1 != 0) | (number < 0) | ~np.isfinite(number.fillna(0)))
+    # an infinite count is not whole either: inf % 1 is NaN
+    bad = text.notna() & (number.isna() | (number % 1 != 0) | (number < 0))
     problems.add(bad, field, text, "not a whole number of 0 or more")
     return number.where(~bad).astype("Int64")
 
@@ -42,9 +46,9 @@ def parse_count(text: pd.Series, field: str, problems: Problems) -> pd.Series:
 def parse_bool(text: pd.Series, field: str, problems: Problems) -> pd.Series:
     """Parse true/false, yes/no, 1/0 (any case)."""
     folded = text.str.strip().str.casefold()
-    result = pd.Series(pd.NA, index=text.index, dtype="boolean")
-    result[folded.isin(_TRUE).fillna(False).to_numpy(dtype=bool)] = True
-    result[folded.isin(_FALSE).fillna(False).to_numpy(dtype=bool)] = False
+    result = pd.Series(index=text.index, dtype="boolean")  # missing until read
+    result[folded.isin(_TRUE)] = True
+    result[folded.isin(_FALSE)] = False
     bad = text.notna() & result.isna()
     problems.add(bad, field, text, "not true/false (expected true, false, yes, no, 1 or 0)")
     return result
@@ -60,21 +64,21 @@ def parse_naive_datetimes(
     unparseable value is reported with the format it failed; dates before
     1900 or after :data:`LATEST_DATE` (which cannot be stored) are rejected.
     """
-    naive = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
-    aware = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us, UTC]")
+    naive = pd.Series(index=text.index, dtype="datetime64[us]")  # NaT until parsed
+    aware = pd.Series(index=text.index, dtype="datetime64[us, UTC]")
     present = text.notna().to_numpy()
     if not present.any():
         return naive.dt.as_unit("ns"), aware.dt.as_unit("ns")
     if fmt == "excel":
         serial = pd.to_numeric(text, errors="coerce")
-        ok = (serial.notna() & (serial > 0) & (serial < 2958466)).to_numpy(dtype=bool)
-        micros = np.round(serial.to_numpy(dtype=float, na_value=0.0)[ok] * 86_400_000_000).astype(np.int64)
-        naive[ok] = np.datetime64("1899-12-30", "us") + micros.astype("timedelta64[us]")
+        ok = serial.notna() & (serial > 0) & (serial < 2958466)
+        micros = np.round(serial[ok].to_numpy() * 86_400_000_000)
+        naive[ok] = np.datetime64("1899-12-30") + micros.astype("timedelta64[us]")
         expected = "an Excel date serial (days since 1899-12-30)"
         problems.add(present & ~ok, field, text, f"not {expected}")
         return _storable(naive, text, field, problems), aware.dt.as_unit("ns")
     if fmt is None or fmt == "iso":
-        has_offset = text.str.contains(_OFFSET, regex=True).fillna(False).to_numpy(dtype=bool)
+        has_offset = text.str.contains(_OFFSET, na=False).to_numpy()
         if has_offset.any():
             parsed = pd.to_datetime(text[has_offset], format="ISO8601", errors="coerce", utc=True)
             aware[has_offset] = parsed.dt.as_unit("us")
@@ -97,10 +101,8 @@ def _storable(when: pd.Series, text: pd.Series, field: str, problems: Problems) 
     a date of 3000 or 9999 is a placeholder or a typo, not a shooting.
     """
     zone = when.dt.tz
-    early = (when < pd.Timestamp(f"{EARLIEST_YEAR}-01-01", tz=zone)).to_numpy(dtype=bool, na_value=False)
-    late = (when >= pd.Timestamp(LATEST_DATE, tz=zone) + pd.Timedelta(days=1)).to_numpy(
-        dtype=bool, na_value=False
-    )
+    early = when < pd.Timestamp(f"{EARLIEST_YEAR}-01-01", tz=zone)  # NaT compares False
+    late = when >= pd.Timestamp(LATEST_DATE, tz=zone) + pd.Timedelta(days=1)
     problems.add(early, field, text, f"impossible date: before {EARLIEST_YEAR}")
     reason = f"impossible date: after {LATEST_DATE} (the latest date brassmap can store); check the source"
     problems.add(late, field, text, reason)
@@ -114,15 +116,14 @@ def localize(naive: pd.Series, zones: pd.Series) -> pd.Series:
     times that do not exist (the skipped spring hour) move one hour forward
     (02:30 -> 03:30 daylight time, what a clock not yet set forward showed).
     """
-    nanos = np.full(len(naive), np.iinfo(np.int64).min, dtype=np.int64)  # NaT
-    for zone, positions in zones.groupby(zones, sort=False, observed=True).indices.items():
+    utc = pd.Series(index=naive.index, dtype="datetime64[ns, UTC]")  # NaT where the zone is missing
+    for zone, positions in zones.groupby(zones).indices.items():
         values = naive.iloc[positions]
-        local = values.dt.tz_localize(
-            zone, ambiguous=np.ones(len(values), dtype=bool), nonexistent=pd.Timedelta(hours=1)
+        # the local times are converted to UTC as they are set into the UTC column
+        utc.iloc[positions] = values.dt.tz_localize(
+            zone, ambiguous=np.full(len(values), True), nonexistent=pd.Timedelta(hours=1)
         )
-        utc = local.dt.tz_convert("UTC").dt.tz_localize(None).dt.as_unit("ns")
-        nanos[positions] = utc.to_numpy(dtype="datetime64[ns]").view(np.int64)
-    return pd.Series(pd.DatetimeIndex(nanos.view("datetime64[ns]")).tz_localize("UTC"), index=naive.index)
+    return utc
 
 
 def in_dst_gap(naive: pd.Series, zones: pd.Series) -> np.ndarray:
@@ -130,14 +131,14 @@ def in_dst_gap(naive: pd.Series, zones: pd.Series) -> np.ndarray:
 
     :func:`localize` reads them one hour later; the import warns about each.
     """
-    gap = np.zeros(len(naive), dtype=bool)
+    gap = np.full(len(naive), False)
     present = naive.notna().to_numpy()
-    for zone, positions in zones.groupby(zones, sort=False, observed=True).indices.items():
+    for zone, positions in zones.groupby(zones).indices.items():
         positions = positions[present[positions]]
         if positions.size == 0:
             continue
         values = naive.iloc[positions]
-        strict = values.dt.tz_localize(zone, ambiguous=np.ones(len(values), dtype=bool), nonexistent="NaT")
+        strict = values.dt.tz_localize(zone, ambiguous=np.full(len(values), True), nonexistent="NaT")
         gap[positions] = strict.isna().to_numpy()
     return gap
 
@@ -152,9 +153,10 @@ def check_plausible_dates(
     else:
         early = when < pd.Timestamp(f"{EARLIEST_YEAR}-01-01", tz="UTC")
         late = when > now + pd.Timedelta(days=1)
-    problems.add(early.fillna(False), field, text, f"impossible date: before {EARLIEST_YEAR}")
-    problems.add(late.fillna(False), field, text, "date is in the future; kept, check the source", WARNING)
-    return when.where(~early.fillna(False))
+    # comparisons with NaT are False, so missing dates are neither early nor late
+    problems.add(early, field, text, f"impossible date: before {EARLIEST_YEAR}")
+    problems.add(late, field, text, "date is in the future; kept, check the source", WARNING)
+    return when.where(~early)
 
 
 def parse_date(

@@ -166,7 +166,7 @@ def _datetime(source: Source, declared: S.Field, zones: pd.Series | None) -> pd.
     name = declared.name
     text = source.text(name)
     if zones is None:
-        zones = pd.Series("UTC", index=text.index, dtype="string")
+        zones = pd.Series("UTC", index=text.index)
     naive, aware = parse_naive_datetimes(text, name, source.problems, fmt=source.mapping.formats.get(name))
     gap = in_dst_gap(naive, zones)
     reason = (
