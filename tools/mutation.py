@@ -140,6 +140,25 @@ TARGETS: dict[str, Target] = {
         ("tests/data/test_data_coords.py", "tests/data/test_data_incidents.py"),
         ("x_parse_location", "x_haversine_km", "x__far_from_city"),
     ),
+    "data/parsing.py": Target(
+        "dates, numbers and yes/no values read from the source text; impossible dates rejected",
+        (
+            "tests/data/test_data_dates.py",
+            "tests/data/test_data_numbers.py",
+            "tests/data/test_data_incidents.py",
+            "tests/data/test_data_small_fixes.py",
+            "tests/data/test_data_planted.py::test_time_zone_column_sets_the_local_date_of_a_city_outside_the_registry",
+        ),
+    ),
+    "data/validation/source.py": Target(
+        "a date field read as a calendar date, a date-time read in its row's time zone (DST gap warned)",
+        (
+            "tests/data/test_data_dates.py",
+            "tests/data/test_data_incidents.py",
+            "tests/data/test_data_small_fixes.py",
+        ),
+        ("x__date", "x__datetime"),
+    ),
     "data/store.py": Target(
         "the store's upsert: a re-import replaces the stored row",
         (
