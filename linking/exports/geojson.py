@@ -55,4 +55,4 @@ def export_geojson(
             }
         )
     document = {"type": "FeatureCollection", "brassmap": block, "features": features}
-    return json.dumps(document, ensure_ascii=False).encode("utf-8")
+    return json.dumps(document, ensure_ascii=False).encode()

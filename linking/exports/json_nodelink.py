@@ -22,4 +22,4 @@ def export_json(
         include_sensitive=include_sensitive, generalise_addresses=generalise_addresses,
     )
     document = {"metadata": block, **nx.node_link_data(graph, edges="edges")}
-    return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
+    return json.dumps(document, ensure_ascii=False, indent=1).encode()

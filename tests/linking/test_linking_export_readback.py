@@ -42,13 +42,15 @@ def selection(tiny_frames):
 
 @pytest.fixture
 def odd_selection():
-    """DET-005 has a latitude but no longitude and no time, DET-004 no local time; a hostile note;
-    a link (DET-004 - DET-005) with no lead date."""
+    """DET-001 has coordinates finer than 7 decimals, DET-005 a latitude but no longitude and no
+    time, DET-004 no local time; a hostile note; a link (DET-004 - DET-005) with no lead date."""
     incidents = make_incidents()
     det5 = incidents[S.INCIDENT_ID] == "DET-005"
     incidents.loc[det5, S.LONGITUDE] = float("nan")
     incidents.loc[det5, [S.LOCAL_TIME, S.OCCURRED_AT, S.LOCAL_DATE]] = pd.NaT
-    incidents.loc[incidents[S.INCIDENT_ID] == "DET-001", S.LONGITUDE] = -83.123456789
+    det1 = incidents[S.INCIDENT_ID] == "DET-001"
+    incidents.loc[det1, S.LONGITUDE] = -83.123456789
+    incidents.loc[det1, S.LATITUDE] = 42.36000004  # 42.36 to 7 decimals
     incidents.loc[incidents[S.INCIDENT_ID] == "DET-004", S.LOCAL_TIME] = pd.NaT
     rows = list(BASE_LINKS)
     rows[5] = ("DET-004", "DET-005", "hit", "L-5", None, "2019-08-09", 1, None)
@@ -227,6 +229,20 @@ def _spells(data: bytes) -> dict[str, list[dict[str, str]]]:
             continue
         out[key] = [dict(s.attrib) for s in element.iter() if s.tag.endswith("}spell")]
     return out
+
+
+def test_gexf_positions_are_the_packed_layout_times_50_to_the_thousandth(tmp_path) -> None:
+    rows = [*BASE_LINKS, ("DET-001", "DET-003", "lead", "L-9", "2019-03-30", None, 1, None)]  # a triangle
+    frames = TinyFrames(incidents=make_incidents(), links=make_links(rows))
+    triangle = select(frames, Filters(), today=date(2019, 12, 31))
+    _, graph = _gexf(triangle, tmp_path)
+    layout = packed_series_layout(export_graph(triangle))
+    got = {n: graph.nodes[n]["viz"]["position"] for n in graph}
+    expected = {n: {"x": round(x * 50, 3), "y": round(y * 50, 3), "z": 0.0} for n, (x, y) in layout.items()}
+    assert got == expected
+    # the triangle is drawn in two dimensions, off the thousandth grid before rounding
+    off_grid = {n for n, (_, y) in layout.items() if round(y * 50, 3) != round(y * 50, 4)}
+    assert off_grid & {"DET-002", "DET-003"}
 
 
 def test_gexf_spells_replay_each_series_on_gephis_timeline(odd_selection, tmp_path) -> None:
