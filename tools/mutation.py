@@ -73,7 +73,7 @@ TARGETS: dict[str, Target] = {
         ),
         ("x_clean_text", "x_clean_value", "x__generalised", "x_generalised_selection", "x_export_graph"),
     ),
-    "linking/exports/__init__.py": Target(
+    "linking/exports/registry.py": Target(
         "export registry: the format asked for, its file name, the redaction flags passed on",
         ("tests/linking/test_linking_exports.py", "tests/linking/test_linking_export_readback.py"),
     ),

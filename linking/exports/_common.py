@@ -102,11 +102,8 @@ def export_graph(
     serials: dict[str, str] = {}
     firearms = selection.firearms
     if include_sensitive and S.SERIAL_NUMBER in firearms.columns:
-        serials = {
-            str(f): str(s)
-            for f, s in firearms[[S.FIREARM_ID, S.SERIAL_NUMBER]].itertuples(index=False)
-            if not pd.isna(s)
-        }
+        known = firearms.loc[firearms[S.SERIAL_NUMBER].notna(), [S.FIREARM_ID, S.SERIAL_NUMBER]]
+        serials = {str(f): str(s) for f, s in known.to_numpy()}
     graph = nx.Graph()
     graph.graph.update({k: clean_value(v) for k, v in raw.graph.items()})
     for node, data in raw.nodes(data=True):

@@ -21,5 +21,5 @@ def export_json(
         selection, export_format="json",
         include_sensitive=include_sensitive, generalise_addresses=generalise_addresses,
     )
-    document = {"metadata": block, **nx.node_link_data(graph, edges="edges")}
+    document = {"metadata": block, **nx.node_link_data(graph)}  # networkx 3.6 names the list "edges"
     return json.dumps(document, ensure_ascii=False, indent=1).encode()

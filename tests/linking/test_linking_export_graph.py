@@ -127,3 +127,14 @@ def test_a_firearm_without_a_serial_number_adds_no_serial(tiny_frames) -> None:
     graph = export_graph(select(frames, Filters(), today=date(2019, 12, 31)), include_sensitive=True)
     assert graph.nodes["MEM-003"]["firearm_ids"] == "F-1"
     assert not any("firearm_serials" in data for _, data in graph.nodes(data=True))
+
+
+def test_whole_degree_coordinates_still_export_as_decimal_numbers(tiny_frames) -> None:
+    incidents = tiny_frames.incidents.copy()
+    incidents[S.LATITUDE] = incidents[S.LATITUDE].round().astype("int64")
+    frames = replace(tiny_frames, incidents=incidents)
+    graph = export_graph(select(frames, Filters(), today=date(2019, 12, 31)))
+    node = graph.nodes["DET-001"]
+    assert (node[S.LATITUDE], node[S.LONGITUDE]) == (42.0, -83.10)
+    assert type(node[S.LATITUDE]) is float and type(node[S.LONGITUDE]) is float
+    assert type(node[S.KILLED]) is int  # other whole numbers stay whole

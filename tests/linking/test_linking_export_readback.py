@@ -425,3 +425,16 @@ def test_clean_tree_cleans_tags_text_tails_and_attributes_and_leaves_comments() 
     assert clean_tree(root) is root
     assert ET.tostring(root) == b'<kml><name id="val">DET-1</name>\n  <!--made by brassmap--></kml>'
     assert ET.fromstring(ET.tostring(root)).findtext("name") == "DET-1"
+
+
+@pytest.mark.parametrize("name", sorted(EXPORTERS))
+def test_every_format_called_without_options_hides_narratives_serials_and_house_numbers(
+    selection, name
+) -> None:
+    data = EXPORTERS[name].export(selection)
+    if name == "csv":
+        bundle = zipfile.ZipFile(io.BytesIO(data))
+        data = b"".join(bundle.read(n) for n in bundle.namelist())
+    text = data.decode("utf-8-sig")
+    assert "secret narrative" not in text and "SECRET123" not in text
+    assert "1234 Main St" not in text and "1200 block of Main St" in text
