@@ -26,7 +26,14 @@ from data.series_registry import empty_registry, read_registry, registry_version
 from data.series_snapshot import read_series_parts, write_series_parts
 from linking._reconcile import _blank, reconcile
 from linking.codes import positions
-from linking.series import counted_edges, instants, series_column, series_of_links, series_table
+from linking.series import (
+    counted_edges,
+    firearm_numbers,
+    instants,
+    series_column,
+    series_of_links,
+    series_table,
+)
 
 SERIES_STATUSES: tuple[str, ...] = S.DEFAULT_LINK_STATUSES
 """Link statuses that make series (an excluded or pending link joins nothing)."""
@@ -51,7 +58,7 @@ class LinkEnds:
 
     def take(self, rows: np.ndarray, incident_rows: np.ndarray, incident_count: int) -> LinkEnds:
         """Ends of link ``rows`` as rows of the subset ``incident_rows`` of ``incident_count`` incidents."""
-        remap = np.full(incident_count + 1, -1, dtype=np.int64)
+        remap = np.full(incident_count + 1, -1)
         remap[incident_rows] = np.arange(len(incident_rows))
         return LinkEnds(
             remap[self.incident_a[rows]], remap[self.incident_b[rows]], self.firearm[rows], self.firearms
@@ -63,20 +70,10 @@ def link_ends_of(frames: Any) -> LinkEnds:
     incidents, links = frames.incidents, frames.links
     loaded = getattr(frames, "link_rows", None)
     if loaded is not None and len(loaded.incident_a) == len(links):
-        a_pos, b_pos = loaded.incident_a, loaded.incident_b
-    elif len(links):
-        a_pos, b_pos = positions(incidents[S.INCIDENT_ID], links[S.INCIDENT_A], links[S.INCIDENT_B])
+        a_pos, b_pos = loaded.incident_a, loaded.incident_b  # int64, like positions()
     else:
-        a_pos = b_pos = np.zeros(0, dtype=np.int64)
-    gun = np.full(len(links), -1, dtype=np.int64)
-    n_guns = 0
-    if len(links) and S.FIREARM_ID in links.columns:
-        present = links[S.FIREARM_ID].notna().to_numpy(dtype=bool)
-        if present.any():
-            codes, uniques = pd.factorize(links[S.FIREARM_ID][present].astype(str).to_numpy(dtype=object))
-            gun[present] = codes
-            n_guns = len(uniques)
-    return LinkEnds(np.asarray(a_pos, dtype=np.int64), np.asarray(b_pos, dtype=np.int64), gun, n_guns)
+        a_pos, b_pos = positions(incidents[S.INCIDENT_ID], links[S.INCIDENT_A], links[S.INCIDENT_B])
+    return LinkEnds(a_pos, b_pos, *firearm_numbers(links))
 
 
 @dataclass(frozen=True, eq=False)
@@ -151,20 +148,19 @@ def series_components(frames: Any, ends: LinkEnds) -> tuple[np.ndarray, np.ndarr
     from the load-time ``ends`` (:func:`link_ends_of`); -1 for an incident or link in no series.
     """
     incidents, links = frames.incidents, frames.links
-    count = len(incidents)
-    if not len(links) or not count:
-        return np.full(count, -1, dtype=np.int64), np.full(len(links), -1, dtype=np.int64)
-    status_ok = links[S.STATUS].astype("string").isin(SERIES_STATUSES).fillna(False).to_numpy(dtype=bool)
-    b_missing = links[S.INCIDENT_B].isna().to_numpy(dtype=bool)
+    status_ok = links[S.STATUS].astype("string").isin(SERIES_STATUSES).to_numpy()  # no status: False
+    b_missing = links[S.INCIDENT_B].isna().to_numpy()
     pair, test_fire = counted_edges(ends.incident_a, ends.incident_b, ends.firearm, b_missing,
-                                    np.ones(count, dtype=bool))  # fmt: skip
+                                    np.ones(len(incidents), dtype=bool))  # fmt: skip
     pair &= status_ok
     test_fire &= status_ok
     code, _ = series_of_links(
         incidents[S.INCIDENT_ID], instants(incidents[S.OCCURRED_AT]), ends.incident_a, ends.incident_b,
         ends.firearm, ends.firearms, pair, test_fire, min_size=2,
     )  # fmt: skip
-    link_code = np.where(pair | test_fire, np.append(code, -1)[ends.incident_a], -1)
+    counted = pair | test_fire
+    link_code = np.full(len(links), -1)
+    link_code[counted] = code[ends.incident_a[counted]]  # a counted row's first end is an incident
     return code, link_code
 
 
@@ -195,7 +191,7 @@ def whole_series(
     names, registry = reconcile(
         empty_registry() if previous is None else previous,
         ids=incidents[S.INCIDENT_ID], times=instants(incidents[S.OCCURRED_AT]), code=code,
-        link_code=link_code, link_ids=frames.links[S.LINK_ID] if len(frames.links) else pd.Series(dtype=str),
+        link_code=link_code, link_ids=frames.links[S.LINK_ID],
         today=registry_day or now,
     )  # fmt: skip
     named = incidents.assign(**{S.SERIES_ID: series_column(code, names, incidents.index)})
@@ -208,10 +204,10 @@ def whole_series(
     if len(table):
         where = pd.Index(names.astype(str)).get_indexer(table[S.SERIES_ID].astype(str))
         table_row[where] = np.arange(len(table))
-    sizes = np.bincount(code[code >= 0], minlength=len(names)).astype(np.int64)
+    sizes = np.bincount(code[code >= 0])  # every series has members
     return SeriesIndex(
         code=code, names=names, sizes=sizes, link_code=link_code, ends=ends, table=table,
-        table_row=table_row, registry=registry, dataset_version=str(getattr(frames, "dataset_version", "")),
+        table_row=table_row, registry=registry, dataset_version=str(frames.dataset_version),
     )  # fmt: skip
 
 

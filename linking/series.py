@@ -81,14 +81,19 @@ def link_positions(
     (-1 when the row names no firearm), plus the number of distinct firearms.
     """
     a_pos, b_pos = end_positions(incidents, links)
-    gun = np.full(len(links), -1)
-    n_guns = 0
-    if S.FIREARM_ID in links.columns:
-        present = links[S.FIREARM_ID].notna().to_numpy()
-        codes, uniques = pd.factorize(links[S.FIREARM_ID][present].astype(str).to_numpy())
-        gun[present] = codes
-        n_guns = len(uniques)
+    gun, n_guns = firearm_numbers(links)
     return a_pos, b_pos, gun, n_guns
+
+
+def firearm_numbers(links: pd.DataFrame) -> tuple[np.ndarray, int]:
+    """A number per link row for the firearm it names (-1 when none), and how many firearms there are."""
+    gun = np.full(len(links), -1)
+    if S.FIREARM_ID not in links.columns:
+        return gun, 0
+    present = links[S.FIREARM_ID].notna().to_numpy()
+    codes, uniques = pd.factorize(links[S.FIREARM_ID][present].astype(str).to_numpy())
+    gun[present] = codes
+    return gun, len(uniques)
 
 
 def end_positions(incidents: pd.DataFrame, links: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -264,7 +269,7 @@ _TABLE_INPUTS = frozenset(
 
 def empty_series_table() -> pd.DataFrame:
     """Return a series table with no rows and the right columns."""
-    return pd.DataFrame({column: pd.Series(dtype="object") for column in SERIES_COLUMNS})
+    return pd.DataFrame(columns=list(SERIES_COLUMNS))  # object columns
 
 
 def series_table(
@@ -382,15 +387,14 @@ def unit_ends(
     a_pos: np.ndarray, b_pos: np.ndarray, links: pd.DataFrame, count: int, *, ends: Any = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """End codes for :mod:`linking.counting`: incident rows, and ``count`` + firearm number for test fires."""
-    right = b_pos.copy()
-    no_b = links[S.INCIDENT_B].isna().to_numpy()  # an empty far end has no position (-1)
     if ends is not None:
         gun = ends.firearm
     elif S.FIREARM_ID in links.columns:
         gun, _ = pd.factorize(links[S.FIREARM_ID].astype("string"))
     else:
-        gun = np.full(len(links), -1)
-    fire = no_b & (gun >= 0)
+        return a_pos, b_pos  # no firearm column: no test fires
+    fire = links[S.INCIDENT_B].isna().to_numpy() & (gun >= 0)  # an empty far end has no position (-1)
+    right = b_pos.copy()
     right[fire] = count + gun[fire]
     return a_pos, right
 

@@ -3,6 +3,7 @@ the row of the series table each series points to, and what an old or unknown se
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -50,12 +51,16 @@ def test_every_shooting_and_link_knows_its_series_and_its_table_row() -> None:
     index = whole_series(_tiny(), today=TODAY, registry_day=TODAY)
     assert _named(index, index.code) == SERIES_OF
     assert _named(index, index.link_code) == LINK_SERIES
+    # "in no series" is -1, as documented for every caller
+    assert index.code[[3, 7]].tolist() == [-1, -1] and index.link_code[5] == -1
     sizes = dict(zip(index.names.tolist(), index.sizes.tolist(), strict=True))
     assert sizes == {"S-DET-001": 4, "S-MEM-002": 2}
     rows = [index.table[S.SERIES_ID].iloc[index.table_row[n]] for n in range(len(index.names))]
     assert rows == index.names.tolist()
     assert index.table[S.SERIES_ID].tolist() == ["S-MEM-002", "S-DET-001"]  # newest activity first
     assert index.table[S.DAYS_SINCE_LAST].tolist() == [180, 291]
+    counted = [S.SERIES_SIZE, S.SERIES_LEADS, S.SERIES_HITS, S.SERIES_PENDING, S.HIT_PARTS, S.FIREARM_IDS]
+    assert index.table[counted].values.tolist() == [[2, 0, 2, 0, 1, "F-1"], [4, 2, 1, 0, 3, ""]]
     registry = index.registry.set_index("series_id")
     assert registry.loc["S-DET-001", "incident_ids"] == "DET-001; MEM-001; DET-002; DET-003"
     assert registry.loc["S-MEM-002", "link_ids"] == "K-4; K-6"
@@ -64,14 +69,25 @@ def test_every_shooting_and_link_knows_its_series_and_its_table_row() -> None:
     assert (index.ends.firearm.tolist(), index.ends.firearms) == ([-1] * 6 + [0], 1)
 
 
-def test_without_dates_given_the_table_and_the_registry_use_today_in_utc() -> None:
-    index = whole_series(_tiny())
-    today = pd.Timestamp.now(tz="UTC").date()
+# POSIX signs: Etc/GMT-14 is 14 hours ahead of UTC, Etc/GMT+12 12 hours behind; at any hour one of the
+# two machine clocks shows another date than UTC
+@pytest.mark.parametrize("zone", ["Etc/GMT-14", "Etc/GMT+12"])
+def test_without_dates_given_the_table_and_the_registry_use_today_in_utc(
+    zone: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    try:
+        index = whole_series(_tiny())
+        dated = whole_series(_tiny(), today=TODAY)
+        today = pd.Timestamp.now(tz="UTC").date()
+    finally:
+        monkeypatch.undo()
+        time.tzset()
     assert index.registry["created_on"].tolist() == [today.isoformat()] * 2
     assert index.table[S.DAYS_SINCE_LAST].tolist() == [(today - date(2019, 7, 4)).days,
                                                        (today - date(2019, 3, 15)).days]  # fmt: skip
     # a day for the table alone leaves the registry's notes dated today
-    dated = whole_series(_tiny(), today=TODAY)
     assert dated.registry["created_on"].tolist() == [today.isoformat()] * 2
     assert dated.table[S.DAYS_SINCE_LAST].tolist() == [180, 291]
 
@@ -80,9 +96,11 @@ def test_a_store_with_no_links_has_no_series() -> None:
     index = whole_series(_tiny(make_links([])), today=TODAY, registry_day=TODAY)
     assert index.code.tolist() == [-1] * 8 and index.names.tolist() == [] and index.sizes.tolist() == []
     assert index.table.empty and index.registry.empty and index.link_code.tolist() == []
+    # links imported before their shootings
     frames = TinyFrames(incidents=make_incidents([]), links=make_links())
     code, link_code = series_components(frames, link_ends_of(frames))
     assert code.tolist() == [] and link_code.tolist() == [-1] * 7
+    assert whole_series(frames, today=TODAY, registry_day=TODAY).table.empty
 
 
 def test_only_leads_and_hits_join_and_a_test_fire_joins_through_its_gun() -> None:
@@ -94,6 +112,7 @@ def test_only_leads_and_hits_join_and_a_test_fire_joins_through_its_gun() -> Non
     )
     frames = _tiny(links)
     code, link_code = series_components(frames, link_ends_of(frames))
+    assert set(code[[7]]) == {-1} and set(link_code[[5, 7, 8]]) == {-1}
     names = {"S-DET-001": code[0], "S-DET-004": code[3]}
     series = [None if c < 0 else next(k for k, v in names.items() if v == c) for c in code]
     # DET-004 (20 April) is now the first shooting of the Memphis series: F-1 joins it;
@@ -105,6 +124,15 @@ def test_only_leads_and_hits_join_and_a_test_fire_joins_through_its_gun() -> Non
     assert in_memphis == [0, 0, 0, 0, 1, None, 1, None, None, 1]
     index = whole_series(frames, today=TODAY, registry_day=TODAY)
     assert index.names.tolist() == ["S-DET-001", "S-DET-004"] and index.sizes.tolist() == [4, 3]
+
+
+def test_shootings_keep_their_series_under_any_row_labels() -> None:
+    frames = _tiny()
+    relabelled = replace(frames, incidents=frames.incidents.set_axis(range(100, 108)))
+    index = whole_series(relabelled, today=TODAY, registry_day=TODAY)
+    assert _named(index, index.code) == SERIES_OF
+    assert index.table[S.SERIES_ID].tolist() == ["S-MEM-002", "S-DET-001"]
+    assert index.table[S.SERIES_SIZE].tolist() == [2, 4]
 
 
 def test_stale_load_time_ends_are_not_trusted() -> None:

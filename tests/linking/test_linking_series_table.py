@@ -3,6 +3,7 @@ cell for cell (as its CSV export reads), computed from link ids or from the load
 
 from __future__ import annotations
 
+import time
 from datetime import date
 
 import numpy as np
@@ -98,14 +99,17 @@ def test_local_dates_are_used_and_utc_dates_without_them() -> None:
 
 def test_a_test_fire_from_the_first_listed_member_names_its_gun() -> None:
     incidents = _incidents([("a", "2020-01-01 10:00"), ("b", "2020-01-02 10:00"), ("c", "2020-01-03 10:00")])
-    # c's gun is listed first: a and b share the second gun
-    links = _links([("c", None), ("a", None), ("b", None)], status="hit", firearms=["G-9", "G-1", "G-1"])
+    # c's gun is listed first; a's casing matched the second gun, and a lead joins a and b
+    links = pd.concat(
+        [_links([("c", None), ("a", None)], status="hit", firearms=["G-9", "G-1"]),
+         _links([("a", "b")], firearms=[None])],
+        ignore_index=True,
+    )  # fmt: skip
     named = incidents.assign(**{S.SERIES_ID: assign_series(incidents, links)})
     assert named[S.SERIES_ID].tolist() == ["S-a", "S-a", pd.NA]
     table = series_table(named, links, today=date(2020, 1, 10))
-    assert table[[S.SERIES_ID, S.SERIES_SIZE, S.SERIES_HITS, S.FIREARM_IDS]].values.tolist() == [
-        ["S-a", 2, 2, "G-1"]
-    ]
+    counted = [S.SERIES_ID, S.SERIES_SIZE, S.SERIES_LEADS, S.SERIES_HITS, S.FIREARM_IDS]
+    assert table[counted].values.tolist() == [["S-a", 2, 1, 1, "G-1"]]
     assert bool(table[S.HAS_FIREARM].iloc[0])
 
 
@@ -196,11 +200,31 @@ def test_a_table_without_links_counts_zero_links_and_one_part_per_shooting() -> 
     assert series_table(nobody, _links([])).empty
 
 
-def test_days_since_last_counts_from_today_in_utc_by_default() -> None:
+def test_a_series_without_coordinates_spans_zero_km() -> None:
+    incidents = _incidents([("a", "2020-01-01 10:00"), ("b", "2020-01-03 10:00"),
+                            ("c", "2020-01-04 10:00"), ("d", "2020-01-05 10:00")])  # fmt: skip
+    incidents.loc[[2, 3], [S.LONGITUDE, S.LATITUDE]] = np.nan
+    named = incidents.assign(**{S.SERIES_ID: assign_series(incidents, _links([("a", "b"), ("c", "d")]))})
+    table = series_table(named, _links([("a", "b"), ("c", "d")]), today=date(2020, 1, 10))
+    assert table[[S.SERIES_ID, S.SPAN_KM]].values.tolist() == [["S-c", 0.0], ["S-a", 0.825]]
+
+
+# POSIX signs: Etc/GMT-14 is 14 hours ahead of UTC, Etc/GMT+12 12 hours behind; at any hour one of the
+# two machine clocks shows another date than UTC
+@pytest.mark.parametrize("zone", ["Etc/GMT-14", "Etc/GMT+12"])
+def test_days_since_last_counts_from_today_in_utc_by_default(
+    zone: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     incidents = _incidents([("a", "2020-01-01 10:00"), ("b", "2020-01-03 10:00")])
     named = incidents.assign(**{S.SERIES_ID: pd.array(["S-a", "S-a"], dtype="string")})
-    table = series_table(named, _links([("a", "b")]))
-    today = pd.Timestamp.now(tz="UTC").date()
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    try:
+        table = series_table(named, _links([("a", "b")]))
+        today = pd.Timestamp.now(tz="UTC").date()
+    finally:
+        monkeypatch.undo()
+        time.tzset()
     assert table[S.DAYS_SINCE_LAST].tolist() == [(today - date(2020, 1, 3)).days]
 
 
