@@ -122,7 +122,8 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--include-sensitive", action="store_true",
                         help="include narratives and firearm serial numbers")
     export.add_argument(
-        "--exact-addresses", action="store_true", help="do not generalise addresses to the block"
+        "--exact-addresses", action="store_true",
+        help="do not generalise addresses to the block (the html map always shows the block)",
     )
     series = commands.add_parser("series", help="print the series table",
                                  description="Print one row per series, newest activity first.")
