@@ -359,8 +359,10 @@ def series_table(
         group = np.append(key, -1)[a_pos]  # -1 (no series) where the first end is no member
         counts = count_by(links, group, total, ends=(left, right))
         units, unit_rank = link_units(left, right, status_ranks(links[S.STATUS]))  # left < 0: no unit
-        hit = (unit_rank == STATUS_RANK["hit"]) & (right[units] < len(ids))
-        hit_labels = _components(len(ids), left[units][hit], right[units][hit])
+        hit = unit_rank == STATUS_RANK["hit"]
+        hit_left, hit_right = left[units][hit], right[units][hit]  # a far end >= len(ids) is a gun
+        nodes = max(len(ids), int(hit_right.max(initial=-1)) + 1)
+        hit_labels = _components(nodes, hit_left, hit_right)[: len(ids)]  # two hits to one gun join
         if S.FIREARM_ID in links.columns:
             no_b = links[S.INCIDENT_B].isna().to_numpy()
             test_fire = (a_pos >= 0) & no_b & links[S.FIREARM_ID].notna().to_numpy()

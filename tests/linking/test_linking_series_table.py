@@ -253,3 +253,22 @@ def test_the_hits_only_view_of_every_series() -> None:
     assert only_leads[S.SERIES_ID].tolist() == ["S-DET-001"] * 4 and only_leads[S.HIT_SERIES_ID].isna().all()
     assert hit_only_split(incidents, links.iloc[0:0]).empty
     assert hit_only_split(incidents, pd.DataFrame()).empty  # no links at all, not even columns
+
+
+def test_two_shootings_hit_to_one_recovered_gun_are_one_hit_part() -> None:
+    incidents = _incidents([("a", "2020-01-01 10:00"), ("b", "2020-01-02 10:00"), ("c", "2020-01-03 10:00")])
+    # a and b are confirmed to gun G (test fires); c joins only by a lead
+    links = pd.concat(
+        [_links([("a", None), ("b", None)], status="hit", firearms=["G", "G"]),
+         _links([("b", "c")], firearms=[None])],
+        ignore_index=True,
+    )  # fmt: skip
+    named = incidents.assign(**{S.SERIES_ID: assign_series(incidents, links)})
+    table = series_table(named, links, today=date(2020, 1, 10))
+    assert table[[S.SERIES_ID, S.SERIES_SIZE, S.SERIES_HITS, S.HIT_PARTS]].values.tolist() == [["S-a", 3, 2, 2]]
+    # the hits-only view agrees: a and b form one hit series, c none
+    split = hit_only_split(incidents, links)
+    assert split[S.HIT_SERIES_ID].fillna("none").tolist() == ["S-a", "S-a", "none"]
+    # from load-time ends too
+    ends = link_ends_of(TinyFrames(incidents, links))
+    assert series_table(named, links, today=date(2020, 1, 10), ends=ends)[S.HIT_PARTS].tolist() == [2]
