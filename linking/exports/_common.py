@@ -69,9 +69,8 @@ def _generalised(selection: Any, generalise_addresses: bool) -> Any:
     if not generalise_addresses or S.ADDRESS not in selection.incidents.columns:
         return selection
     incidents = selection.incidents.copy()
-    incidents[S.ADDRESS] = pd.array(
-        [generalise_address(None if pd.isna(v) else str(v)) for v in incidents[S.ADDRESS]], dtype="string"
-    )
+    text = incidents[S.ADDRESS].astype("string")
+    incidents[S.ADDRESS] = text.map(generalise_address, na_action="ignore").astype("string")
     return replace(selection, incidents=incidents)
 
 
