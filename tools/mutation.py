@@ -382,14 +382,37 @@ def run_module(module: str, max_children: int) -> tuple[dict, list[dict], list[d
     return counts, survivors, others
 
 
+def _check_postgresql(without: bool) -> None:
+    """Stop before any mutant runs when the PostgreSQL test server is missing (unless told to go without).
+
+    The store and upsert targets run their tests on SQLite and PostgreSQL (:mod:`tests.backends`); without
+    the server those cases skip and the PostgreSQL-only mutants would quietly count as survivors.
+    """
+    from tests.backends import PG_URL_ENV, pg_problem
+
+    problem = pg_problem()
+    if problem and not without:
+        raise SystemExit(
+            f"make mutation needs the PostgreSQL test server: {problem}. Start it and create its role and "
+            f"database as .ci/run does, or set {PG_URL_ENV} to a database with PostGIS; or pass "
+            "--without-postgresql to count PostgreSQL-only mutants as survivors."
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run mutmut on the listed targets, one after the other, and write ``var/mutation.json``."""
     parser = argparse.ArgumentParser(prog="python -m tools.mutation", description=__doc__.splitlines()[0])
     parser.add_argument("--max-children", type=int, default=2, help="parallel workers (default 2, at most 2)")
     parser.add_argument("--only", nargs="+", choices=list(TARGETS), help="mutate just these modules")
     parser.add_argument("--out", default=str(ROOT / "var" / "mutation.json"), help="where to write the JSON")
+    parser.add_argument(
+        "--without-postgresql",
+        action="store_true",
+        help="run without the PostgreSQL test server: its tests skip and PostgreSQL-only mutants survive",
+    )
     args = parser.parse_args(argv)
     modules = list(args.only or TARGETS)
+    _check_postgresql(args.without_postgresql)
     out = Path(args.out)
     report: dict = {"modules": {}, "survivors": [], "not_killed_otherwise": []}
     if args.only and out.exists():  # a partial run updates those modules in the last full report
