@@ -71,7 +71,7 @@ TARGETS: dict[str, Target] = {
             "tests/linking/test_linking_cleaning.py",
             "tests/linking/test_linking_planted.py",
         ),
-        ("x_clean_text", "x_clean_value", "x__generalised", "x_generalised_selection", "x_export_graph"),
+        ("x_clean_text", "x_clean_value", "x_generalised_selection", "x_export_graph"),
     ),
     "linking/exports/registry.py": Target(
         "export registry: the format asked for, its file name, the redaction flags passed on",

@@ -65,18 +65,14 @@ def clean_value(value: Any) -> str | int | float | bool | None:
     return clean_text(value)
 
 
-def _generalised(selection: Any, generalise_addresses: bool) -> Any:
+def generalised_selection(selection: Any, generalise_addresses: bool = True) -> Any:
+    """Return the selection with addresses cut to the block (the input is not changed)."""
     if not generalise_addresses or S.ADDRESS not in selection.incidents.columns:
         return selection
     incidents = selection.incidents.copy()
     text = incidents[S.ADDRESS].astype("string")
     incidents[S.ADDRESS] = text.map(generalise_address, na_action="ignore").astype("string")
     return replace(selection, incidents=incidents)
-
-
-def generalised_selection(selection: Any, *, generalise_addresses: bool = True) -> Any:
-    """Return the selection with addresses cut to the block (the input is not changed)."""
-    return _generalised(selection, generalise_addresses)
 
 
 def export_graph(
@@ -88,7 +84,7 @@ def export_graph(
     times as ISO text, missing values left out); each attribute name keeps one
     type across the graph, so GraphML and GEXF readers accept it.
     """
-    chosen = _generalised(selection, generalise_addresses)
+    chosen = generalised_selection(selection, generalise_addresses)
     raw = build_incident_graph(
         chosen.incidents,
         chosen.links,
