@@ -23,7 +23,8 @@ def _pct(value: float | None) -> str:
 
 
 def _short(mutant: str) -> str:
-    return mutant.rsplit(".", 1)[-1].replace("__mutmut_", " #")
+    name = mutant.rsplit(".", 1)[-1].replace("__mutmut_", " #")
+    return name.removeprefix("x_").removeprefix("xǁ").replace("ǁ", ".")
 
 
 def _reclassify(report: dict) -> dict:
@@ -57,7 +58,7 @@ def markdown(report: dict) -> str:
             if m.get("functions") == "all"
             else " ("
             + ", ".join(
-                f.removeprefix("x_").replace("xǁ", "").replace("ǁ", ".") for f in m.get("functions", [])
+                f.removeprefix("x_").removeprefix("xǁ").replace("ǁ", ".") for f in m.get("functions", [])
             )
             + ")"
         )
