@@ -80,7 +80,7 @@ def generalise_address(address: str | None) -> str | None:
         street = block.group("street")
         if not any(_NUMBER_TOKEN.match(w) for w in street.split()):
             return text
-        return f"{int(block.group(1)) // 100 * 100} block of {_street_only(street)}"
+        return f"{int(block.group(1)) // 100 * 100} block of {_street_only(_strip_units(street))}"
     rest = text
     while True:
         shorter = _LEADING.sub("", rest, count=1)

@@ -18,6 +18,10 @@ from data.addresses import generalise_address
         ("1234 block of Main St #5", "1200 block of Main St"),
         ("100 block of Main St #2", "100 block of Main St"),
         ("1000 block of Main St #5", "1000 block of Main St"),
+        # a unit after a block form is dropped whole, word and number, as after a house number
+        ("100 block of Main St Apt 2", "100 block of Main St"),
+        ("100 BLOCK OF MAIN ST APT 2B", "100 block of MAIN ST"),
+        ("1234 block of Main St Unit 3, Apt 4", "1200 block of Main St"),
         # the hundred is kept exactly (100 is the 100 block, not the 0 block)
         ("100 Main St", "100 block of Main St"),
         ("99 Main St", "0 block of Main St"),
