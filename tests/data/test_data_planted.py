@@ -100,6 +100,9 @@ def test_time_zone_column_sets_the_local_date_of_a_city_outside_the_registry(sto
     report = import_file(path, mapping, store)
     assert report.rejected == 0
     frames = store.load_frames()
+    # the instant is read in the row's zone (not UTC) and shown back at the wall-clock time the source gave
+    assert frames.incidents[S.OCCURRED_AT].tolist() == [pd.Timestamp("2019-06-02 06:00", tz="UTC")]
+    assert frames.incidents[S.LOCAL_TIME].tolist() == [pd.Timestamp("2019-06-01 20:00")]
     assert frames.incidents[S.LOCAL_DATE].tolist() == [pd.Timestamp("2019-06-01")]
     one_day = Filters(date_from=date(2019, 6, 1), date_to=date(2019, 6, 1))
     assert select(frames, one_day, today=date(2019, 12, 31)).incidents[S.INCIDENT_ID].tolist() == ["H-1"]
