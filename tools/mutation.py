@@ -259,10 +259,19 @@ def _prepare(work: Path, modules: list[str]) -> None:
     pyproject.write_text(pyproject.read_text() + _config(modules))
 
 
+def function_of(module: str, mutant: str) -> str:
+    """mutmut's name for the function a mutant lives in (``x_name`` or ``xǁClassǁname``)."""
+    return mutant.removeprefix(_dotted(module) + ".").rsplit("__mutmut_", 1)[0]
+
+
+def readable(function: str) -> str:
+    """mutmut's function name as a reader writes it: ``x_name`` -> ``name``, ``xǁCǁm`` -> ``C.m``."""
+    return function.removeprefix("x_").removeprefix("xǁ").replace("ǁ", ".")
+
+
 def _chosen(module: str, name: str) -> bool:
     functions = TARGETS[module].functions
-    short = name.removeprefix(_dotted(module) + ".").rsplit("__mutmut_", 1)[0]
-    return not functions or short in functions
+    return not functions or function_of(module, name) in functions
 
 
 def _counts(work: Path, module: str) -> dict[str, list[str]]:
@@ -304,7 +313,7 @@ def _changes(work: Path, module: str, names: list[str]) -> dict[str, str]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def _equivalent() -> dict[tuple[str, str, str], str]:
+def equivalent_reasons() -> dict[tuple[str, str, str], str]:
     """(module, function, change) -> why the mutant cannot change behaviour.
 
     Read from ``tools/mutation_equivalent/<dotted module>.toml``, one file per target so that
@@ -322,7 +331,7 @@ def why_equivalent(
     known: dict[tuple[str, str, str], str], module: str, mutant: str, change: str
 ) -> str | None:
     """The reason a survivor is equivalent, or None; matched by module, function and changed lines."""
-    function = mutant.removeprefix(_dotted(module) + ".").rsplit("__mutmut_", 1)[0]
+    function = function_of(module, mutant)
     change = change.strip()
     return known.get((module, function, change)) or known.get((module, "", change))
 
@@ -345,7 +354,7 @@ def run_module(module: str, max_children: int) -> tuple[dict, list[dict], list[d
     found = _counts(work, module)
     total = sum(len(v) for v in found.values())
     changes = _changes(work, module, found["survived"] + found["no_tests"] + found["other"])
-    known = _equivalent()
+    known = equivalent_reasons()
     survivors = []
     for name in found["survived"]:
         why = why_equivalent(known, module, name, changes.get(name, ""))

@@ -13,6 +13,8 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
+from tools.mutation import equivalent_reasons, readable, why_equivalent
+
 ROOT = Path(__file__).resolve().parent.parent
 START = "<!-- mutation-report:start (python -m tools.mutation_report --readme) -->"
 END = "<!-- mutation-report:end -->"
@@ -23,15 +25,13 @@ def _pct(value: float | None) -> str:
 
 
 def _short(mutant: str) -> str:
-    name = mutant.rsplit(".", 1)[-1].replace("__mutmut_", " #")
-    return name.removeprefix("x_").removeprefix("xǁ").replace("ǁ", ".")
+    function, number = mutant.rsplit(".", 1)[-1].rsplit("__mutmut_", 1)
+    return f"{readable(function)} #{number}"
 
 
 def _reclassify(report: dict) -> dict:
     """Apply the current tools/mutation_equivalent/ to the survivors' changed lines (no rerun needed)."""
-    from tools.mutation import _equivalent, why_equivalent
-
-    known = _equivalent()
+    known = equivalent_reasons()
     counts: dict[str, int] = defaultdict(int)
     for s in report.get("survivors", []):
         s["equivalent"] = why_equivalent(known, s["module"], s["mutant"], s.get("change", ""))
@@ -57,9 +57,7 @@ def markdown(report: dict) -> str:
             ""
             if m.get("functions") == "all"
             else " ("
-            + ", ".join(
-                f.removeprefix("x_").removeprefix("xǁ").replace("ǁ", ".") for f in m.get("functions", [])
-            )
+            + ", ".join(readable(f) for f in m.get("functions", []))
             + ")"
         )
         open_ = m["total"] - m["killed"] - m.get("equivalent", 0)
